@@ -1,0 +1,8 @@
+using BenchmarkDotNet.Running;
+
+namespace FastBroker.Bench;
+
+public static class BenchProgram
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
+}

@@ -1,0 +1,6 @@
+namespace FastBroker.Load;
+
+public static class LoadProgram
+{
+    public static int Main(string[] args) => 0;
+}

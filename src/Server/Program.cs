@@ -1,0 +1,6 @@
+namespace FastBroker.Server;
+
+public static class Program
+{
+    public static int Main(string[] args) => 0;
+}

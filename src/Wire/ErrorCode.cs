@@ -1,0 +1,46 @@
+namespace FastBroker.Wire;
+
+/// <summary>Error codes carried by <see cref="Opcode.Error"/> frames. Values are stable across versions.</summary>
+public enum ErrorCode : ushort
+{
+    /// <summary>No error.</summary>
+    None = 0,
+    /// <summary>The body does not match the opcode's grammar.</summary>
+    MalformedFrame = 1,
+    /// <summary>The opcode is not defined in this protocol version.</summary>
+    UnknownOpcode = 2,
+    /// <summary>A frame other than Handshake arrived first, or a second handshake arrived. Connection closes.</summary>
+    HandshakeRequired = 3,
+    /// <summary>The handshake magic is not "FBRK". Connection closes.</summary>
+    BadMagic = 4,
+    /// <summary>The handshake asked for a protocol version the broker does not speak. Connection closes.</summary>
+    UnsupportedVersion = 5,
+    /// <summary>The length prefix exceeds the broker's frame cap. Connection closes.</summary>
+    FrameTooLarge = 6,
+    /// <summary>A record is larger than the broker's message cap; the batch was not stored.</summary>
+    MessageTooLarge = 7,
+    /// <summary>A field is out of its allowed range.</summary>
+    InvalidArgument = 8,
+    /// <summary>The topic name is empty, too long, or has characters outside [A-Za-z0-9._-].</summary>
+    InvalidTopicName = 9,
+    /// <summary>No such topic (and auto-create is off).</summary>
+    UnknownTopic = 10,
+    /// <summary>CreateTopic named a topic that exists.</summary>
+    TopicExists = 11,
+    /// <summary>The partition index is not below the topic's partition count.</summary>
+    UnknownPartition = 12,
+    /// <summary>The record batch failed its CRC or structural checks; nothing was stored.</summary>
+    CorruptBatch = 13,
+    /// <summary>The fetch offset is below the log start or above the log end.</summary>
+    OffsetOutOfRange = 14,
+    /// <summary>The partition refuses service (corruption below its checkpoint, or a failed fsync).</summary>
+    PartitionUnavailable = 15,
+    /// <summary>A storage I/O error; the request's data is not acknowledged.</summary>
+    StorageError = 16,
+    /// <summary>The broker is shutting down.</summary>
+    ShuttingDown = 17,
+    /// <summary>The request uses a feature this broker does not support (compression, auth mechanism, ...).</summary>
+    UnsupportedFeature = 18,
+    /// <summary>An unexpected broker fault; the request may not have been applied.</summary>
+    InternalError = 19,
+}

@@ -1,0 +1,74 @@
+using System.Buffers.Binary;
+
+namespace FastBroker.Wire.Records;
+
+/// <summary>Operations on encoded record batches that need no decoding of the records.</summary>
+public static class RecordBatch
+{
+    /// <summary>Overwrites the base offset in place; the CRC stays valid because it does not cover it.</summary>
+    public static void SetBaseOffset(Span<byte> batch, long baseOffset)
+        => BinaryPrimitives.WriteInt64LittleEndian(batch, baseOffset);
+
+    /// <summary>The base offset of an encoded batch.</summary>
+    public static long ReadBaseOffset(ReadOnlySpan<byte> batch) => BinaryPrimitives.ReadInt64LittleEndian(batch);
+
+    /// <summary>The record count of an encoded batch.</summary>
+    public static int ReadRecordCount(ReadOnlySpan<byte> batch)
+        => (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(batch[RecordBatchHeader.RecordCountPosition..]), int.MaxValue);
+
+    /// <summary>The max timestamp of an encoded batch.</summary>
+    public static long ReadMaxTimestamp(ReadOnlySpan<byte> batch)
+        => BinaryPrimitives.ReadInt64LittleEndian(batch[RecordBatchHeader.MaxTimestampPosition..]);
+
+    /// <summary>CRC-32C over bytes [16, length) of a batch.</summary>
+    public static uint ComputeCrc(ReadOnlySpan<byte> batch) => Crc32C.Compute(batch[RecordBatchHeader.CrcStart..]);
+
+    /// <summary>True when the stored CRC matches the batch bytes.</summary>
+    public static bool CrcMatches(ReadOnlySpan<byte> batch)
+        => batch.Length >= RecordBatchHeader.Size
+           && BinaryPrimitives.ReadUInt32LittleEndian(batch[RecordBatchHeader.CrcPosition..]) == ComputeCrc(batch);
+
+    /// <summary>
+    /// Reads the declared length of the batch that starts <paramref name="data"/>, for walking a run of
+    /// concatenated batches (a fetch response, a journal segment). Returns false when fewer than
+    /// <see cref="RecordBatchHeader.Size"/> bytes are there, or the declared length is below the header size
+    /// or above <paramref name="maxLength"/>; a length past the end of <paramref name="data"/> is returned as is.
+    /// </summary>
+    public static bool TryReadLength(ReadOnlySpan<byte> data, int maxLength, out int length)
+    {
+        length = 0;
+        if (data.Length < RecordBatchHeader.Size) return false;
+        uint declared = BinaryPrimitives.ReadUInt32LittleEndian(data[RecordBatchHeader.LengthPosition..]);
+        if (declared < RecordBatchHeader.Size || declared > (uint)maxLength) return false;
+        length = (int)declared;
+        return true;
+    }
+
+    /// <summary>
+    /// Checks an encoded batch as a broker must before storing it: exact length, format version, attributes
+    /// this version supports, CRC, and that the records parse to exactly the declared count with no record
+    /// longer than <paramref name="maxMessageBytes"/>. Returns <see cref="ErrorCode.None"/> when it is sound.
+    /// </summary>
+    public static ErrorCode Validate(ReadOnlySpan<byte> batch, int maxMessageBytes)
+    {
+        if (batch.Length < RecordBatchHeader.Size) return ErrorCode.CorruptBatch;
+        var header = RecordBatchHeader.Read(batch);
+        if (header.Length != batch.Length) return ErrorCode.CorruptBatch;
+        if (header.FormatVersion != RecordBatchHeader.CurrentFormatVersion) return ErrorCode.UnsupportedFeature;
+        if (header.Attributes != 0) return ErrorCode.UnsupportedFeature;
+        if (header.RecordCount < 1) return ErrorCode.CorruptBatch;
+        if (header.Crc != ComputeCrc(batch)) return ErrorCode.CorruptBatch;
+
+        var reader = new RecordBatchReader(batch);
+        int count = 0;
+        while (true)
+        {
+            var status = reader.TryReadNext(out _, out int recordBytes);
+            if (status == RecordReadStatus.End) break;
+            if (status != RecordReadStatus.Ok) return ErrorCode.CorruptBatch;
+            if (recordBytes > maxMessageBytes) return ErrorCode.MessageTooLarge;
+            count++;
+        }
+        return count == header.RecordCount ? ErrorCode.None : ErrorCode.CorruptBatch;
+    }
+}
