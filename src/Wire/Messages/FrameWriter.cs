@@ -155,11 +155,21 @@ public static class FrameWriter
     /// </summary>
     public static void WriteFetchResponsePrefix(IBufferWriter<byte> output, uint requestId, long logStartOffset, long logEndOffset, int batchBytes)
     {
-        int bodyLength = FetchResponsePrefixSize + batchBytes;
-        var w = Begin(output, Opcode.Fetch, FrameFlags.Response, requestId, FetchResponsePrefixSize, bodyLength);
+        WriteFetchResponsePrefix(output.GetSpan(FrameHeader.Size + FetchResponsePrefixSize), requestId, logStartOffset, logEndOffset, batchBytes);
+        output.Advance(FrameHeader.Size + FetchResponsePrefixSize);
+    }
+
+    /// <summary>
+    /// Writes the frame header and fixed fields of a Fetch response into the first
+    /// <c>FrameHeader.Size + FetchResponsePrefixSize</c> bytes of <paramref name="destination"/>, for callers that
+    /// read the batches into the bytes right after it first and learn <paramref name="batchBytes"/> only then.
+    /// </summary>
+    public static void WriteFetchResponsePrefix(Span<byte> destination, uint requestId, long logStartOffset, long logEndOffset, int batchBytes)
+    {
+        new FrameHeader(FetchResponsePrefixSize + batchBytes, Opcode.Fetch, FrameFlags.Response, requestId).Write(destination);
+        var w = new SpanWriter(destination.Slice(FrameHeader.Size, FetchResponsePrefixSize));
         w.WriteInt64(logStartOffset);
         w.WriteInt64(logEndOffset);
-        output.Advance(FrameHeader.Size + FetchResponsePrefixSize);
     }
 
     // commit position = string group, string topic, u32 partition, u64 offset
@@ -220,12 +230,9 @@ public static class FrameWriter
     }
 
     private static SpanWriter Begin(IBufferWriter<byte> output, Opcode opcode, FrameFlags flags, uint requestId, int bodyLength)
-        => Begin(output, opcode, flags, requestId, bodyLength, bodyLength);
-
-    private static SpanWriter Begin(IBufferWriter<byte> output, Opcode opcode, FrameFlags flags, uint requestId, int writtenBodyBytes, int declaredBodyLength)
     {
-        var span = output.GetSpan(FrameHeader.Size + writtenBodyBytes);
-        new FrameHeader(declaredBodyLength, opcode, flags, requestId).Write(span);
-        return new SpanWriter(span.Slice(FrameHeader.Size, writtenBodyBytes));
+        var span = output.GetSpan(FrameHeader.Size + bodyLength);
+        new FrameHeader(bodyLength, opcode, flags, requestId).Write(span);
+        return new SpanWriter(span.Slice(FrameHeader.Size, bodyLength));
     }
 }
