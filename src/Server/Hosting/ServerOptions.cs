@@ -1,0 +1,24 @@
+using System.Net;
+using FastBroker.Server.Journal;
+using FastBroker.Wire;
+
+namespace FastBroker.Server.Hosting;
+
+/// <summary>Everything `fastbroker serve` can be told; the defaults make a bare `serve` work.</summary>
+public sealed record ServerOptions
+{
+    public IPEndPoint Listen { get; init; } = new(IPAddress.Loopback, Protocol.DefaultPort);
+    public string DataDirectory { get; init; } = "data";
+    public FsyncPolicy Fsync { get; init; } = FsyncPolicy.Always;
+    public int MaxFrameBytes { get; init; } = Protocol.DefaultMaxFrameBytes;
+    public int MaxMessageBytes { get; init; } = Protocol.DefaultMaxMessageBytes;
+    public long SegmentBytes { get; init; } = 128L * 1024 * 1024;
+    public bool AutoCreateTopics { get; init; }
+    public int AutoCreatePartitions { get; init; } = 1;
+    public int MaxConnections { get; init; } = 10_000;
+
+    /// <summary>Publish bytes a connection may have waiting for their acknowledgement before it stops reading.</summary>
+    public long MaxInFlightBytesPerConnection { get; init; } = 64L * 1024 * 1024;
+
+    public JournalOptions JournalOptions => new() { SegmentBytes = SegmentBytes, Fsync = Fsync };
+}

@@ -1,0 +1,24 @@
+namespace FastBroker.Server.Sessions;
+
+/// <summary>What an <see cref="Outbound"/> item asks the send loop to write.</summary>
+internal enum OutboundKind : byte
+{
+    /// <summary>A response with an empty body.</summary>
+    Empty,
+    /// <summary>A response whose body is one i64 (<see cref="Outbound.Value"/>).</summary>
+    Int64,
+    /// <summary>An Error frame (<see cref="Outbound.Code"/>, message in <see cref="Outbound.Data"/>).</summary>
+    Error,
+    /// <summary>The handshake response.</summary>
+    Handshake,
+    /// <summary>A ping echo (bytes in <see cref="Outbound.Data"/>).</summary>
+    Ping,
+    /// <summary>A ListTopics response (list in <see cref="Outbound.Data"/>).</summary>
+    ListTopics,
+    /// <summary>A TopicMetadata response (start/end pairs in <see cref="Outbound.Data"/>).</summary>
+    TopicMetadata,
+    /// <summary>A Fetch response read from the partition's journal as it is written out.</summary>
+    FetchData,
+    /// <summary>Flush what came before, then close the connection.</summary>
+    Close,
+}

@@ -1,0 +1,104 @@
+using System.IO.Pipelines;
+using FastBroker.Server.Journal;
+using FastBroker.Server.Topics;
+using FastBroker.Wire;
+using FastBroker.Wire.Messages;
+
+namespace FastBroker.Server.Sessions;
+
+internal sealed partial class Session
+{
+    private const int FetchPrefix = FrameHeader.Size + FrameWriter.FetchResponsePrefixSize;
+
+    private void Fetch(uint requestId, ReadOnlySpan<byte> body)
+    {
+        if (!FetchRequest.TryParse(body, out var request))
+        {
+            Fail(requestId, ErrorCode.MalformedFrame, "malformed fetch request");
+            return;
+        }
+        if (request.MaxWaitMs > Protocol.MaxFetchWaitMs)
+        {
+            Fail(requestId, ErrorCode.InvalidArgument, $"max wait {request.MaxWaitMs} ms exceeds {Protocol.MaxFetchWaitMs} ms");
+            return;
+        }
+        if (!TryResolve(requestId, request.Topic, null, request.Partition, out var partition)) return;
+        if (!partition.TryGetJournal(out var journal, out string failure))
+        {
+            Fail(requestId, ErrorCode.PartitionUnavailable, failure);
+            return;
+        }
+
+        long start = journal.StartOffset;
+        long end = journal.CommittedEndOffset;
+        if (request.Offset < start || request.Offset > end)
+        {
+            Fail(requestId, ErrorCode.OffsetOutOfRange,
+                $"offset {request.Offset} is outside partition {partition.Topic}/{partition.Index} range [{start}, {end}]");
+            return;
+        }
+
+        int maxBytes = (int)Math.Clamp(request.MaxBytes, 1u, (uint)(_broker.Options.MaxFrameBytes - FrameWriter.FetchResponsePrefixSize));
+        if (request.Offset < end || request.MaxWaitMs == 0)
+            Enqueue(new Outbound(OutboundKind.FetchData, Opcode.Fetch, requestId, request.Offset, maxBytes, partition));
+        else
+            _ = LongPollAsync(requestId, partition, journal, request.Offset, maxBytes, TimeSpan.FromMilliseconds(request.MaxWaitMs));
+    }
+
+    // The slow path: nothing to read yet. Register with the partition's signal *before* re-checking the end, so a
+    // commit in between is never missed; then answer with whatever is there when woken or at the deadline.
+    private async Task LongPollAsync(uint requestId, Partition partition, PartitionJournal journal, long offset, int maxBytes, TimeSpan wait)
+    {
+        try
+        {
+            var signal = partition.Signal;
+            signal.AddWaiter();
+            if (journal.CommittedEndOffset <= offset)
+            {
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+                var delay = Task.Delay(wait, _broker.Time, deadline.Token);
+                await Task.WhenAny(signal.Task, delay).ConfigureAwait(false);
+                deadline.Cancel();
+            }
+            Enqueue(new Outbound(OutboundKind.FetchData, Opcode.Fetch, requestId, offset, maxBytes, partition));
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session was torn down while waiting; nobody is left to answer.
+        }
+    }
+
+    /// <summary>Reads whole batches from the journal straight into the socket's output buffer.</summary>
+    private void WriteFetchData(in Outbound item, PipeWriter output)
+    {
+        var partition = (Partition)item.Data!;
+        if (!partition.TryGetJournal(out var journal, out string failure))
+        {
+            FrameWriter.WriteError(output, item.RequestId, ErrorCode.PartitionUnavailable, failure);
+            return;
+        }
+
+        try
+        {
+            int maxBytes = item.Length;
+            var span = output.GetSpan(FetchPrefix + maxBytes);
+            var result = journal.Read(item.Value, span.Slice(FetchPrefix, maxBytes));
+            if (result.BytesWritten == 0 && result.RequiredBytes > 0)
+            {
+                // The first batch alone is larger than asked for; send it anyway so a consumer can never stall.
+                maxBytes = result.RequiredBytes;
+                span = output.GetSpan(FetchPrefix + maxBytes);
+                result = journal.Read(item.Value, span.Slice(FetchPrefix, maxBytes));
+            }
+            FrameWriter.WriteFetchResponsePrefix(span, item.RequestId, journal.StartOffset, journal.CommittedEndOffset, result.BytesWritten);
+            output.Advance(FetchPrefix + result.BytesWritten);
+        }
+        catch (Exception ex) when (ex is JournalCorruptedException or IOException or ObjectDisposedException or ArgumentOutOfRangeException)
+        {
+            SessionLog.FetchFailed(_logger, ConnectionId, partition.Topic, partition.Index, ex);
+            var code = ex is ArgumentOutOfRangeException ? ErrorCode.OffsetOutOfRange
+                : ex is ObjectDisposedException ? ErrorCode.UnknownTopic : ErrorCode.StorageError;
+            FrameWriter.WriteError(output, item.RequestId, code, $"fetch from {partition.Topic}/{partition.Index} failed: {ex.Message}");
+        }
+    }
+}

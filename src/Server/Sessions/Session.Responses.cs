@@ -1,0 +1,51 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using FastBroker.Wire;
+using FastBroker.Wire.Messages;
+
+namespace FastBroker.Server.Sessions;
+
+internal sealed partial class Session
+{
+    private static ReadOnlySpan<byte> ServerName => "fastbroker/1.0"u8;
+
+    /// <summary>Encodes one queued response into the socket's output. Returns false for the Close marker.</summary>
+    public bool WriteResponse(in Outbound item, PipeWriter output)
+    {
+        switch (item.Kind)
+        {
+            case OutboundKind.Empty:
+                FrameWriter.WriteEmpty(output, item.Opcode, FrameFlags.Response, item.RequestId);
+                break;
+            case OutboundKind.Int64 when item.Opcode == Opcode.Publish:
+                FrameWriter.WritePublishResponse(output, item.RequestId, item.Value);
+                break;
+            case OutboundKind.Int64:
+                FrameWriter.WriteReadPositionResponse(output, item.RequestId, item.Value);
+                break;
+            case OutboundKind.Error:
+                FrameWriter.WriteError(output, item.RequestId, item.Code, (string)item.Data!);
+                break;
+            case OutboundKind.Handshake:
+                FrameWriter.WriteHandshakeResponse(output, item.RequestId, _broker.Options.MaxFrameBytes, _broker.Options.MaxMessageBytes, ServerName);
+                break;
+            case OutboundKind.Ping:
+                var echo = (byte[])item.Data!;
+                FrameWriter.WritePing(output, item.RequestId, echo.AsSpan(0, item.Length), FrameFlags.Response);
+                ArrayPool<byte>.Shared.Return(echo);
+                break;
+            case OutboundKind.ListTopics:
+                FrameWriter.WriteListTopicsResponse(output, item.RequestId, (List<(string, int)>)item.Data!);
+                break;
+            case OutboundKind.TopicMetadata:
+                FrameWriter.WriteTopicMetadataResponse(output, item.RequestId, (ValueTuple<long, long>[])item.Data!);
+                break;
+            case OutboundKind.FetchData:
+                WriteFetchData(item, output);
+                break;
+            case OutboundKind.Close:
+                return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Threading.Channels;
+using FastBroker.Wire;
+using FastBroker.Wire.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace FastBroker.Server.Sessions;
+
+/// <summary>
+/// The protocol side of one connection: turns frames into work and work results into <see cref="Outbound"/> items.
+/// The transport feeds it frames (<see cref="HandleFrameAsync"/>) and drains <see cref="Responses"/> into the socket
+/// (<see cref="WriteResponse"/>). Hot requests complete synchronously; only admin calls and long polls await.
+/// </summary>
+internal sealed partial class Session : IPublishCompletion, IDisposable
+{
+    private readonly BrokerContext _broker;
+    private readonly ILogger _logger;
+    private readonly Channel<Outbound> _responses;
+    private readonly CancellationTokenSource _closing;
+    private readonly SemaphoreSlim _inFlightRoom = new(0);
+    private byte[] _scratch = [];
+    private bool _handshakeDone;
+    private long _inFlightBytes;
+    private int _readerWaitingForRoom;
+
+    public Session(BrokerContext broker, long connectionId)
+    {
+        _broker = broker;
+        ConnectionId = connectionId;
+        _logger = broker.LoggerFactory.CreateLogger("FastBroker.Session");
+        _responses = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        _closing = CancellationTokenSource.CreateLinkedTokenSource(broker.Stopping);
+    }
+
+    public long ConnectionId { get; }
+
+    public ChannelReader<Outbound> Responses => _responses.Reader;
+
+    /// <summary>
+    /// Handles one complete frame. Returns false when the connection must stop reading (a Close item has been
+    /// queued behind the error that explains why).
+    /// </summary>
+    public ValueTask<bool> HandleFrameAsync(in FrameHeader header, in ReadOnlySequence<byte> body)
+    {
+        if (!_handshakeDone)
+            return new ValueTask<bool>(Handshake(header, Contiguous(body)));
+
+        if (header.IsResponse || header.Flags != FrameFlags.None)
+        {
+            Fail(header.RequestId, ErrorCode.MalformedFrame, "requests must have flags 0");
+            return new ValueTask<bool>(true);
+        }
+
+        switch (header.Opcode)
+        {
+            case Opcode.Publish:
+                return PublishAsync(header.RequestId, body);
+            case Opcode.Fetch:
+                Fetch(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
+            case Opcode.Ping:
+                Ping(header.RequestId, body);
+                return new ValueTask<bool>(true);
+            case Opcode.CreateTopic:
+                return CreateTopicAsync(header.RequestId, Contiguous(body));
+            case Opcode.DeleteTopic:
+                return DeleteTopicAsync(header.RequestId, Contiguous(body));
+            case Opcode.ListTopics:
+                ListTopics(header.RequestId, body);
+                return new ValueTask<bool>(true);
+            case Opcode.TopicMetadata:
+                return TopicMetadataAsync(header.RequestId, Contiguous(body));
+            case Opcode.CommitPosition:
+                CommitPosition(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
+            case Opcode.ReadPosition:
+                ReadPosition(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
+            case Opcode.Handshake:
+                return new ValueTask<bool>(Close(header.RequestId, ErrorCode.HandshakeRequired, "handshake already done on this connection"));
+            default:
+                Fail(header.RequestId, ErrorCode.UnknownOpcode, $"unknown opcode 0x{(ushort)header.Opcode:X4}");
+                return new ValueTask<bool>(true);
+        }
+    }
+
+    /// <summary>Answers a length prefix over the cap: the stream cannot be re-synchronised, so the connection closes.</summary>
+    public void RejectOversizedFrame(in FrameHeader header)
+        => Close(0, ErrorCode.FrameTooLarge,
+            $"frame body of {header.BodyLength} bytes exceeds the limit of {_broker.Options.MaxFrameBytes} bytes");
+
+    private bool Handshake(in FrameHeader header, ReadOnlySpan<byte> body)
+    {
+        if (header.Opcode != Opcode.Handshake)
+            return Close(0, ErrorCode.HandshakeRequired, "the first frame on a connection must be a handshake");
+        if (!HandshakeRequest.TryParse(body, out var request))
+            return Close(0, ErrorCode.MalformedFrame, "malformed handshake");
+        if (request.Magic != Protocol.Magic)
+            return Close(0, ErrorCode.BadMagic, $"bad magic 0x{request.Magic:X8}; expected 0x{Protocol.Magic:X8} (\"FBRK\")");
+        if (request.Version != Protocol.Version)
+            return Close(0, ErrorCode.UnsupportedVersion, $"protocol version {request.Version} is not supported; this broker speaks version {Protocol.Version}");
+        if (request.AuthMechanism != 0)
+            return Close(0, ErrorCode.UnsupportedFeature, $"authentication mechanism {request.AuthMechanism} is not supported");
+
+        _handshakeDone = true;
+        Enqueue(new Outbound(OutboundKind.Handshake, Opcode.Handshake, header.RequestId));
+        return true;
+    }
+
+    private void Enqueue(in Outbound item) => _responses.Writer.TryWrite(item);
+
+    private void Fail(uint requestId, ErrorCode code, string message)
+        => Enqueue(new Outbound(OutboundKind.Error, Opcode.Error, requestId, Data: message, Code: code));
+
+    private bool Close(uint requestId, ErrorCode code, string message)
+    {
+        SessionLog.ClosingConnection(_logger, ConnectionId, code, message);
+        Fail(requestId, code, message);
+        Enqueue(new Outbound(OutboundKind.Close, Opcode.Error, 0));
+        return false;
+    }
+
+    /// <summary>Small bodies spanning pipe segments are copied into a reused scratch buffer; most are contiguous.</summary>
+    private ReadOnlySpan<byte> Contiguous(in ReadOnlySequence<byte> body)
+    {
+        if (body.IsSingleSegment) return body.FirstSpan;
+        int length = (int)body.Length;
+        if (_scratch.Length < length)
+        {
+            if (_scratch.Length > 0) ArrayPool<byte>.Shared.Return(_scratch);
+            _scratch = ArrayPool<byte>.Shared.Rent(length);
+        }
+        body.CopyTo(_scratch);
+        return _scratch.AsSpan(0, length);
+    }
+
+    /// <summary>Waits while this connection has more unacknowledged publish bytes than allowed.</summary>
+    public ValueTask WaitForInFlightRoomAsync()
+    {
+        if (Volatile.Read(ref _inFlightBytes) <= _broker.Options.MaxInFlightBytesPerConnection)
+            return ValueTask.CompletedTask;
+        return WaitSlowAsync();
+
+        async ValueTask WaitSlowAsync()
+        {
+            while (true)
+            {
+                Interlocked.Exchange(ref _readerWaitingForRoom, 1);
+                if (Volatile.Read(ref _inFlightBytes) <= _broker.Options.MaxInFlightBytesPerConnection)
+                {
+                    Interlocked.Exchange(ref _readerWaitingForRoom, 0);
+                    return;
+                }
+                await _inFlightRoom.WaitAsync(_closing.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void ReleaseInFlight(int bytes)
+    {
+        long now = Interlocked.Add(ref _inFlightBytes, -bytes);
+        if (now <= _broker.Options.MaxInFlightBytesPerConnection && Interlocked.Exchange(ref _readerWaitingForRoom, 0) == 1)
+            _inFlightRoom.Release();
+    }
+
+    /// <summary>No more frames will arrive: pending long polls stop waiting and the response stream ends.</summary>
+    public void Complete()
+    {
+        _closing.Cancel();
+        _responses.Writer.TryComplete();
+    }
+
+    public void Dispose()
+    {
+        _closing.Dispose();
+        _inFlightRoom.Dispose();
+        if (_scratch.Length > 0) ArrayPool<byte>.Shared.Return(_scratch);
+        _scratch = [];
+    }
+}

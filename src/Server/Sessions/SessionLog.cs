@@ -1,0 +1,13 @@
+using FastBroker.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace FastBroker.Server.Sessions;
+
+internal static partial class SessionLog
+{
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Closing connection {ConnectionId}: {Code} {Reason}")]
+    public static partial void ClosingConnection(ILogger logger, long connectionId, ErrorCode code, string reason);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "Fetch on connection {ConnectionId} failed reading {Topic}/{Partition}")]
+    public static partial void FetchFailed(ILogger logger, long connectionId, string topic, int partition, Exception exception);
+}

@@ -1,0 +1,177 @@
+using System.Buffers;
+using System.Threading.Channels;
+using FastBroker.Server.Journal;
+using FastBroker.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace FastBroker.Server.Topics;
+
+/// <summary>
+/// One partition and the single loop that owns its journal: every append goes through <see cref="TryEnqueue"/>
+/// and is written by <see cref="RunAsync"/>, which groups everything waiting into one write and one fsync
+/// (group commit) before acknowledging anyone in the group. Reads go straight to the journal from any thread.
+/// Ownership is explicit here so a partition can later live on another node.
+/// </summary>
+internal sealed class Partition : IAsyncDisposable
+{
+    // Bounds one group so a flood on one partition still acknowledges in slices of reasonable latency.
+    private const int MaxGroupBatches = 1024;
+    private const long MaxGroupBytes = 16L * 1024 * 1024;
+
+    private readonly PartitionJournal? _journal;
+    private readonly Channel<AppendRequest> _queue;
+    private readonly ILogger _logger;
+    private readonly ITimer? _syncTimer;
+    private readonly Task _loop;
+    private AppendSignal _signal = new();
+    private volatile string? _failure;
+
+    private Partition(string topic, int index, PartitionJournal? journal, string? failure, FsyncPolicy fsync, ILogger logger, TimeProvider time)
+    {
+        Topic = topic;
+        Index = index;
+        _journal = journal;
+        _failure = failure;
+        _logger = logger;
+        _queue = Channel.CreateUnbounded<AppendRequest>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        if (journal is not null && fsync.Mode == FsyncMode.Interval)
+            _syncTimer = time.CreateTimer(static s => ((Partition)s!).RequestSync(), this, fsync.Interval, fsync.Interval);
+        _loop = Task.Run(RunAsync);
+    }
+
+    public string Topic { get; }
+    public int Index { get; }
+
+    /// <summary>Why the partition refuses service, or null when it serves.</summary>
+    public string? Failure => _failure;
+
+    public AppendSignal Signal => Volatile.Read(ref _signal);
+
+    public static Partition Open(string topic, int index, string directory, JournalOptions options, ILogger logger, TimeProvider time)
+    {
+        try
+        {
+            var journal = PartitionJournal.Open(directory, options, logger, time);
+            return new Partition(topic, index, journal, null, options.Fsync, logger, time);
+        }
+        catch (JournalCorruptedException ex)
+        {
+            string reason = $"partition {topic}/{index} refuses service: {ex.Message}";
+            TopicsLog.PartitionRefused(logger, topic, index, ex.Message);
+            return new Partition(topic, index, null, reason, options.Fsync, logger, time);
+        }
+    }
+
+    /// <summary>The journal, when the partition serves.</summary>
+    public bool TryGetJournal(out PartitionJournal journal, out string failure)
+    {
+        journal = _journal!;
+        failure = _failure ?? "";
+        return _journal is not null && _failure is null;
+    }
+
+    /// <summary>Hands a copied, validated batch to the writer loop; false once the partition is stopping.</summary>
+    public bool TryEnqueue(in AppendRequest request) => _queue.Writer.TryWrite(request);
+
+    private void RequestSync() => _queue.Writer.TryWrite(default);
+
+    private async Task RunAsync()
+    {
+        var group = new AppendRequest[MaxGroupBatches];
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            int count = 0;
+            long bytes = 0;
+            bool syncRequested = false;
+            while (count < group.Length && bytes < MaxGroupBytes && reader.TryRead(out var request))
+            {
+                if (request.Buffer is null)
+                {
+                    syncRequested = true;
+                    continue;
+                }
+                group[count++] = request;
+                bytes += request.Length;
+            }
+
+            if (count > 0) CommitGroup(group, count);
+            if (syncRequested) SyncQuietly();
+        }
+    }
+
+    private void CommitGroup(AppendRequest[] group, int count)
+    {
+        string? failure = _failure;
+        if (failure is null)
+        {
+            try
+            {
+                for (int i = 0; i < count; i++)
+                    _journal!.Append(group[i].Buffer.AsMemory(0, group[i].Length));
+                _journal!.Commit();
+            }
+            catch (Exception ex) when (ex is IOException or JournalFailedException or UnauthorizedAccessException)
+            {
+                failure = $"partition {Topic}/{Index} stopped accepting writes after a storage failure: {ex.Message}";
+                _failure = failure;
+                TopicsLog.PartitionFailed(_logger, Topic, Index, ex);
+            }
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            ref var request = ref group[i];
+            if (failure is null)
+                request.Origin!.PublishSucceeded(request.RequestId, Wire.Records.RecordBatch.ReadBaseOffset(request.Buffer), request.Length);
+            else
+                request.Origin!.PublishFailed(request.RequestId, ErrorCode.StorageError, failure, request.Length);
+            ArrayPool<byte>.Shared.Return(request.Buffer!);
+            request = default;
+        }
+
+        if (failure is null) WakeReaders();
+    }
+
+    private void WakeReaders()
+    {
+        // Pairs with AppendSignal.AddWaiter: the end offset is published before we look for waiters.
+        Interlocked.MemoryBarrier();
+        var signal = _signal;
+        if (!signal.HasWaiters) return;
+        Volatile.Write(ref _signal, new AppendSignal());
+        signal.Fire();
+    }
+
+    private void SyncQuietly()
+    {
+        if (_journal is null || _failure is not null || !_journal.HasUnsyncedData) return;
+        try
+        {
+            _journal.Sync();
+        }
+        catch (Exception ex) when (ex is IOException or JournalFailedException)
+        {
+            _failure = $"partition {Topic}/{Index} stopped accepting writes after a failed sync: {ex.Message}";
+            TopicsLog.PartitionFailed(_logger, Topic, Index, ex);
+        }
+    }
+
+    /// <summary>Stops taking appends, finishes everything queued, syncs and closes the journal.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        if (_syncTimer is not null) await _syncTimer.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            _journal?.Dispose();
+        }
+        catch (IOException ex)
+        {
+            TopicsLog.PartitionFailed(_logger, Topic, Index, ex);
+        }
+        // Anyone still long-polling should see the end of the partition now rather than at their deadline.
+        _signal.Fire();
+    }
+}

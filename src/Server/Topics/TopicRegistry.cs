@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using FastBroker.Server.Journal;
+using FastBroker.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace FastBroker.Server.Topics;
+
+/// <summary>
+/// All topics of the broker, under <c>{data}/topics/{name}/</c> (a <c>topic.meta</c> file and one directory per
+/// partition). Lookups are lock-free and allocation-free by UTF-8 name; create and delete are serialised.
+/// </summary>
+internal sealed class TopicRegistry : IAsyncDisposable
+{
+    private const string MetaFileName = "topic.meta";
+
+    private readonly ConcurrentDictionary<string, Topic> _topics = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Topic>.AlternateLookup<ReadOnlySpan<char>> _byChars;
+    private readonly SemaphoreSlim _adminLock = new(1, 1);
+    private readonly string _root;
+    private readonly string _trash;
+    private readonly JournalOptions _journalOptions;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
+    private TopicRegistry(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time)
+    {
+        _root = Path.Combine(dataDirectory, "topics");
+        _trash = Path.Combine(dataDirectory, "trash");
+        _journalOptions = journalOptions;
+        _logger = logger;
+        _time = time;
+        _byChars = _topics.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Opens every topic found under the data directory, recovering each partition's journal.</summary>
+    public static TopicRegistry Open(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time)
+    {
+        var registry = new TopicRegistry(dataDirectory, journalOptions, logger, time);
+        Directory.CreateDirectory(registry._root);
+        if (Directory.Exists(registry._trash)) Directory.Delete(registry._trash, recursive: true);
+        foreach (string directory in Directory.GetDirectories(registry._root))
+            registry.Load(directory);
+        return registry;
+    }
+
+    private void Load(string directory)
+    {
+        string name = Path.GetFileName(directory);
+        if (!TopicName.IsValid(name))
+        {
+            TopicsLog.TopicDirectoryIgnored(_logger, directory, "not a valid topic name");
+            return;
+        }
+        if (!TryReadPartitionCount(Path.Combine(directory, MetaFileName), out int partitions))
+        {
+            TopicsLog.TopicDirectoryIgnored(_logger, directory, $"missing or unreadable {MetaFileName}");
+            return;
+        }
+        _topics[name] = new Topic(name, directory, OpenPartitions(name, directory, partitions));
+        TopicsLog.TopicLoaded(_logger, name, partitions);
+    }
+
+    private Partition[] OpenPartitions(string name, string directory, int count)
+    {
+        var partitions = new Partition[count];
+        for (int i = 0; i < count; i++)
+            partitions[i] = Partition.Open(name, i, Path.Combine(directory, i.ToString(CultureInfo.InvariantCulture)), _journalOptions, _logger, _time);
+        return partitions;
+    }
+
+    /// <summary>Finds a topic by its UTF-8 name without allocating.</summary>
+    public bool TryGet(ReadOnlySpan<byte> utf8Name, out Topic topic)
+    {
+        topic = null!;
+        if (utf8Name.Length is 0 or > Protocol.MaxTopicNameBytes) return false;
+        Span<char> chars = stackalloc char[utf8Name.Length];
+        for (int i = 0; i < utf8Name.Length; i++)
+        {
+            if (utf8Name[i] > 127) return false;
+            chars[i] = (char)utf8Name[i];
+        }
+        return _byChars.TryGetValue(chars, out topic!);
+    }
+
+    public bool TryGet(string name, out Topic topic) => _topics.TryGetValue(name, out topic!);
+
+    /// <summary>Topics and their partition counts, ordered by name.</summary>
+    public List<(string Name, int Partitions)> List()
+    {
+        var list = new List<(string, int)>(_topics.Count);
+        foreach (var (name, topic) in _topics)
+            list.Add((name, topic.Partitions.Length));
+        list.Sort(static (a, b) => string.CompareOrdinal(a.Item1, b.Item1));
+        return list;
+    }
+
+    public async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateAsync(string name, int partitions, bool existingIsOk = false)
+    {
+        if (!TopicName.IsValid(name))
+            return (ErrorCode.InvalidTopicName, $"invalid topic name '{name}': use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-]", null);
+        if (partitions < 1 || partitions > Protocol.MaxPartitions)
+            return (ErrorCode.InvalidArgument, $"partition count {partitions} is outside 1..{Protocol.MaxPartitions}", null);
+
+        await _adminLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_topics.TryGetValue(name, out var existing))
+                return existingIsOk ? (ErrorCode.None, "", existing) : (ErrorCode.TopicExists, $"topic '{name}' already exists", null);
+
+            string directory = Path.Combine(_root, name);
+            Directory.CreateDirectory(directory);
+            var topic = new Topic(name, directory, OpenPartitions(name, directory, partitions));
+            WriteMeta(Path.Combine(directory, MetaFileName), partitions);
+            _topics[name] = topic;
+            TopicsLog.TopicCreated(_logger, name, partitions);
+            return (ErrorCode.None, "", topic);
+        }
+        finally
+        {
+            _adminLock.Release();
+        }
+    }
+
+    public async ValueTask<(ErrorCode Code, string Message)> DeleteAsync(string name)
+    {
+        await _adminLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_topics.TryRemove(name, out var topic))
+                return (ErrorCode.UnknownTopic, $"unknown topic '{name}'");
+            topic.Deleted = true;
+            foreach (var partition in topic.Partitions)
+                await partition.DisposeAsync().ConfigureAwait(false);
+
+            // Move out of the way first so a topic of the same name can be created at once; delete after.
+            Directory.CreateDirectory(_trash);
+            string doomed = Path.Combine(_trash, $"{name}.{Guid.NewGuid():N}");
+            Directory.Move(topic.Directory, doomed);
+            Directory.Delete(doomed, recursive: true);
+            TopicsLog.TopicDeleted(_logger, name);
+            return (ErrorCode.None, "");
+        }
+        finally
+        {
+            _adminLock.Release();
+        }
+    }
+
+    private static void WriteMeta(string path, int partitions)
+    {
+        string temp = path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        {
+            stream.Write(System.Text.Encoding.ASCII.GetBytes($"partitions={partitions}\n"));
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static bool TryReadPartitionCount(string path, out int partitions)
+    {
+        partitions = 0;
+        if (!File.Exists(path)) return false;
+        foreach (string line in File.ReadAllLines(path))
+        {
+            if (line.StartsWith("partitions=", StringComparison.Ordinal)
+                && int.TryParse(line.AsSpan("partitions=".Length), NumberStyles.None, CultureInfo.InvariantCulture, out partitions))
+                return partitions is >= 1 and <= Protocol.MaxPartitions;
+        }
+        return false;
+    }
+
+    /// <summary>Stops every partition: queued appends are written and synced first.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var topic in _topics.Values)
+            foreach (var partition in topic.Partitions)
+                await partition.DisposeAsync().ConfigureAwait(false);
+        _topics.Clear();
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace FastBroker.Server.Transport;
+
+internal static partial class TransportLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on {Endpoint}")]
+    public static partial void Listening(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Connection {ConnectionId} accepted from {Remote}")]
+    public static partial void ConnectionAccepted(ILogger logger, long connectionId, string remote);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Connection {ConnectionId} closed: {Reason}")]
+    public static partial void ConnectionClosed(ILogger logger, long connectionId, string reason);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Connection {ConnectionId} reset: {Reason}")]
+    public static partial void ConnectionReset(ILogger logger, long connectionId, string reason);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Connection {ConnectionId} faulted")]
+    public static partial void ConnectionFaulted(ILogger logger, long connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Refused a connection from {Remote}: {Limit} connections open")]
+    public static partial void ConnectionRefused(ILogger logger, string remote, int limit);
+}

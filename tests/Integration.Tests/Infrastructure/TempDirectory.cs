@@ -1,0 +1,23 @@
+namespace FastBroker.IntegrationTests.Infrastructure;
+
+public static class TempDirectory
+{
+    public static string Create(string prefix)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"fastbroker-{prefix}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public static void Delete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A straggling process may still hold a file; the OS temp cleaner will get it.
+        }
+    }
+}
