@@ -14,8 +14,8 @@ internal static partial class JournalLog
     public static partial void TailTruncated(this ILogger logger, string file, long position, long bytes, long offset, string reason);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
-        Message = "Deleted segment {File} after the torn tail: dropped {Bytes} bytes holding offsets from {Offset} on")]
-    public static partial void SegmentDropped(this ILogger logger, string file, long bytes, long offset);
+        Message = "Deleted segment {File} ({Reason}): dropped {Bytes} bytes holding offsets from {Offset} on")]
+    public static partial void SegmentDropped(this ILogger logger, string file, string reason, long bytes, long offset);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Rebuilt index {File} by scanning its segment ({Problem})")]
     public static partial void IndexRebuilt(this ILogger logger, string file, string problem);

@@ -67,7 +67,7 @@ internal sealed class JournalRecovery
         {
             long baseOffset = names.Count > 0 ? names[0].BaseOffset : 0;
             _segments.Add(Segment.Create(_files, _directory, baseOffset, _time.GetUtcNow().ToUnixTimeMilliseconds(), NewIndex()));
-            return Finish(checkpoint, firstScanned: 0);
+            return Finish(checkpoint, firstScanned: _segments.Count); // created synced: nothing to sync again
         }
 
         int first = 0;
@@ -229,7 +229,7 @@ internal sealed class JournalRecovery
         for (int i = from; i < _opened.Count; i++)
         {
             var (baseOffset, file) = _opened[i];
-            _logger.SegmentDropped(file.FilePath + " (" + reason + ")", file.Length, baseOffset);
+            _logger.SegmentDropped(file.FilePath, reason, file.Length, baseOffset);
             file.Dispose();
             File.Delete(file.FilePath);
             File.Delete(SegmentFileNames.IndexPath(_directory, baseOffset));
