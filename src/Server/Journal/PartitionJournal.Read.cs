@@ -28,15 +28,30 @@ public sealed partial class PartitionJournal
         if (!segment.Index.TryFind(offset, out var entry))
             throw new JournalCorruptedException(segment.LogPath, SegmentHeader.Size, offset, "the offset index of the segment is empty");
 
-        // Walk batch headers from the index entry (at most about IndexIntervalBytes) to the batch holding the offset.
-        Span<byte> header = stackalloc byte[RecordBatchHeader.Size];
+        // Find the batch holding the offset, walking from the index entry (about IndexIntervalBytes at most). The
+        // stretch is read into the destination in one call and walked in memory; single header reads are only the
+        // fallback when the destination is too small to hold it.
         long position = entry.Position;
         long expected = entry.Offset;
+        int skip = 0;
+        int buffered = segment.File.Read(destination[..(int)Math.Min(Math.Min(destination.Length, end - position),
+            _options.IndexIntervalBytes + LocateChunkBytes)], position);
+        Span<byte> scratch = stackalloc byte[RecordBatchHeader.Size];
         int length;
         while (true)
         {
-            if (end - position < RecordBatchHeader.Size || segment.File.Read(header, position) < RecordBatchHeader.Size)
-                throw new JournalCorruptedException(segment.LogPath, position, expected, "the segment ends before the offset");
+            scoped ReadOnlySpan<byte> header;
+            if (buffered >= RecordBatchHeader.Size)
+            {
+                header = destination.Slice(skip, RecordBatchHeader.Size);
+            }
+            else
+            {
+                buffered = 0;
+                if (end - position < RecordBatchHeader.Size || segment.File.Read(scratch, position) < RecordBatchHeader.Size)
+                    throw new JournalCorruptedException(segment.LogPath, position, expected, "the segment ends before the offset");
+                header = scratch;
+            }
             length = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(header[RecordBatchHeader.LengthPosition..]), int.MaxValue);
             int records = RecordBatch.ReadRecordCount(header);
             long baseOffset = RecordBatch.ReadBaseOffset(header);
@@ -45,11 +60,19 @@ public sealed partial class PartitionJournal
             if (offset < baseOffset + records) break;
             position += length;
             expected = baseOffset + records;
+            skip += length;
+            buffered -= length;
         }
         if (length > destination.Length) return new JournalReadResult(0, length, 0);
 
-        // One positional read for everything that may fit, then keep only whole, committed, sound batches.
-        int read = segment.File.Read(destination[..(int)Math.Min(destination.Length, end - position)], position);
+        // Move what was already read of the batch to the front, then read the rest that may fit in one call.
+        buffered = Math.Max(buffered, 0);
+        if (skip > 0 && buffered > 0) destination.Slice(skip, buffered).CopyTo(destination);
+        int wanted = (int)Math.Min(destination.Length, end - position);
+        if (buffered < wanted) buffered += segment.File.Read(destination[buffered..wanted], position + buffered);
+
+        // Keep only whole, committed, sound batches.
+        int read = buffered;
         int written = 0;
         int batches = 0;
         while (read - written >= RecordBatchHeader.Size)
@@ -73,6 +96,9 @@ public sealed partial class PartitionJournal
             throw new JournalCorruptedException(segment.LogPath, position, expected, "the segment ends inside the batch");
         return new JournalReadResult(written, 0, batches);
     }
+
+    // Read beyond the index gap when locating, so a typical fetch needs no second read for its first batches.
+    private const int LocateChunkBytes = 16 * 1024;
 
     private static Segment FindSegment(Segment[] segments, long offset)
     {

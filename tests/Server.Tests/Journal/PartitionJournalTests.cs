@@ -129,6 +129,32 @@ public sealed class PartitionJournalTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(1)] // every batch indexed
+    [InlineData(1_000_000)] // one entry for the segment: long walks
+    public void Read_finds_every_batch_whatever_the_index_gap_and_destination_size(int indexIntervalBytes)
+    {
+        using var journal = Journals.Open(_temp.Partition, new JournalOptions { IndexIntervalBytes = indexIntervalBytes });
+        var batches = Enumerable.Range(0, 60).Select(i => TestBatches.Make(1 + i % 3, valueBytes: 40, fill: (byte)i)).ToList();
+        foreach (var batch in batches) journal.Append(batch);
+        journal.Commit();
+        int largest = batches.Max(b => b.Length);
+
+        foreach (int size in new[] { largest, largest * 3 + 7, 64 * 1024 })
+        {
+            var buffer = new byte[size];
+            long offset = 0;
+            for (int i = 0; i < batches.Count; i++)
+            {
+                var result = journal.Read(offset, buffer);
+                var read = TestBatches.Split(buffer.AsSpan(0, result.BytesWritten));
+                Assert.Equal(batches[i], read[0].Bytes);
+                for (int j = 1; j < read.Count; j++) Assert.Equal(batches[i + j], read[j].Bytes);
+                offset += read[0].Records;
+            }
+        }
+    }
+
     [Fact]
     public void Segments_roll_when_full_and_reads_cross_them_with_contiguous_offsets()
     {
