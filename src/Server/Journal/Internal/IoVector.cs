@@ -1,0 +1,8 @@
+namespace FastBroker.Server.Journal.Internal;
+
+/// <summary>The POSIX <c>struct iovec</c>: one buffer of a gathered write.</summary>
+internal unsafe struct IoVector
+{
+    public byte* Base;
+    public nuint Length;
+}

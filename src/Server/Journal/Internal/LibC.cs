@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace FastBroker.Server.Journal.Internal;
+
+/// <summary>
+/// The few libc calls the journal needs that .NET does not expose: fdatasync (RandomAccess.FlushToDisk is a full
+/// fsync, which also flushes timestamps), pwritev without a per-call allocation, and fsync of a directory.
+/// Source-generated, so native AOT needs no runtime marshalling. Linux only.
+/// </summary>
+internal static unsafe partial class LibC
+{
+    public const int EINTR = 4;
+
+    /// <summary>Linux IOV_MAX: the most buffers one pwritev accepts.</summary>
+    public const int MaxIoVectors = 1024;
+
+    private const int O_RDONLY = 0;
+    private const int O_CLOEXEC = 0x80000;
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    public static partial int FDataSync(SafeFileHandle fd);
+
+    [LibraryImport("libc", EntryPoint = "pwritev", SetLastError = true)]
+    public static partial nint PWriteV(SafeFileHandle fd, IoVector* vectors, int count, long offset);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int FSync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+
+    /// <summary>fsyncs a directory so that entries created or removed in it survive a crash.</summary>
+    public static void SyncDirectory(string directory)
+    {
+        int fd = Open(directory, O_RDONLY | O_CLOEXEC | DirectoryFlag());
+        if (fd < 0) throw Error("open", directory);
+        try
+        {
+            if (FSync(fd) != 0) throw Error("fsync", directory);
+        }
+        finally
+        {
+            Close(fd);
+        }
+    }
+
+    /// <summary>An IOException for the errno of the last call.</summary>
+    public static IOException Error(string call, string path)
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        return new IOException($"{call} failed on '{path}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).", errno);
+    }
+
+    // O_DIRECTORY differs by architecture; without it, opening a directory read-only still works.
+    private static int DirectoryFlag() => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 or Architecture.X86 => 0x10000,
+        Architecture.Arm64 or Architecture.Arm => 0x4000,
+        _ => 0,
+    };
+}

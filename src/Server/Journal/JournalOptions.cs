@@ -1,0 +1,43 @@
+using FastBroker.Server.Journal.Internal;
+using FastBroker.Wire.Records;
+
+namespace FastBroker.Server.Journal;
+
+/// <summary>Settings of one partition journal. Immutable once the journal is open.</summary>
+public sealed class JournalOptions
+{
+    /// <summary>
+    /// A segment is rolled when the next batch would make it larger than this (header included). A batch larger
+    /// than this still goes into a fresh segment of its own.
+    /// </summary>
+    public long SegmentBytes { get; init; } = 128L * 1024 * 1024;
+
+    /// <summary>Log bytes between two entries of the sparse offset index; smaller means faster seeks, more memory.</summary>
+    public int IndexIntervalBytes { get; init; } = 4096;
+
+    /// <summary>When written data is forced to stable storage.</summary>
+    public FsyncPolicy Fsync { get; init; } = FsyncPolicy.Always;
+
+    /// <summary>
+    /// Least time between two checkpoint writes after syncs. Each checkpoint costs an extra fsync; recovery rescans
+    /// everything written after the last one.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Where segment, index and checkpoint files are opened; tests substitute a fault-injecting factory.</summary>
+    internal ISegmentFileFactory? FileFactory { get; init; }
+
+    internal void Validate()
+    {
+        if (SegmentBytes < SegmentHeader.Size + RecordBatchHeader.Size)
+            throw new ArgumentOutOfRangeException(nameof(SegmentBytes), SegmentBytes, "A segment must hold its header and at least one batch header.");
+        if (IndexIntervalBytes < 1)
+            throw new ArgumentOutOfRangeException(nameof(IndexIntervalBytes), IndexIntervalBytes, "The index interval must be positive.");
+        if (CheckpointInterval < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), CheckpointInterval, "The checkpoint interval cannot be negative.");
+        if (Fsync.Mode is not (FsyncMode.Always or FsyncMode.Interval or FsyncMode.Never))
+            throw new ArgumentOutOfRangeException(nameof(Fsync), Fsync, "Unknown fsync mode.");
+        if (Fsync.Mode == FsyncMode.Interval && Fsync.Interval <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(Fsync), Fsync, "An interval fsync policy needs a positive interval.");
+    }
+}

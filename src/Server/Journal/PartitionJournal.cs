@@ -1,0 +1,184 @@
+using System.Diagnostics.CodeAnalysis;
+using FastBroker.Server.Journal.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace FastBroker.Server.Journal;
+
+/// <summary>
+/// The durable log of one partition: record batches stored exactly as published, in segment files with a sparse
+/// offset index and a checkpoint of how far the data is known to be fsynced.
+/// </summary>
+/// <remarks>
+/// One writer (the partition loop) calls <see cref="Append"/>, <see cref="Commit"/>, <see cref="Sync"/> and the
+/// writer-only properties; no locks are taken on that path. <see cref="Read"/>, <see cref="StartOffset"/> and
+/// <see cref="CommittedEndOffset"/> are safe from any thread at any time: readers see an immutable snapshot of the
+/// segment list and never look past the committed end. An I/O error while writing or syncing puts the journal in
+/// a failed state (see <see cref="JournalFailedException"/>).
+/// </remarks>
+public sealed partial class PartitionJournal : IDisposable
+{
+    private readonly JournalOptions _options;
+    private readonly ISegmentFileFactory _files;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CheckpointFile _checkpoint;
+
+    // Queued by Append; the second list carries one segment's share of the queue when a commit crosses a roll.
+    private readonly List<ReadOnlyMemory<byte>> _pending = [];
+    private readonly List<ReadOnlyMemory<byte>> _gather = [];
+
+    private Segment[] _segments;
+    private Segment _active;
+    private long _committedEnd;
+    private long _nextOffset;
+    private long _pendingBytes;
+
+    // Sync and checkpoint state (writer thread).
+    private bool _hasUnsynced;
+    private long _unsyncedSince;
+    private long _syncedEndOffset;
+    private long _syncedSegmentBase;
+    private long _syncedPosition;
+    private long _lastCheckpointAt;
+
+    private string? _failure;
+    private Exception? _failureCause;
+    private bool _disposed;
+
+    private PartitionJournal(string directory, JournalOptions options, ISegmentFileFactory files, ILogger logger, TimeProvider time,
+        RecoveredJournal recovered)
+    {
+        Directory = directory;
+        _options = options;
+        _files = files;
+        _logger = logger;
+        _time = time;
+        _checkpoint = recovered.Checkpoint;
+        _segments = recovered.Segments;
+        _active = _segments[^1];
+        StartOffset = _segments[0].BaseOffset;
+        _nextOffset = _active.EndOffset;
+        _committedEnd = _active.EndOffset;
+
+        // Recovery leaves everything synced and checkpointed.
+        _syncedEndOffset = _active.EndOffset;
+        _syncedSegmentBase = _active.BaseOffset;
+        _syncedPosition = _active.WrittenEnd;
+        _lastCheckpointAt = time.GetTimestamp();
+    }
+
+    /// <summary>
+    /// Opens the journal in <paramref name="directory"/>, creating the directory if missing, and recovers it:
+    /// an unsynced torn tail is cut off (and logged); damage to data below the checkpoint throws.
+    /// </summary>
+    /// <exception cref="JournalCorruptedException">Acknowledged data is damaged, or the checkpoint points past the log.</exception>
+    public static PartitionJournal Open(string directory, JournalOptions options, ILogger logger, TimeProvider time)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(time);
+        options.Validate();
+
+        string fullPath = Path.GetFullPath(directory);
+        var files = options.FileFactory ?? SegmentFileFactory.Instance;
+        var recovered = new JournalRecovery(fullPath, options, files, logger, time).Run();
+        return new PartitionJournal(fullPath, options, files, logger, time, recovered);
+    }
+
+    /// <summary>The partition directory (full path).</summary>
+    public string Directory { get; }
+
+    /// <summary>The first stored offset (0 for a new journal).</summary>
+    public long StartOffset { get; }
+
+    /// <summary>
+    /// Offsets below this are stored, readable, and acknowledged: durable under <see cref="FsyncMode.Always"/>.
+    /// Safe to read from any thread.
+    /// </summary>
+    public long CommittedEndOffset => Volatile.Read(ref _committedEnd);
+
+    /// <summary>The offset the next <see cref="Append"/> will assign; at least <see cref="CommittedEndOffset"/>. Writer thread.</summary>
+    public long NextOffset => _nextOffset;
+
+    /// <summary>Batches appended and not yet committed. Writer thread.</summary>
+    public int PendingBatches => _pending.Count;
+
+    /// <summary>Bytes of the batches appended and not yet committed. Writer thread.</summary>
+    public long PendingBytes => _pendingBytes;
+
+    /// <summary>True when committed data has not been fsynced yet (interval and never policies). Writer thread.</summary>
+    public bool HasUnsyncedData => _hasUnsynced;
+
+    /// <summary>
+    /// Syncs, writes a final checkpoint and the active segment's index, and closes the files. Batches appended but
+    /// not committed are discarded. After a failure nothing more is written. Idempotent; does not throw on I/O errors
+    /// (they are logged).
+    /// </summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (_failure is null)
+        {
+            try
+            {
+                if (_pending.Count > 0) _logger.UncommittedDiscarded(Directory, _pending.Count);
+                DiscardPending();
+                if (_hasUnsynced) SyncActive();
+                if (_syncedEndOffset != _checkpoint.Latest?.EndOffset || _syncedSegmentBase != _checkpoint.Latest?.SegmentBaseOffset)
+                    WriteCheckpoint();
+                IndexFile.Write(_files, _active);
+            }
+            catch (Exception e)
+            {
+                _logger.CloseFailed(Directory, e);
+            }
+        }
+        CloseFiles();
+    }
+
+    /// <summary>Closes the files as a crash would leave them: no sync, no checkpoint, no index. For recovery tests.</summary>
+    internal void CloseAbruptly()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        CloseFiles();
+    }
+
+    private void CloseFiles()
+    {
+        foreach (var segment in _segments) segment.Dispose();
+        _checkpoint.Dispose();
+    }
+
+    private void DiscardPending()
+    {
+        _pending.Clear();
+        _gather.Clear();
+        _pendingBytes = 0;
+        _nextOffset = _committedEnd;
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (_disposed) ThrowDisposed();
+        if (_failure is not null) ThrowFailed();
+    }
+
+    // Fails the journal for good: the caller's group is not acknowledged and nothing more is written.
+    private JournalFailedException Fail(string operation, Exception cause)
+    {
+        _failure = $"Journal '{Directory}' accepts no more writes: {operation} failed: {cause.Message}";
+        _failureCause = cause;
+        _logger.Failed(Directory, operation, cause);
+        DiscardPending();
+        return new JournalFailedException(_failure, cause);
+    }
+
+    [DoesNotReturn]
+    private void ThrowDisposed() => throw new ObjectDisposedException(nameof(PartitionJournal), $"Journal '{Directory}' is closed.");
+
+    [DoesNotReturn]
+    private void ThrowFailed() => throw new JournalFailedException(_failure!, _failureCause);
+}

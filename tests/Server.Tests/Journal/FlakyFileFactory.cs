@@ -1,0 +1,92 @@
+using FastBroker.Server.Journal.Internal;
+
+namespace FastBroker.Server.Tests.Journal;
+
+/// <summary>
+/// Wraps the real file factory, counting writes and syncs per file, and throwing IOException on a chosen write
+/// or on syncs once armed (as a failing disk would).
+/// </summary>
+internal sealed class FlakyFileFactory : ISegmentFileFactory
+{
+    private readonly Dictionary<string, int> _syncsByName = [];
+    private int _writes;
+    private int _failAtWrite;
+
+    public int Writes => _writes;
+
+    public int Syncs { get; private set; }
+
+    public int DirectorySyncs { get; private set; }
+
+    /// <summary>When true, every file sync throws.</summary>
+    public bool FailSyncs { get; set; }
+
+    /// <summary>Makes the <paramref name="n"/>-th write from now (1 = the next) throw without writing.</summary>
+    public void FailWriteAfter(int n) => _failAtWrite = _writes + n;
+
+    /// <summary>Syncs of files whose name ends with <paramref name="suffix"/>.</summary>
+    public int SyncsOf(string suffix)
+    {
+        int total = 0;
+        foreach (var (name, count) in _syncsByName)
+        {
+            if (name.EndsWith(suffix, StringComparison.Ordinal)) total += count;
+        }
+        return total;
+    }
+
+    public ISegmentFile Open(string path, FileMode mode, FileAccess access)
+        => new FlakyFile(this, SegmentFileFactory.Instance.Open(path, mode, access));
+
+    public void SyncDirectory(string directory)
+    {
+        if (FailSyncs) throw new IOException("injected directory fsync failure");
+        DirectorySyncs++;
+        SegmentFileFactory.Instance.SyncDirectory(directory);
+    }
+
+    private void BeforeWrite(string path)
+    {
+        _writes++;
+        if (_writes == _failAtWrite) throw new IOException($"injected write failure on '{path}'");
+    }
+
+    private void BeforeSync(string path)
+    {
+        if (FailSyncs) throw new IOException($"injected fdatasync failure (EIO) on '{path}'");
+        Syncs++;
+        string name = Path.GetFileName(path);
+        _syncsByName[name] = _syncsByName.GetValueOrDefault(name) + 1;
+    }
+
+    private sealed class FlakyFile(FlakyFileFactory owner, ISegmentFile inner) : ISegmentFile
+    {
+        public string FilePath => inner.FilePath;
+
+        public long Length => inner.Length;
+
+        public int Read(Span<byte> destination, long position) => inner.Read(destination, position);
+
+        public void Write(ReadOnlySpan<byte> source, long position)
+        {
+            owner.BeforeWrite(FilePath);
+            inner.Write(source, position);
+        }
+
+        public void Write(IReadOnlyList<ReadOnlyMemory<byte>> buffers, long position)
+        {
+            owner.BeforeWrite(FilePath);
+            inner.Write(buffers, position);
+        }
+
+        public void Sync()
+        {
+            owner.BeforeSync(FilePath);
+            inner.Sync();
+        }
+
+        public void SetLength(long length) => inner.SetLength(length);
+
+        public void Dispose() => inner.Dispose();
+    }
+}

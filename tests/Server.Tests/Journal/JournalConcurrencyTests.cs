@@ -1,0 +1,72 @@
+using FastBroker.Server.Journal;
+
+namespace FastBroker.Server.Tests.Journal;
+
+public sealed class JournalConcurrencyTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Readers_see_only_whole_committed_batches_while_the_writer_commits_and_rolls()
+    {
+        var options = new JournalOptions { SegmentBytes = 16 * 1024, IndexIntervalBytes = 1024, Fsync = FsyncPolicy.Never };
+        using var journal = Journals.Open(_temp.Partition, options);
+        using var done = new CancellationTokenSource();
+        var deadline = TimeSpan.FromSeconds(30);
+
+        var writer = Task.Run(() =>
+        {
+            try
+            {
+                var random = new Random(7);
+                for (int i = 0; i < 1500; i++)
+                {
+                    int batches = random.Next(1, 4);
+                    for (int b = 0; b < batches; b++) journal.Append(TestBatches.Make(random.Next(1, 6), valueBytes: 60, fill: (byte)i));
+                    journal.Commit();
+                }
+            }
+            finally
+            {
+                done.Cancel();
+            }
+        });
+
+        var readers = Enumerable.Range(0, 2).Select(seed => Task.Run(() =>
+        {
+            var random = new Random(seed);
+            var buffer = new byte[random.Next(2, 16) * 1024];
+            int reads = 0;
+            while (!done.IsCancellationRequested || reads == 0)
+            {
+                long end = journal.CommittedEndOffset;
+                if (end == 0) continue;
+                long offset = random.NextInt64(0, end);
+                var result = journal.Read(offset, buffer);
+                Assert.True(result.BytesWritten > 0 || result.RequiredBytes > buffer.Length);
+                if (result.BytesWritten == 0) continue;
+                var batches = TestBatches.Split(buffer.AsSpan(0, result.BytesWritten));
+                Assert.True(batches[0].BaseOffset <= offset && offset < batches[0].BaseOffset + batches[0].Records);
+                for (int i = 1; i < batches.Count; i++)
+                    Assert.Equal(batches[i - 1].BaseOffset + batches[i - 1].Records, batches[i].BaseOffset);
+                Assert.True(batches[^1].BaseOffset + batches[^1].Records <= journal.CommittedEndOffset);
+                reads++;
+            }
+            return reads;
+        })).ToArray();
+
+        await writer.WaitAsync(deadline);
+        int[] counts = await Task.WhenAll(readers).WaitAsync(deadline);
+        Assert.All(counts, c => Assert.True(c > 0));
+        Assert.Equal(journal.NextOffset, journal.CommittedEndOffset);
+        long expected = 0;
+        foreach (var batch in TestBatches.ReadAll(journal, 0))
+        {
+            Assert.Equal(expected, batch.BaseOffset);
+            expected += batch.Records;
+        }
+        Assert.Equal(journal.CommittedEndOffset, expected);
+    }
+}
