@@ -1,0 +1,117 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using FastBroker.Server.Journal;
+using FastBroker.Server.Sessions;
+using FastBroker.Server.Tests.Journal;
+using FastBroker.Server.Topics;
+using FastBroker.Wire;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FastBroker.Server.Tests.Topics;
+
+public sealed class PartitionTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"fb-partition-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private Partition Open(FlakyFileFactory files)
+        => Partition.Open("t", 0, _dir, new JournalOptions { FileFactory = files }, NullLogger.Instance, new FakeTimeProvider());
+
+    private static AppendRequest Request(RecordingCompletion origin, uint id, int records)
+    {
+        byte[] batch = TestBatches.Make(records);
+        byte[] rented = ArrayPool<byte>.Shared.Rent(batch.Length);
+        batch.CopyTo(rented, 0);
+        return new AppendRequest(origin, id, rented, batch.Length);
+    }
+
+    [Fact]
+    public async Task Every_queued_publish_is_acknowledged_with_contiguous_offsets_in_queue_order()
+    {
+        var files = new FlakyFileFactory();
+        await using var partition = Open(files);
+        var origin = new RecordingCompletion(expected: 200);
+        for (uint i = 0; i < 200; i++)
+            Assert.True(partition.TryEnqueue(Request(origin, i, records: 3)));
+
+        var results = await origin.AllDone.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(200, results.Count);
+        foreach (var (id, offset, code) in results)
+        {
+            Assert.Equal(ErrorCode.None, code);
+            Assert.Equal(id * 3L, offset);
+        }
+        Assert.True(partition.TryGetJournal(out var journal, out _));
+        Assert.Equal(600, journal.CommittedEndOffset);
+        // Group commit: never more syncs than acknowledgements, and fewer whenever publishes queued up together.
+        Assert.True(files.SyncsOf(".log") <= 200);
+    }
+
+    [Fact]
+    public async Task A_failed_fsync_fails_the_group_and_stops_the_partition_accepting_writes()
+    {
+        var files = new FlakyFileFactory();
+        await using var partition = Open(files);
+        var first = new RecordingCompletion(expected: 1);
+        Assert.True(partition.TryEnqueue(Request(first, 1, records: 2)));
+        Assert.Equal(ErrorCode.None, (await first.AllDone.WaitAsync(TimeSpan.FromSeconds(30)))[0].Code);
+
+        files.FailSyncs = true;
+        var failing = new RecordingCompletion(expected: 1);
+        Assert.True(partition.TryEnqueue(Request(failing, 2, records: 2)));
+        var failed = (await failing.AllDone.WaitAsync(TimeSpan.FromSeconds(30)))[0];
+        Assert.Equal(ErrorCode.StorageError, failed.Code);
+        Assert.NotNull(partition.Failure);
+        Assert.Contains("t/0", partition.Failure);
+
+        files.FailSyncs = false;
+        var later = new RecordingCompletion(expected: 1);
+        Assert.True(partition.TryEnqueue(Request(later, 3, records: 1)));
+        Assert.Equal(ErrorCode.StorageError, (await later.AllDone.WaitAsync(TimeSpan.FromSeconds(30)))[0].Code);
+
+        Assert.True(partition.TryGetJournal(out _, out _) is false);
+    }
+
+    [Fact]
+    public async Task A_corrupt_partition_refuses_service_with_the_reason()
+    {
+        var files = new FlakyFileFactory();
+        await using (var partition = Open(files))
+        {
+            var origin = new RecordingCompletion(expected: 2);
+            partition.TryEnqueue(Request(origin, 1, records: 5));
+            partition.TryEnqueue(Request(origin, 2, records: 5));
+            await origin.AllDone.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        // Damage the first batch's payload: it is below the checkpoint written at close.
+        Journals.FlipBit(Journals.SegmentPath(_dir, 0), Journals.SegmentHeaderBytes + 100);
+
+        await using var reopened = Open(new FlakyFileFactory());
+        Assert.False(reopened.TryGetJournal(out _, out string failure));
+        Assert.Contains("refuses service", failure);
+        Assert.Contains(".log", failure);
+    }
+
+    private sealed class RecordingCompletion(int expected) : IPublishCompletion
+    {
+        private readonly ConcurrentQueue<(uint Id, long Offset, ErrorCode Code)> _results = new();
+        private readonly TaskCompletionSource<List<(uint Id, long Offset, ErrorCode Code)>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<List<(uint Id, long Offset, ErrorCode Code)>> AllDone => _done.Task;
+
+        public void PublishSucceeded(uint requestId, long baseOffset, int batchBytes) => Add((requestId, baseOffset, ErrorCode.None));
+
+        public void PublishFailed(uint requestId, ErrorCode code, string message, int batchBytes) => Add((requestId, -1, code));
+
+        private void Add((uint, long, ErrorCode) result)
+        {
+            _results.Enqueue(result);
+            if (_results.Count == expected) _done.TrySetResult([.. _results]);
+        }
+    }
+}
