@@ -35,18 +35,19 @@ internal static class RawBatch
         => BinaryPrimitives.WriteUInt32LittleEndian(batch.AsSpan(RecordBatchHeader.CrcPosition), RecordBatch.ComputeCrc(batch));
 
     /// <summary>
-    /// One encoded record. <paramref name="keyLength"/> and <paramref name="lengthField"/> override what is
-    /// written in those fields (the bytes that follow stay as given), to make lying lengths.
+    /// One encoded record. <paramref name="keyLength"/>, <paramref name="headerCount"/> and
+    /// <paramref name="lengthField"/> override what is written in those fields (the bytes that follow stay as
+    /// given), to make lying lengths.
     /// </summary>
     public static byte[] Record(byte[]? key, byte[] value, (byte[] Name, byte[] Value)[]? headers = null,
-        uint timestampDelta = 0, int? keyLength = null, uint? lengthField = null)
+        uint timestampDelta = 0, int? keyLength = null, ushort? headerCount = null, uint? lengthField = null)
     {
         var body = new List<byte>();
         AddUInt32(body, timestampDelta);
         AddUInt32(body, (uint)(keyLength ?? (key is null ? -1 : key.Length)));
         if (key is not null) body.AddRange(key);
         headers ??= [];
-        AddUInt16(body, (ushort)headers.Length);
+        AddUInt16(body, headerCount ?? (ushort)headers.Length);
         foreach (var (name, headerValue) in headers)
         {
             AddUInt16(body, (ushort)name.Length);
