@@ -17,6 +17,16 @@ public class ProtocolVectorTests
         return names;
     }
 
+    public static TheoryData<string> KnownFrameVectorNames()
+    {
+        var names = new TheoryData<string>();
+        foreach (var vector in SpecVectors.All)
+        {
+            if (vector.Kind == VectorKind.Frame) names.Add(vector.Name);
+        }
+        return names;
+    }
+
     [Fact]
     public void Every_vector_in_the_spec_is_known_to_the_tests()
     {
@@ -68,11 +78,11 @@ public class ProtocolVectorTests
     }
 
     [Theory]
-    [MemberData(nameof(KnownVectorNames))]
+    [MemberData(nameof(KnownFrameVectorNames))]
     public void Spec_frame_parses_the_same_when_it_arrives_a_byte_at_a_time(string name)
     {
         var block = Single(name);
-        if (block.Kind != VectorKind.Frame) return;
+        Assert.Equal(VectorKind.Frame, block.Kind);
         var buffer = Sequences.OneBytePerSegment(block.Bytes);
         Assert.Equal(FrameStatus.Complete, FrameParser.TryReadFrame(ref buffer, Protocol.DefaultMaxFrameBytes, out var header, out var body));
         Assert.True(buffer.IsEmpty);
