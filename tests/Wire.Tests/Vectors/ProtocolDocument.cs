@@ -38,9 +38,10 @@ internal static class ProtocolDocument
                 {
                     name = line["name:".Length..].Trim();
                 }
-                else if (TryStartBytes(line, "frame:", kind, hex) || TryStartBytes(line, "batch:", kind, hex))
+                else if (kind is null && TryReadBytesLine(line, out var found, out string firstHex))
                 {
-                    kind = line.StartsWith('f') ? VectorKind.Frame : VectorKind.Batch;
+                    kind = found;
+                    hex.Append(firstHex);
                 }
                 else if (kind is not null && line.Length > 0 && IsHexLine(line))
                 {
@@ -58,11 +59,12 @@ internal static class ProtocolDocument
         return blocks;
     }
 
-    private static bool TryStartBytes(string line, string key, VectorKind? kindSoFar, System.Text.StringBuilder hex)
+    private static bool TryReadBytesLine(string line, out VectorKind kind, out string hex)
     {
-        if (kindSoFar is not null || !line.StartsWith(key, StringComparison.Ordinal)) return false;
-        hex.Append(line[key.Length..]);
-        return true;
+        kind = line.StartsWith("batch:", StringComparison.Ordinal) ? VectorKind.Batch : VectorKind.Frame;
+        bool found = kind == VectorKind.Batch || line.StartsWith("frame:", StringComparison.Ordinal);
+        hex = found ? line["frame:".Length..] : "";
+        return found;
     }
 
     private static bool IsHexLine(string line)
