@@ -19,6 +19,20 @@ internal static class ProtocolDocument
 
     public static IReadOnlyList<VectorBlock> ReadVectors() => ParseVectors(File.ReadAllLines(Path));
 
+    /// <summary>
+    /// The text of the entry for vector <paramref name="name"/>: from its <c>#### name</c> heading up to the next
+    /// heading or the end of the document, with line endings normalised and surrounding blank lines trimmed.
+    /// </summary>
+    public static string? ReadEntry(string name)
+    {
+        string text = File.ReadAllText(Path).ReplaceLineEndings("\n");
+        string heading = "\n#### " + name + "\n";
+        int start = text.IndexOf(heading, StringComparison.Ordinal);
+        if (start < 0) return null;
+        int end = text.IndexOf("\n#", start + heading.Length, StringComparison.Ordinal);
+        return text[(start + 1)..(end < 0 ? text.Length : end)].Trim('\n') + "\n";
+    }
+
     public static IReadOnlyList<VectorBlock> ParseVectors(IReadOnlyList<string> lines)
     {
         var blocks = new List<VectorBlock>();

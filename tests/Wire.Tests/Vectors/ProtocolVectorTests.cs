@@ -89,6 +89,16 @@ public class ProtocolVectorTests
         Find(name)!.CheckDecoded(header, body.ToArray());
     }
 
+    [Theory]
+    [MemberData(nameof(KnownVectorNames))]
+    public void Spec_entry_text_and_table_are_generated_from_the_vector_bytes(string name)
+    {
+        var vector = Find(name)!;
+        string expected = VectorMarkdown.Render(name, vector.Kind, vector.Encode());
+        string? actual = ProtocolDocument.ReadEntry(name);
+        Assert.True(expected == actual, $"The entry for '{name}' in PROTOCOL.md should read:\n\n{expected}");
+    }
+
     [Fact]
     public void Vector_block_with_an_unknown_line_is_rejected()
     {
