@@ -1,0 +1,18 @@
+namespace FastBroker.Wire.Tests.Vectors;
+
+/// <summary>How a vector field is decoded for its row in the table under the vector.</summary>
+internal enum VectorFieldKind
+{
+    U16,
+    U32,
+    U32Hex,
+    I16,
+    I32,
+    I64,
+    Timestamp,
+    Code,
+    Str,
+    Blob,
+    Text,
+    Raw,
+}
