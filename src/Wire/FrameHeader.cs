@@ -31,8 +31,8 @@ public readonly record struct FrameHeader(int BodyLength, Opcode Opcode, FrameFl
     }
 
     /// <summary>Reads a header from the first <see cref="Size"/> bytes of <paramref name="source"/>.
-    /// The declared length is returned as-is (it may exceed <see cref="int.MaxValue"/> as a negative number):
-    /// callers check it against their cap before trusting it.</summary>
+    /// A declared length above <see cref="int.MaxValue"/> is returned as <see cref="int.MaxValue"/>; callers check it
+    /// against their cap before trusting it.</summary>
     public static FrameHeader Read(ReadOnlySpan<byte> source) => new(
         (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(source), int.MaxValue),
         (Opcode)BinaryPrimitives.ReadUInt16LittleEndian(source[4..]),

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Threading.Channels;
 using FastBroker.Wire;
 using FastBroker.Wire.Messages;
@@ -77,7 +78,7 @@ internal sealed partial class Session : IPublishCompletion, IDisposable
                 ReadPosition(header.RequestId, Contiguous(body));
                 return new ValueTask<bool>(true);
             case Opcode.Handshake:
-                return new ValueTask<bool>(Close(header.RequestId, ErrorCode.HandshakeRequired, "handshake already done on this connection"));
+                return new ValueTask<bool>(Close(0, ErrorCode.HandshakeRequired, "handshake already done on this connection"));
             default:
                 Fail(header.RequestId, ErrorCode.UnknownOpcode, $"unknown opcode 0x{(ushort)header.Opcode:X4}");
                 return new ValueTask<bool>(true);
@@ -89,16 +90,21 @@ internal sealed partial class Session : IPublishCompletion, IDisposable
         => Close(0, ErrorCode.FrameTooLarge,
             $"frame body of {header.BodyLength} bytes exceeds the limit of {_broker.Options.MaxFrameBytes} bytes");
 
+    // Checked in the order PROTOCOL.md section 4 gives: the version comes before the rest of the grammar so a
+    // later version may change the handshake body and still get a clear UnsupportedVersion from this broker.
     private bool Handshake(in FrameHeader header, ReadOnlySpan<byte> body)
     {
         if (header.Opcode != Opcode.Handshake)
             return Close(0, ErrorCode.HandshakeRequired, "the first frame on a connection must be a handshake");
+        if (body.Length < 4 || BinaryPrimitives.ReadUInt32LittleEndian(body) != Protocol.Magic)
+            return Close(0, ErrorCode.BadMagic, $"bad handshake magic; expected 0x{Protocol.Magic:X8} (\"FBRK\")");
+        if (body.Length < 6)
+            return Close(0, ErrorCode.MalformedFrame, "malformed handshake");
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(body[4..]);
+        if (version != Protocol.Version)
+            return Close(0, ErrorCode.UnsupportedVersion, $"protocol version {version} is not supported; this broker speaks version {Protocol.Version}");
         if (!HandshakeRequest.TryParse(body, out var request))
             return Close(0, ErrorCode.MalformedFrame, "malformed handshake");
-        if (request.Magic != Protocol.Magic)
-            return Close(0, ErrorCode.BadMagic, $"bad magic 0x{request.Magic:X8}; expected 0x{Protocol.Magic:X8} (\"FBRK\")");
-        if (request.Version != Protocol.Version)
-            return Close(0, ErrorCode.UnsupportedVersion, $"protocol version {request.Version} is not supported; this broker speaks version {Protocol.Version}");
         if (request.AuthMechanism != 0)
             return Close(0, ErrorCode.UnsupportedFeature, $"authentication mechanism {request.AuthMechanism} is not supported");
 

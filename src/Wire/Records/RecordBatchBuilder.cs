@@ -61,6 +61,7 @@ public sealed class RecordBatchBuilder : IDisposable
         long delta = Math.Clamp(timestampMs - _firstTimestamp, 0, uint.MaxValue);
         _maxTimestamp = Math.Max(_maxTimestamp, _firstTimestamp + delta);
 
+        if (!hasKey) key = default;
         int size = MeasureRecord(hasKey ? key.Length : -1, headers, value.Length);
         EnsureCapacity(size);
         var writer = new SpanWriter(_buffer.AsSpan(_length, size));
