@@ -8,7 +8,7 @@ namespace FastBroker.ClientLite.Tests;
 
 public sealed class BrokerConnectionTests
 {
-    [Fact]
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task Connect_completes_the_handshake_and_learns_the_broker_limits()
     {
         await using var broker = new FakeBroker();
@@ -22,7 +22,7 @@ public sealed class BrokerConnectionTests
         Assert.Equal(Protocol.DefaultMaxFrameBytes, connection.MaxFrameBytes);
     }
 
-    [Fact]
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task Connect_fails_with_the_brokers_code_when_the_handshake_is_rejected()
     {
         await using var broker = new FakeBroker { RejectHandshake = ErrorCode.UnsupportedVersion };
@@ -33,7 +33,7 @@ public sealed class BrokerConnectionTests
         Assert.Contains("rejected", error.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task Connect_to_a_closed_port_fails_with_BrokerConnectionException()
     {
         int port;
@@ -46,7 +46,7 @@ public sealed class BrokerConnectionTests
         await Assert.ThrowsAsync<BrokerConnectionException>(() => BrokerConnection.ConnectAsync($"127.0.0.1:{port}").AsTask());
     }
 
-    [Fact]
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task Pipelined_requests_each_get_their_own_response_when_answered_out_of_order()
     {
         await using var broker = new FakeBroker();
@@ -75,7 +75,7 @@ public sealed class BrokerConnectionTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task Many_threads_share_one_connection()
     {
         await using var broker = new FakeBroker();
@@ -100,7 +100,7 @@ public sealed class BrokerConnectionTests
         Assert.Equal(8 * 100, broker.Requests.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task Admin_calls_create_list_describe_and_delete_topics()
     {
         await using var broker = new FakeBroker();
@@ -120,7 +120,7 @@ public sealed class BrokerConnectionTests
         Assert.True(await connection.PingAsync() >= TimeSpan.Zero);
     }
 
-    [Fact]
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task Broker_errors_surface_as_BrokerException_and_leave_the_connection_usable()
     {
         await using var broker = new FakeBroker();
@@ -137,7 +137,7 @@ public sealed class BrokerConnectionTests
         Assert.Single(await connection.ListTopicsAsync());
     }
 
-    [Fact]
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task Connection_loss_fails_every_pending_request_with_BrokerConnectionException()
     {
         await using var broker = new FakeBroker();
@@ -157,7 +157,7 @@ public sealed class BrokerConnectionTests
         await Assert.ThrowsAsync<BrokerConnectionException>(() => connection.ListTopicsAsync().AsTask());
     }
 
-    [Fact]
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task Request_without_an_answer_times_out_on_the_injected_clock()
     {
         var time = new FakeTimeProvider();
@@ -177,7 +177,7 @@ public sealed class BrokerConnectionTests
         Assert.True(connection.IsConnected);
     }
 
-    [Fact]
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task Canceling_a_request_fails_only_that_request()
     {
         await using var broker = new FakeBroker();
@@ -198,7 +198,7 @@ public sealed class BrokerConnectionTests
         Assert.Null(await connection.ReadPositionAsync("g", "t", 0));
     }
 
-    [Fact]
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task Publish_and_fetch_round_trip_a_batch()
     {
         await using var broker = new FakeBroker();
