@@ -83,6 +83,12 @@ public sealed partial class BrokerConnection : IAsyncDisposable
     internal TimeProvider TimeProvider => _time;
 
     /// <summary>
+    /// True when <paramref name="endpoint"/> is an address <see cref="ConnectAsync"/> accepts: "host", "host:port",
+    /// "1.2.3.4:port" or "[::1]:port" (the port defaults to <see cref="Protocol.DefaultPort"/>). Does no lookup.
+    /// </summary>
+    public static bool IsValidEndpoint(string? endpoint) => BrokerEndpoint.TryParse(endpoint, out _);
+
+    /// <summary>
     /// Connects to <paramref name="endpoint"/> ("host:port"; the port defaults to <see cref="Protocol.DefaultPort"/>)
     /// and performs the handshake. Fails with <see cref="BrokerException"/> when the broker rejects the handshake,
     /// <see cref="BrokerConnectionException"/> when the broker cannot be reached, and
