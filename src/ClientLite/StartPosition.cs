@@ -21,7 +21,8 @@ public readonly record struct StartPosition
     /// <summary>The offset, for <see cref="StartPositionKind.Offset"/>.</summary>
     public long Value { get; }
 
-    /// <summary>A fixed offset, the same in every partition read.</summary>
+    /// <summary>A fixed offset, the same in every partition read; a partition that does not hold it starts at its
+    /// nearest end (its start when the offset is below it, its end when above).</summary>
     public static StartPosition Offset(long offset)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);

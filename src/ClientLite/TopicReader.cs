@@ -199,7 +199,8 @@ public sealed class TopicReader : IAsyncDisposable
             positions[i] = stored ?? _options.Start.Kind switch
             {
                 StartPositionKind.Latest => range.EndOffset,
-                StartPositionKind.Offset => _options.Start.Value,
+                // One offset for all partitions: each partition clamps it to what it holds, rather than failing.
+                StartPositionKind.Offset => Math.Clamp(_options.Start.Value, range.StartOffset, range.EndOffset),
                 _ => range.StartOffset,
             };
             committed[i] = stored ?? -1;

@@ -66,6 +66,21 @@ public sealed class TopicReaderTests
     }
 
     [Fact(Timeout = TestLimits.TestMs)]
+    public async Task An_offset_start_is_clamped_to_each_partitions_range()
+    {
+        await using var broker = new FakeBroker();
+        broker.Store.CreateTopic("t", 2);
+        broker.Store.Append("t", 0, TestBatches.Of("a", "b", "c", "d", "e"));
+        broker.Store.Append("t", 1, TestBatches.Of("x"));
+        await using var reader = new TopicReader(broker.Endpoint, "t", new TopicReaderOptions { Start = StartPosition.Offset(3) });
+
+        var messages = await Take(reader, 2);
+
+        Assert.Equal([(0, 3L, "d"), (0, 4L, "e")], messages);
+        Assert.Equal(1, reader.GetPosition(1));
+    }
+
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task Reads_every_partition_keeping_each_in_order()
     {
         await using var broker = BrokerWithBatches("t", 3, batches: 2, perBatch: 4);
