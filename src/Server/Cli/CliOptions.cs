@@ -49,18 +49,18 @@ internal static class CliOptions
         CustomParser = result => ParseInt(result, name, min, int.MaxValue),
     };
 
-    public static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue) => new(name)
+    /// <summary>A duration option ("500ms", "5s", "1m"); null when not given, so help shows the default as typed.</summary>
+    public static Option<TimeSpan?> Duration(string name, string description, string defaultText) => new(name)
     {
-        Description = description,
+        Description = $"{description} (default {defaultText})",
         HelpName = "DURATION",
-        DefaultValueFactory = _ => defaultValue,
         CustomParser = result =>
         {
             string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
             if (CliValues.TryParseDuration(text, out var duration))
                 return duration;
             result.AddError($"'{text}' is not a duration for {name} (use e.g. 500ms, 5s, 1m)");
-            return default;
+            return null;
         },
     };
 

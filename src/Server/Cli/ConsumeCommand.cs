@@ -18,7 +18,8 @@ internal static class ConsumeCommand
         var from = CliOptions.From();
         var group = new Option<string?>("--group") { Description = "Consumer group: resume from and commit its position" };
         var count = CliOptions.OptionalInt("--count", "Stop after this many messages", 1);
-        var timeout = CliOptions.Duration("--timeout", "Stop when no message arrives for this long", TimeSpan.FromSeconds(5));
+        var timeout = CliOptions.Duration("--timeout", "Stop when no message arrives for this long", "5s");
+        var defaultTimeout = TimeSpan.FromSeconds(5);
         command.Arguments.Add(name);
         command.Options.Add(from);
         command.Options.Add(group);
@@ -27,15 +28,16 @@ internal static class ConsumeCommand
         command.SetAction((result, ct) =>
         {
             string topic = result.GetValue(name)!;
+            var idle = result.GetValue(timeout) ?? defaultTimeout;
             var options = new TopicReaderOptions
             {
                 Start = result.GetValue(from),
                 Group = result.GetValue(group),
                 // A broker that is gone is reported rather than waited for longer than the user's patience.
-                ReconnectTimeout = result.GetValue(timeout),
+                ReconnectTimeout = idle,
             };
             return CliErrors.GuardAsync(console, topic,
-                () => RunAsync(console, result.GetValue(server)!, topic, options, result.GetValue(count), result.GetValue(timeout), ct), ct);
+                () => RunAsync(console, result.GetValue(server)!, topic, options, result.GetValue(count), idle, ct), ct);
         });
         return command;
     }
