@@ -216,4 +216,42 @@ public sealed class BrokerConnectionTests
         var outOfRange = await Assert.ThrowsAsync<BrokerException>(() => connection.FetchAsync("t", 0, 9, 1024, TimeSpan.Zero).AsTask());
         Assert.Equal(ErrorCode.OffsetOutOfRange, outOfRange.Code);
     }
+
+    [Fact(Timeout = TestLimits.TestMs)]
+    public async Task An_error_about_the_whole_connection_fails_every_request_with_the_brokers_reason()
+    {
+        await using var broker = new FakeBroker();
+        var never = new TaskCompletionSource();
+        broker.Intercept = r => r.Opcode switch
+        {
+            Opcode.Ping => new FakeReply(Gate: never.Task),
+            Opcode.ListTopics => new FakeReply(ConnectionError: ErrorCode.ShuttingDown, Message: "going down"),
+            _ => null,
+        };
+        await using var connection = await BrokerConnection.ConnectAsync(broker.Endpoint);
+
+        var ping = connection.PingAsync().AsTask();
+        var list = connection.ListTopicsAsync().AsTask();
+
+        var pingError = await Assert.ThrowsAsync<BrokerConnectionException>(() => ping);
+        await Assert.ThrowsAsync<BrokerConnectionException>(() => list);
+        var reason = Assert.IsType<BrokerException>(pingError.InnerException);
+        Assert.Equal(ErrorCode.ShuttingDown, reason.Code);
+        Assert.Equal("going down", reason.Message);
+        Assert.False(connection.IsConnected);
+    }
+
+    [Fact(Timeout = TestLimits.TestMs)]
+    public async Task A_response_over_the_receive_cap_closes_the_connection()
+    {
+        await using var broker = new FakeBroker();
+        broker.Store.CreateTopic("t", 1);
+        broker.Store.Append("t", 0, TestBatches.Of(new string('x', 4096)));
+        await using var connection = await BrokerConnection.ConnectAsync(broker.Endpoint, new BrokerConnectionOptions { MaxReceiveFrameBytes = 1024 });
+
+        var error = await Assert.ThrowsAsync<BrokerConnectionException>(() => connection.FetchAsync("t", 0, 0, 1024 * 1024, TimeSpan.Zero).AsTask());
+
+        Assert.Contains("exceeds", error.Message);
+        Assert.False(connection.IsConnected);
+    }
 }

@@ -237,4 +237,31 @@ public sealed class ProducerTests
 
         Assert.Equal(Enumerable.Range(0, 2000).Select(i => (long)i), all);
     }
+
+    [Fact(Timeout = TestLimits.TestMs)]
+    public async Task SendAsync_allocates_nothing_per_message_once_warm()
+    {
+        await using var broker = new FakeBroker();
+        broker.Store.CreateTopic("t", 1);
+        await using var connection = await BrokerConnection.ConnectAsync(broker.Endpoint);
+        await using var producer = await connection.CreateProducerAsync("t", new ProducerOptions { Linger = TimeSpan.FromHours(1), MaxBatchBytes = 1024 * 1024 });
+        var payload = new byte[16];
+        var key = new ReadOnlyMemory<byte>(new byte[4]);
+        var sends = new ValueTask<long>[1000];
+
+        long allocated = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < sends.Length; i++)
+                sends[i] = producer.SendAsync(payload, key);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            await producer.FlushAsync();
+            foreach (var send in sends)
+                await send;
+        }
+
+        // The second round reuses the warmed-up builder: what is left is the one completion object of its batch.
+        Assert.True(allocated < 512, $"{allocated} bytes allocated for {sends.Length} messages");
+    }
 }

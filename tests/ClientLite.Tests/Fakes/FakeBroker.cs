@@ -144,6 +144,8 @@ internal sealed class FakeBroker : IAsyncDisposable
         var request = FakeRequest.Describe(client.Number, header, body);
         Requests.Enqueue(request);
         var reply = Intercept?.Invoke(request);
+        if (reply?.ConnectionError is { } fatal)
+            return client.SendAndClose(Frames.Error(0, fatal, reply.Message));
         if (reply is { Drop: true })
         {
             client.Close();
