@@ -1,0 +1,347 @@
+using System.Text;
+using FastBroker.ClientLite.Internal;
+using FastBroker.Wire;
+using FastBroker.Wire.Records;
+
+namespace FastBroker.ClientLite;
+
+/// <summary>
+/// Batches messages per partition and publishes each batch as one request. <see cref="SendAsync"/> is
+/// thread-safe and allocates nothing per message (one completion object per batch serves all its messages).
+/// Messages sent to one partition keep their order. The producer does not own its connection.
+/// </summary>
+/// <remarks>
+/// A message's task completes with its offset when the broker acknowledges its batch (durable under the
+/// broker's fsync policy), or faults with the batch's error; a failed batch is not retried. Failures are also
+/// collected and reported by <see cref="FlushAsync"/>.
+/// </remarks>
+public sealed class Producer : IAsyncDisposable
+{
+    // The message's index travels as the ValueTask token, an unsigned 16-bit value here.
+    private const int MaxRecordsPerBatch = ushort.MaxValue;
+    private const int MaxPooledBuilders = 8;
+
+    private readonly BrokerConnection _connection;
+    private readonly byte[] _topic;
+    private readonly ProducerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly int _maxBatchBytes;
+    private readonly long _lingerTicks;
+
+    private readonly Lock _lock = new();
+    private readonly ProducerBatch?[] _open;
+    private readonly ITimer?[] _lingerTimers;
+    private readonly long[] _nextSequence;
+    private readonly Queue<ProducerBatch> _waitingToSend = new();
+    private readonly Stack<RecordBatchBuilder> _builders = new();
+    private readonly List<ProducerFailure> _failures = [];
+    private int _inFlight;
+    private int _unacknowledged;
+    private int _sticky;
+    private long _failedMessages;
+    private TaskCompletionSource? _capacityFreed;
+    private TaskCompletionSource? _drained;
+    private bool _disposed;
+
+    internal Producer(BrokerConnection connection, string topic, int partitionCount, ProducerOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitionCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxInFlightBatches, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchBytes, RecordBatchHeader.Size + 1);
+        _connection = connection;
+        Topic = topic;
+        _topic = Encoding.UTF8.GetBytes(topic);
+        _options = options;
+        _time = connection.TimeProvider;
+        PartitionCount = partitionCount;
+        _maxBatchBytes = Math.Min(options.MaxBatchBytes, connection.MaxFrameBytes - 2 - _topic.Length - 4);
+        _lingerTicks = (long)(options.Linger.TotalSeconds * _time.TimestampFrequency);
+        _open = new ProducerBatch?[partitionCount];
+        _lingerTimers = new ITimer?[partitionCount];
+        _nextSequence = new long[partitionCount];
+    }
+
+    /// <summary>The topic this producer publishes to.</summary>
+    public string Topic { get; }
+
+    /// <summary>Partitions of the topic when the producer was created.</summary>
+    public int PartitionCount { get; }
+
+    /// <summary>Messages whose batch failed since the producer was created.</summary>
+    public long FailedMessageCount => Interlocked.Read(ref _failedMessages);
+
+    /// <summary>
+    /// Adds a message to its partition's open batch and returns, per message, the offset the broker gave it
+    /// (the batch's base offset plus the message's index in it) once the batch is acknowledged. The partition
+    /// is <paramref name="partition"/> when given, else <see cref="PartitionHash.ForKey"/> of the key, else the
+    /// current round-robin partition (which moves on each time its batch is sent). The bytes are copied before
+    /// this returns. When <see cref="ProducerOptions.MaxInFlightBatches"/> batches are unacknowledged the
+    /// message waits for room; <paramref name="cancellationToken"/> only cancels that wait.
+    /// </summary>
+    public ValueTask<long> SendAsync(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key = null, int? partition = null,
+        ReadOnlyMemory<RecordHeader> headers = default, CancellationToken cancellationToken = default)
+    {
+        if (partition is { } explicitPartition && (uint)explicitPartition >= (uint)PartitionCount)
+            throw new ArgumentOutOfRangeException(nameof(partition), explicitPartition, $"The topic has {PartitionCount} partitions.");
+        int recordBytes = RecordBatchBuilder.MeasureRecord(key?.Length ?? -1, headers.Span, value.Length) - 4;
+        if (recordBytes > _connection.MaxMessageBytes)
+        {
+            return ValueTask.FromException<long>(new BrokerException(ErrorCode.MessageTooLarge,
+                $"A {recordBytes}-byte record exceeds the broker's {_connection.MaxMessageBytes}-byte limit."));
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_unacknowledged < _options.MaxInFlightBatches)
+                return AppendLocked(value, key, partition, headers);
+        }
+        return SendWhenRoomAsync(value, key, partition, headers, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends every open batch and waits until no batch is unacknowledged (messages sent meanwhile may extend the
+    /// wait). Throws <see cref="ProducerException"/> listing the batches that failed since the previous flush.
+    /// </summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        Task? drained = SealAllAndWatch();
+        if (drained is not null)
+            await drained.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        ProducerFailure[]? failures = null;
+        lock (_lock)
+        {
+            if (_failures.Count > 0)
+            {
+                failures = _failures.ToArray();
+                _failures.Clear();
+            }
+        }
+        if (failures is not null)
+            throw new ProducerException(failures);
+    }
+
+    /// <summary>
+    /// Sends the open batches, waits for every outstanding batch and releases the producer's buffers. Failures
+    /// are not thrown here; call <see cref="FlushAsync"/> first to observe them.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task? drained = SealAllAndWatch();
+        lock (_lock)
+            _disposed = true;
+        if (drained is not null)
+            await drained.ConfigureAwait(false);
+        foreach (var timer in _lingerTimers)
+        {
+            if (timer is not null)
+                await timer.DisposeAsync().ConfigureAwait(false);
+        }
+        lock (_lock)
+        {
+            while (_builders.Count > 0)
+                _builders.Pop().Dispose();
+        }
+    }
+
+    private async ValueTask<long> SendWhenRoomAsync(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key, int? partition,
+        ReadOnlyMemory<RecordHeader> headers, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task? room = null;
+            ValueTask<long> sent = default;
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_unacknowledged < _options.MaxInFlightBatches)
+                {
+                    sent = AppendLocked(value, key, partition, headers);
+                }
+                else
+                {
+                    room = (_capacityFreed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                }
+            }
+            if (room is null)
+                return await sent.ConfigureAwait(false);
+            await room.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private ValueTask<long> AppendLocked(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key, int? partition, ReadOnlyMemory<RecordHeader> headers)
+    {
+        int p = partition ?? (key is { } k ? PartitionHash.ForKey(k.Span, PartitionCount) : _sticky);
+        int recordSize = RecordBatchBuilder.MeasureRecord(key?.Length ?? -1, headers.Span, value.Length);
+
+        var batch = _open[p];
+        if (batch is not null && batch.Builder!.Length + recordSize > _maxBatchBytes)
+        {
+            SealLocked(p);
+            batch = null;
+        }
+        if (batch is null)
+        {
+            batch = new ProducerBatch(p, _nextSequence[p], RentBuilder(), _time.GetTimestamp());
+            _open[p] = batch;
+            if (_lingerTicks > 0)
+                ArmLinger(p, _options.Linger);
+        }
+
+        var builder = batch.Builder!;
+        int index = builder.RecordCount;
+        builder.Append(_time.GetUtcNow().ToUnixTimeMilliseconds(), key.HasValue, key.HasValue ? key.GetValueOrDefault().Span : default, headers.Span, value.Span);
+        _nextSequence[p]++;
+        var result = new ValueTask<long>(batch, unchecked((short)index));
+
+        if (_lingerTicks <= 0 || builder.Length >= _maxBatchBytes || builder.RecordCount >= MaxRecordsPerBatch)
+            SealLocked(p);
+        return result;
+    }
+
+    private void ArmLinger(int partition, TimeSpan delay)
+    {
+        var timer = _lingerTimers[partition] ??= _time.CreateTimer(
+            static s => ((LingerState)s!).Producer.OnLinger(((LingerState)s).Partition),
+            new LingerState(this, partition), Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        timer.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnLinger(int partition)
+    {
+        lock (_lock)
+        {
+            var batch = _open[partition];
+            if (batch is null)
+                return;
+            // The timer may have been armed for an earlier batch of this partition: wait out this one's own linger.
+            long remaining = batch.OpenedAt + _lingerTicks - _time.GetTimestamp();
+            if (remaining > 0)
+            {
+                ArmLinger(partition, TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency));
+                return;
+            }
+            SealLocked(partition);
+        }
+    }
+
+    /// <summary>Closes the partition's open batch and sends it, or queues it while the in-flight limit is reached.</summary>
+    private void SealLocked(int partition)
+    {
+        var batch = _open[partition];
+        if (batch is null)
+            return;
+        _open[partition] = null;
+        batch.Count = batch.Builder!.RecordCount;
+        _unacknowledged++;
+        if (partition == _sticky)
+            _sticky = (_sticky + 1) % PartitionCount;
+        if (_inFlight < _options.MaxInFlightBatches)
+            SendLocked(batch);
+        else
+            _waitingToSend.Enqueue(batch);
+    }
+
+    private void SendLocked(ProducerBatch batch)
+    {
+        var builder = batch.Builder!;
+        batch.Builder = null;
+        PendingRequest? pending = null;
+        Exception? error = null;
+        try
+        {
+            pending = _connection.StartPublish(_topic, batch.Partition, builder.Seal().Span, CancellationToken.None);
+        }
+        catch (ArgumentException e)
+        {
+            error = e;
+        }
+        ReturnBuilder(builder);
+        _inFlight++;
+        _ = AwaitAcknowledgementAsync(batch, pending, error);
+    }
+
+    private async Task AwaitAcknowledgementAsync(ProducerBatch batch, PendingRequest? pending, Exception? error)
+    {
+        long baseOffset = 0;
+        var acknowledged = pending?.WaitAsync() ?? default;
+        // Started under the producer's lock: an answer already there (a closed connection) must not complete
+        // the messages' awaiters inline, under that lock.
+        if (pending is null || acknowledged.IsCompleted)
+            await Task.Yield();
+        if (pending is not null)
+        {
+            try
+            {
+                await acknowledged.ConfigureAwait(false);
+                baseOffset = _connection.ReadInt64Response(pending);
+            }
+            catch (Exception e)
+            {
+                // Every way a publish can end badly ends the same: the batch's messages fault with the cause.
+                error = e;
+            }
+            finally
+            {
+                _connection.Release(pending);
+            }
+        }
+
+        if (error is null)
+        {
+            batch.Complete(baseOffset);
+        }
+        else
+        {
+            Interlocked.Add(ref _failedMessages, batch.Count);
+            batch.Fail(error);
+        }
+        OnBatchDone(batch, error);
+    }
+
+    private void OnBatchDone(ProducerBatch batch, Exception? error)
+    {
+        TaskCompletionSource? room = null, drained = null;
+        lock (_lock)
+        {
+            if (error is not null)
+                _failures.Add(new ProducerFailure(batch.Partition, batch.FirstSequence, batch.Count, error));
+            _inFlight--;
+            _unacknowledged--;
+            while (_inFlight < _options.MaxInFlightBatches && _waitingToSend.Count > 0)
+                SendLocked(_waitingToSend.Dequeue());
+            if (_unacknowledged < _options.MaxInFlightBatches)
+                (room, _capacityFreed) = (_capacityFreed, null);
+            if (_unacknowledged == 0)
+                (drained, _drained) = (_drained, null);
+        }
+        room?.TrySetResult();
+        drained?.TrySetResult();
+    }
+
+    private Task? SealAllAndWatch()
+    {
+        lock (_lock)
+        {
+            for (int p = 0; p < _open.Length; p++)
+                SealLocked(p);
+            return _unacknowledged == 0
+                ? null
+                : (_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
+    private RecordBatchBuilder RentBuilder() => _builders.Count > 0 ? _builders.Pop() : new RecordBatchBuilder();
+
+    private void ReturnBuilder(RecordBatchBuilder builder)
+    {
+        builder.Reset();
+        if (_builders.Count < MaxPooledBuilders && !_disposed)
+            _builders.Push(builder);
+        else
+            builder.Dispose();
+    }
+
+    private sealed record LingerState(Producer Producer, int Partition);
+}

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using FastBroker.ClientLite;
+using FastBroker.Wire;
+
+namespace FastBroker.Server.Cli;
+
+/// <summary>The options and arguments shared by several commands, with their validation.</summary>
+internal static class CliOptions
+{
+    public const string ServerVariable = "FASTBROKER_SERVER";
+
+    /// <summary>--server HOST:PORT on every command; else $FASTBROKER_SERVER; else 127.0.0.1:7420.</summary>
+    public static Option<string> Server()
+    {
+        var option = new Option<string>("--server")
+        {
+            Description = $"Broker address HOST:PORT (default: ${ServerVariable}, else 127.0.0.1:{Protocol.DefaultPort})",
+            HelpName = "HOST:PORT",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } fromEnvironment
+                ? fromEnvironment
+                : $"127.0.0.1:{Protocol.DefaultPort}",
+        };
+        option.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string>();
+            if (!BrokerConnection.IsValidEndpoint(value))
+                result.AddError($"'{value}' is not a broker address (expected HOST:PORT)");
+        });
+        return option;
+    }
+
+    public static Argument<string> TopicName() => new("name") { Description = "Topic name" };
+
+    /// <summary>An int option that must lie in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static Option<int> Int(string name, string description, int min, int max, int defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result => ParseInt(result, name, min, max) ?? default,
+    };
+
+    /// <summary>An optional int option of at least <paramref name="min"/>.</summary>
+    public static Option<int?> OptionalInt(string name, string description, int min) => new(name)
+    {
+        Description = description,
+        CustomParser = result => ParseInt(result, name, min, int.MaxValue),
+    };
+
+    /// <summary>A duration option ("500ms", "5s", "1m"); null when not given, so help shows the default as typed.</summary>
+    public static Option<TimeSpan?> Duration(string name, string description, string defaultText) => new(name)
+    {
+        Description = $"{description} (default {defaultText})",
+        HelpName = "DURATION",
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (CliValues.TryParseDuration(text, out var duration))
+                return duration;
+            result.AddError($"'{text}' is not a duration for {name} (use e.g. 500ms, 5s, 1m)");
+            return null;
+        },
+    };
+
+    public static Option<StartPosition> From() => new("--from")
+    {
+        Description = "Where to start without a group position: earliest, latest or an offset",
+        HelpName = "earliest|latest|OFFSET",
+        DefaultValueFactory = _ => StartPosition.Earliest,
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (CliValues.TryParseStart(text, out var start))
+                return start;
+            result.AddError($"'{text}' is not a start position for --from (use earliest, latest or an offset)");
+            return default;
+        },
+    };
+
+    // Parsed here rather than checked by a validator: a validator reading a value that failed to parse throws.
+    private static int? ParseInt(ArgumentResult result, string name, int min, int max)
+    {
+        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
+        {
+            result.AddError($"'{text}' is not a whole number for {name}");
+            return null;
+        }
+        if (value < min || value > max)
+        {
+            result.AddError(max == int.MaxValue ? $"{name} must be at least {min}, not {value}" : $"{name} must be between {min} and {max}, not {value}");
+            return null;
+        }
+        return value;
+    }
+}
