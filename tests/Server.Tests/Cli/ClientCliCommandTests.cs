@@ -55,7 +55,7 @@ public sealed class ClientCliCommandTests : IAsyncLifetime
         await Run("", "topic", "create", "orders");
 
         var published = await Run("first\nsecond with spaces\nthird\n", "publish", "orders");
-        var consumed = await Run("", "consume", "orders", "--timeout", "300ms");
+        var consumed = await Run("", "consume", "orders", "--timeout", "1s");
 
         Assert.Equal((0, "published 3\n", ""), published);
         Assert.Equal(["first", "second with spaces", "third"], _broker.Values("orders", 0));
@@ -80,8 +80,8 @@ public sealed class ClientCliCommandTests : IAsyncLifetime
         await Run("a\nb\nc\nd\ne\n", "publish", "orders");
 
         var first = await Run("", "consume", "orders", "--group", "g", "--count", "2");
-        var second = await Run("", "consume", "orders", "--group", "g", "--timeout", "300ms", "--from", "latest");
-        var third = await Run("", "consume", "orders", "--group", "g", "--timeout", "300ms");
+        var second = await Run("", "consume", "orders", "--group", "g", "--timeout", "1s", "--from", "latest");
+        var third = await Run("", "consume", "orders", "--group", "g", "--timeout", "1s");
 
         Assert.Equal((0, "a\nb\n", ""), first);
         Assert.Equal((0, "c\nd\ne\n", ""), second);
@@ -94,8 +94,8 @@ public sealed class ClientCliCommandTests : IAsyncLifetime
         await Run("", "topic", "create", "orders");
         await Run("a\nb\nc\n", "publish", "orders");
 
-        var fromOffset = await Run("", "consume", "orders", "--from", "1", "--timeout", "300ms");
-        var fromLatest = await Run("", "consume", "orders", "--from", "latest", "--timeout", "300ms");
+        var fromOffset = await Run("", "consume", "orders", "--from", "1", "--timeout", "1s");
+        var fromLatest = await Run("", "consume", "orders", "--from", "latest", "--timeout", "1s");
 
         Assert.Equal((0, "b\nc\n", ""), fromOffset);
         Assert.Equal((0, "", ""), fromLatest);
