@@ -166,7 +166,13 @@ public sealed class TopicReader : IAsyncDisposable
             await connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async ValueTask StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects, checks the topic and settles every partition's start position (reading the group's positions).
+    /// <see cref="ReadAllAsync"/> does this itself; calling it first separates "cannot start" (unknown topic,
+    /// broker unreachable: thrown here, the first connection is not retried) from waiting for messages.
+    /// Idempotent; after a lost connection it reconnects like a read would.
+    /// </summary>
+    public async ValueTask StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_started)

@@ -45,6 +45,8 @@ internal static class ConsumeCommand
     private static async Task<int> RunAsync(CliConsole console, string server, string topic, TopicReaderOptions options, int? count, TimeSpan idleTimeout, CancellationToken ct)
     {
         await using var reader = new TopicReader(server, topic, options);
+        // The idle clock starts once the reader stands at its positions, so a slow connect is not "no messages".
+        await reader.StartAsync(ct).ConfigureAwait(false);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
         idle.CancelAfter(idleTimeout);
         char[] text = ArrayPool<char>.Shared.Rent(4096);
