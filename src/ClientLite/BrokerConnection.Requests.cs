@@ -191,8 +191,8 @@ public sealed partial class BrokerConnection
 
     /// <summary>Reads the u64 body of a Publish response.</summary>
     internal long ReadInt64Response(PendingRequest pending)
-        => pending.BodyLength == 8
-            ? BinaryPrimitives.ReadInt64LittleEndian(pending.BodySpan)
+        => OffsetResponse.TryParse(pending.BodySpan, out long offset)
+            ? offset
             : throw ProtocolViolation($"an {pending.BodyLength}-byte {pending.Opcode} response where 8 bytes belong");
 
     private bool BeginWrite(PendingRequest pending)
@@ -284,14 +284,12 @@ public sealed partial class BrokerConnection
         try
         {
             await pending.WaitAsync().ConfigureAwait(false);
-            var reader = new SpanReader(pending.BodySpan);
-            if (!reader.TryReadUInt32(out uint count) || (ulong)count * 16 != (ulong)reader.Remaining.Length)
+            if (!TopicMetadataResponseReader.TryCreate(pending.BodySpan, out var reader))
                 throw ProtocolViolation("a malformed TopicMetadata response");
-            var partitions = new PartitionRange[count];
+            var partitions = new PartitionRange[reader.Count];
             for (int i = 0; i < partitions.Length; i++)
             {
-                reader.TryReadInt64(out long start);
-                reader.TryReadInt64(out long end);
+                reader.TryReadNext(out long start, out long end);
                 partitions[i] = new PartitionRange(start, end);
             }
             return new TopicMetadata(name, partitions);
@@ -304,16 +302,10 @@ public sealed partial class BrokerConnection
 
     private static List<TopicInfo>? ParseTopicList(ReadOnlySpan<byte> body)
     {
-        var reader = new SpanReader(body);
-        if (!reader.TryReadUInt32(out uint count) || count > (uint)body.Length / 6)
-            return null;
-        var topics = new List<TopicInfo>((int)count);
-        for (uint i = 0; i < count; i++)
-        {
-            if (!reader.TryReadString(out var name) || !reader.TryReadUInt32(out uint partitions) || partitions > int.MaxValue)
-                return null;
-            topics.Add(new TopicInfo(Encoding.UTF8.GetString(name), (int)partitions));
-        }
-        return reader.End ? topics : null;
+        if (!ListTopicsResponseReader.TryCreate(body, out var reader)) return null;
+        var topics = new List<TopicInfo>(reader.Remaining);
+        while (reader.TryReadNext(out var name, out int partitions))
+            topics.Add(new TopicInfo(Encoding.UTF8.GetString(name), partitions));
+        return reader.IsComplete ? topics : null;
     }
 }
