@@ -1,11 +1,12 @@
 using FastBroker.Server.Cli;
+using FastBroker.Server.Tests.Support;
 
 namespace FastBroker.Server.Tests.Cli;
 
-/// <summary>The commands run in-process against <see cref="CliTestBroker"/>, through injected streams.</summary>
+/// <summary>The commands run in-process against the real broker (<see cref="InProcessBroker"/>), through injected streams.</summary>
 public sealed class ClientCliCommandTests : IAsyncLifetime
 {
-    private readonly CliTestBroker _broker = new();
+    private readonly InProcessBroker _broker = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -30,7 +31,7 @@ public sealed class ClientCliCommandTests : IAsyncLifetime
         var after = await Run("", "topic", "list");
 
         Assert.Equal((0, "created orders (4 partitions)\n", ""), created);
-        Assert.Equal((0, "orders\t4\naudit\t1\n", ""), listed);
+        Assert.Equal((0, "audit\t1\norders\t4\n", ""), listed);
         Assert.Equal((0, "deleted audit\n", ""), deleted);
         Assert.Equal((0, "orders\t4\n", ""), after);
     }
@@ -58,7 +59,7 @@ public sealed class ClientCliCommandTests : IAsyncLifetime
         var consumed = await Run("", "consume", "orders", "--timeout", "1s");
 
         Assert.Equal((0, "published 3\n", ""), published);
-        Assert.Equal(["first", "second with spaces", "third"], _broker.Values("orders", 0));
+        Assert.Equal(["first", "second with spaces", "third"], await _broker.ValuesAsync("orders", 0));
         Assert.Equal((0, "first\nsecond with spaces\nthird\n", ""), consumed);
     }
 
