@@ -1,0 +1,30 @@
+namespace FastBroker.Load.Targets;
+
+/// <summary>
+/// One broker the harness can drive: FastBroker itself or a peer (Redis Streams, NATS JetStream, RabbitMQ), each in
+/// its durable configuration. Scenarios only talk to brokers through this seam, so every broker runs the same
+/// scenario code and the numbers compare like for like.
+/// </summary>
+public interface IBrokerTarget : IAsyncDisposable
+{
+    /// <summary>Short stable name used on the command line and in reports: fastbroker, redis, nats, rabbitmq.</summary>
+    string Name { get; }
+
+    /// <summary>Server product and version as the server reports it (e.g. "Redis 7.0.15"), after <see cref="PrepareAsync"/>.</summary>
+    string ServerVersion { get; }
+
+    /// <summary>What "acknowledged" means for this target in the settings used, for the report
+    /// (e.g. "appendonly yes, appendfsync always; XADD acknowledged after fsync").</summary>
+    string Durability { get; }
+
+    /// <summary>Connects and (re)creates the stream/queue/topic empty, with <paramref name="partitions"/> where the
+    /// broker has partitions (others use one stream or queue and say so in <see cref="Durability"/>).</summary>
+    Task PrepareAsync(string topic, int partitions, CancellationToken cancellationToken);
+
+    /// <summary>A publisher on its own connection (or channel). Callers may have many publishes in flight.</summary>
+    Task<IPublisher> CreatePublisherAsync(CancellationToken cancellationToken);
+
+    /// <summary>A consumer on its own connection, in a shared group/durable consumer named <paramref name="group"/>,
+    /// acknowledging each message after the handler has seen it.</summary>
+    Task<IConsumer> CreateConsumerAsync(string group, CancellationToken cancellationToken);
+}
