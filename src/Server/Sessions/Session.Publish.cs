@@ -49,12 +49,12 @@ internal sealed partial class Session
     private void Append(uint requestId, Partition partition, in ReadOnlySequence<byte> batch)
     {
         int length = (int)batch.Length;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        byte[] buffer = BatchBuffers.Pool.Rent(Math.Max(length, 1));
         batch.CopyTo(buffer);
         var error = RecordBatch.Validate(buffer.AsSpan(0, length), _broker.Options.MaxMessageBytes);
         if (error != ErrorCode.None)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            BatchBuffers.Pool.Return(buffer);
             Fail(requestId, error, DescribeBatchError(error));
             return;
         }
@@ -62,7 +62,7 @@ internal sealed partial class Session
         Interlocked.Add(ref _inFlightBytes, length);
         if (!partition.TryEnqueue(new AppendRequest(this, requestId, buffer, length)))
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            BatchBuffers.Pool.Return(buffer);
             ReleaseInFlight(length);
             Fail(requestId, ErrorCode.ShuttingDown, $"partition {partition.Topic}/{partition.Index} is closing");
         }

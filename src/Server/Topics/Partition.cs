@@ -126,7 +126,7 @@ internal sealed class Partition : IAsyncDisposable
                 request.Origin!.PublishSucceeded(request.RequestId, Wire.Records.RecordBatch.ReadBaseOffset(request.Buffer), request.Length);
             else
                 request.Origin!.PublishFailed(request.RequestId, ErrorCode.StorageError, failure, request.Length);
-            ArrayPool<byte>.Shared.Return(request.Buffer!);
+            BatchBuffers.Pool.Return(request.Buffer!);
             request = default;
         }
 

@@ -15,7 +15,7 @@ internal sealed class Connection
     private readonly Socket _socket;
     private readonly Session _session;
     private readonly NetworkStream _stream;
-    private readonly PipeReader _input;
+    private readonly Pipe _inbound;
     private readonly PipeWriter _output;
     private readonly int _maxFrameBytes;
     private readonly ILogger _logger;
@@ -29,18 +29,28 @@ internal sealed class Connection
         _logger = logger;
         _socket.NoDelay = true;
         _stream = new NetworkStream(socket, ownsSocket: true);
-        _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+        // The inbound pipe must hold a whole frame before its reader can consume it, so it pauses the socket only
+        // past the frame cap: a connection buffers at most one frame plus one read.
+        _inbound = new Pipe(new PipeOptions(
+            pauseWriterThreshold: maxFrameBytes + FrameHeader.Size + ReceiveChunk,
+            resumeWriterThreshold: (maxFrameBytes + FrameHeader.Size + ReceiveChunk) / 2,
+            minimumSegmentSize: ReceiveChunk,
+            useSynchronizationContext: false));
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
     }
+
+    private const int ReceiveChunk = 64 * 1024;
 
     public long Id => _session.ConnectionId;
 
     public async Task RunAsync()
     {
         var sending = SendLoopAsync();
+        var filling = FillLoopAsync();
         await ReceiveLoopAsync().ConfigureAwait(false);
         _session.Complete();
         await sending.ConfigureAwait(false);
+        await filling.ConfigureAwait(false);
         Shutdown("done");
         _session.Dispose();
     }
@@ -65,13 +75,42 @@ internal sealed class Connection
         _stream.Dispose();
     }
 
-    private async Task ReceiveLoopAsync()
+    // Socket → pipe. Reading the socket straight into pipe memory (instead of a stream-backed PipeReader) keeps
+    // the steady state free of allocations: socket receives and pipe flushes both complete through reusable sources.
+    private async Task FillLoopAsync()
     {
+        var writer = _inbound.Writer;
         try
         {
             while (true)
             {
-                var result = await _input.ReadAsync().ConfigureAwait(false);
+                var memory = writer.GetMemory(ReceiveChunk);
+                int received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
+                if (received == 0) break;
+                writer.Advance(received);
+                var flush = await writer.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled) break;
+            }
+        }
+        catch (Exception ex) when (IsDisconnect(ex))
+        {
+            TransportLog.ConnectionReset(_logger, Id, ex.Message);
+        }
+        finally
+        {
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    // Pipe → frames → session.
+    private async Task ReceiveLoopAsync()
+    {
+        var input = _inbound.Reader;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
                 bool keepReading = true;
                 while (keepReading)
@@ -86,7 +125,7 @@ internal sealed class Connection
                     }
                     keepReading = await _session.HandleFrameAsync(header, body).ConfigureAwait(false);
                 }
-                _input.AdvanceTo(buffer.Start, buffer.End);
+                input.AdvanceTo(buffer.Start, buffer.End);
                 if (!keepReading || result.IsCompleted) return;
                 await _session.WaitForInFlightRoomAsync().ConfigureAwait(false);
             }
@@ -101,7 +140,9 @@ internal sealed class Connection
         }
         finally
         {
-            await _input.CompleteAsync().ConfigureAwait(false);
+            // The fill loop sees the reader gone at its next flush; one blocked in a receive ends when the send
+            // loop shuts the socket down after writing whatever is still queued (an error frame, for instance).
+            await input.CompleteAsync().ConfigureAwait(false);
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class PartitionTests : IDisposable
     private static AppendRequest Request(RecordingCompletion origin, uint id, int records)
     {
         byte[] batch = TestBatches.Make(records);
-        byte[] rented = ArrayPool<byte>.Shared.Rent(batch.Length);
+        byte[] rented = BatchBuffers.Pool.Rent(batch.Length);
         batch.CopyTo(rented, 0);
         return new AppendRequest(origin, id, rented, batch.Length);
     }
