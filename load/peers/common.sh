@@ -53,9 +53,20 @@ peer_signature() {
     esac
 }
 
-# True when the process group led by $1 still has a member. Right after "setsid cmd &" the child may not have
-# become a group leader yet, so the PID itself counts too.
-group_alive() { kill -0 "$1" 2>/dev/null || kill -0 -- "-$1" 2>/dev/null; }
+# True when the process group led by $1 still has a running member. Right after "setsid cmd &" the child may not
+# have become a group leader yet, so the PID itself counts too. Zombies do not count: they hold no port or file, and
+# whether they are reaped is up to whoever is PID 1 here.
+group_alive() {
+    local member state
+    for member in "$1" $(pgrep -g "$1" 2> /dev/null || true); do
+        state="$(sed 's/^.*) //' "/proc/$member/stat" 2> /dev/null || true)"
+        state="${state%% *}"
+        if [ -n "$state" ] && [ "$state" != Z ]; then
+            return 0
+        fi
+    done
+    return 1
+}
 
 signal_group() { kill "-$1" -- "-$2" 2>/dev/null || true; kill "-$1" "$2" 2>/dev/null || true; }
 
