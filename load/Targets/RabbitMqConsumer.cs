@@ -27,6 +27,7 @@ internal sealed class RabbitMqConsumer : IConsumer
         var run = new Run(_channel, handler);
         var consumer = new AsyncEventingBasicConsumer(_channel);
         consumer.ReceivedAsync += run.OnReceivedAsync;
+        consumer.ShutdownAsync += run.OnShutdownAsync;
         var tags = new List<string>(_queues.Length);
         try
         {
@@ -94,6 +95,15 @@ internal sealed class RabbitMqConsumer : IConsumer
                 _stopped = true;
                 _finished.TrySetException(e);
             }
+        }
+
+        /// <summary>A channel the broker closed (say, after a failed ack) delivers nothing more: fail the run rather
+        /// than wait for a cancellation that may never come.</summary>
+        public Task OnShutdownAsync(object sender, ShutdownEventArgs reason)
+        {
+            _stopped = true;
+            _finished.TrySetException(new InvalidOperationException($"RabbitMQ closed the consumer's channel: {reason.ReplyText}"));
+            return Task.CompletedTask;
         }
     }
 }

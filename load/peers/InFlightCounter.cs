@@ -11,8 +11,6 @@ internal sealed class InFlightCounter
     private long _count;
     private TaskCompletionSource? _idle;
 
-    public long Count => Volatile.Read(ref _count);
-
     public void Enter() => Interlocked.Increment(ref _count);
 
     public void Exit()

@@ -29,6 +29,21 @@ public static class PeerScenario
             await window[i % Window];
     }
 
+    /// <summary>Publishes <paramref name="count"/> payloads from <paramref name="writers"/> tasks on the thread pool at
+    /// once, each with its own window, through the one publisher: publishers must be safe for concurrent calls.</summary>
+    public static Task PublishConcurrentlyAsync(IPublisher publisher, int count, int writers, CancellationToken cancellationToken)
+    {
+        var tasks = new Task[writers];
+        int share = count / writers;
+        for (int w = 0; w < writers; w++)
+        {
+            int first = w * share;
+            int mine = w == writers - 1 ? count - first : share;
+            tasks[w] = Task.Run(() => PublishAsync(publisher, first, mine, cancellationToken), cancellationToken);
+        }
+        return Task.WhenAll(tasks);
+    }
+
     /// <summary>Consumes until <paramref name="count"/> deliveries were recorded, the handler saying stop.</summary>
     public static Task<long> ConsumeAsync(IConsumer consumer, MessageTally tally, int count, CancellationToken cancellationToken) =>
         consumer.ConsumeAsync(payload => tally.Record(payload) < count, cancellationToken);

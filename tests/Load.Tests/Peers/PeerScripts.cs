@@ -9,7 +9,7 @@ public static class PeerScripts
     /// <summary>Longest a script may run; start-up waits inside the scripts are bounded well below this.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(100);
 
-    public static string Directory { get; } = FindScripts();
+    public static string ScriptsDirectory { get; } = FindScripts();
 
     public static Task<ScriptResult> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] names) =>
         RunAsync("start.sh", environment, names);
@@ -25,7 +25,7 @@ public static class PeerScripts
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(Directory, script));
+        start.ArgumentList.Add(Path.Combine(ScriptsDirectory, script));
         foreach (string name in names)
             start.ArgumentList.Add(name);
         foreach (var (key, value) in environment)

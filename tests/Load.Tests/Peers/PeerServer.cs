@@ -44,7 +44,7 @@ public abstract class PeerServer : IAsyncLifetime
 
     public TargetEndpoints Endpoints { get; }
 
-    public ScriptResult? Start { get; private set; }
+    public ScriptResult? StartResult { get; private set; }
 
     /// <summary>Ports this server must listen on (and only on loopback).</summary>
     public abstract IReadOnlyList<int> Ports { get; }
@@ -54,13 +54,13 @@ public abstract class PeerServer : IAsyncLifetime
     /// <summary>Fails the calling test with start.sh's output unless the server came up.</summary>
     public void AssertStarted()
     {
-        Assert.NotNull(Start);
-        Assert.True(Start.ExitCode == 0, $"load/peers/start.sh {Name} failed, so this test cannot run: {Start}");
+        Assert.NotNull(StartResult);
+        Assert.True(StartResult.ExitCode == 0, $"load/peers/start.sh {Name} failed, so this test cannot run: {StartResult}");
     }
 
     public async Task InitializeAsync()
     {
-        Start = await PeerScripts.StartAsync(Environment, Name);
+        StartResult = await PeerScripts.StartAsync(Environment, Name);
         foreach (string key in new[] { Name, Name + "-epmd" })
         {
             string file = Path.Combine(_stateDir, key + ".pid");

@@ -41,7 +41,7 @@ public abstract class PeerTargetTests<TServer>(TServer server) where TServer : P
         // Consuming while publishing: the consumer has to be woken by new messages, not only drain a backlog.
         var consuming = PeerScenario.ConsumeAsync(consumer, tally, PeerScenario.MessageCount, deadline.Token);
         await using (var publisher = await target.CreatePublisherAsync(deadline.Token))
-            await PeerScenario.PublishAsync(publisher, 0, PeerScenario.MessageCount, deadline.Token);
+            await PeerScenario.PublishConcurrentlyAsync(publisher, PeerScenario.MessageCount, writers: 4, deadline.Token);
         long handled = await consuming;
 
         Assert.False(deadline.IsCancellationRequested, $"timed out with {tally.Total} of {PeerScenario.MessageCount} consumed");
