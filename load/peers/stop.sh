@@ -49,4 +49,6 @@ for name in "${names[@]}"; do
     remove_state "$name"
     printf '%-9s stopped\n' "$name"
 done
+# The state dir itself goes too once nothing in it is left.
+rmdir "$PEERS_DIR" 2> /dev/null || true
 exit "$failed"
