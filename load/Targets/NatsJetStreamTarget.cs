@@ -1,0 +1,152 @@
+using FastBroker.Load.Peers;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace FastBroker.Load.Targets;
+
+/// <summary>
+/// NATS JetStream as started by load/peers/start.sh: one file-storage stream per topic with one subject per partition
+/// (<c>{topic}.{p}</c>), publishers round-robin the subjects and await each PubAck, consumers share a durable pull
+/// consumer and ack every message after the handler saw it.
+/// </summary>
+public sealed class NatsJetStreamTarget : IBrokerTarget
+{
+    private readonly NatsOpts _options;
+    private readonly Lock _lock = new();
+    private readonly List<IAsyncDisposable> _owned = [];
+    private NatsConnection? _admin;
+    private string _stream = "";
+    private string[] _subjects = [];
+
+    /// <summary>Targets the NATS server at <see cref="TargetEndpoints.Nats"/> (nats:// URL, loopback only).</summary>
+    public NatsJetStreamTarget(TargetEndpoints endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        Loopback.RequireUri(endpoints.Nats);
+        // The default registry serializes raw bytes and the client's own JSON with source-generated contexts only,
+        // so nothing here needs reflection.
+        _options = NatsOpts.Default with
+        {
+            Url = endpoints.Nats,
+            Name = "fastbroker-load",
+            SerializerRegistry = NatsDefaultSerializerRegistry.Default,
+        };
+    }
+
+    /// <inheritdoc />
+    public string Name => "nats";
+
+    /// <inheritdoc />
+    public string ServerVersion { get; private set; } = "NATS (not connected)";
+
+    /// <inheritdoc />
+    public string Durability =>
+        "JetStream file storage, one stream, one subject per partition; the PubAck is sent after the write to the OS, "
+        + "not after fsync: nats-server 2.9.10 fsyncs on its sync interval (default 2 min) and has no "
+        + "sync_interval: always (added in 2.10; 2.9.10 rejects the option), so acknowledged messages can be lost on "
+        + "power failure; consumers: durable pull consumer, explicit ack per message after the handler";
+
+    /// <inheritdoc />
+    public async Task PrepareAsync(string topic, int partitions, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        if (topic.AsSpan().IndexOfAny(". *>/\\") >= 0)
+            throw new ArgumentException($"'{topic}' cannot name a JetStream stream", nameof(topic));
+        _admin ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        ServerVersion = "NATS " + (_admin.ServerInfo?.Version ?? "unknown");
+
+        var js = new NatsJSContext(_admin);
+        try
+        {
+            await js.DeleteStreamAsync(topic, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404)
+        {
+            // Nothing from an earlier run to remove.
+        }
+        var config = new StreamConfig(topic, [topic + ".*"]) { Storage = StreamConfigStorage.File };
+        await js.CreateStreamAsync(config, cancellationToken).ConfigureAwait(false);
+
+        var subjects = new string[partitions];
+        for (int p = 0; p < partitions; p++)
+            subjects[p] = $"{topic}.{p}";
+        _subjects = subjects;
+        _stream = topic;
+    }
+
+    /// <inheritdoc />
+    public async Task<IPublisher> CreatePublisherAsync(CancellationToken cancellationToken)
+    {
+        var subjects = RequirePrepared();
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return Own(new NatsJetStreamPublisher(connection, subjects));
+    }
+
+    /// <inheritdoc />
+    public async Task<IConsumer> CreateConsumerAsync(string group, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        RequirePrepared();
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var js = new NatsJSContext(connection);
+            var config = new ConsumerConfig(group)
+            {
+                AckPolicy = ConsumerConfigAckPolicy.Explicit,
+                DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+            };
+            // Every consumer of the group binds the same durable consumer, so they compete for its messages.
+            var consumer = await js.CreateOrUpdateConsumerAsync(_stream, config, cancellationToken).ConfigureAwait(false);
+            return Own(new NatsJetStreamConsumer(connection, consumer));
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        IAsyncDisposable[] owned;
+        lock (_lock)
+        {
+            owned = [.. _owned];
+            _owned.Clear();
+        }
+        foreach (var item in owned)
+            await item.DisposeAsync().ConfigureAwait(false);
+        if (_admin is not null)
+            await _admin.DisposeAsync().ConfigureAwait(false);
+        _admin = null;
+    }
+
+    private async Task<NatsConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NatsConnection(_options);
+        try
+        {
+            await connection.ConnectAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private string[] RequirePrepared() =>
+        _subjects.Length > 0 ? _subjects : throw new InvalidOperationException("PrepareAsync must run before publishers or consumers are created");
+
+    private T Own<T>(T item) where T : IAsyncDisposable
+    {
+        lock (_lock)
+            _owned.Add(item);
+        return item;
+    }
+}

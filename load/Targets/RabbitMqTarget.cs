@@ -1,0 +1,148 @@
+using System.Text;
+using FastBroker.Load.Peers;
+using RabbitMQ.Client;
+
+namespace FastBroker.Load.Targets;
+
+/// <summary>
+/// RabbitMQ as started by load/peers/start.sh: one quorum queue per partition (<c>{topic}.{p}</c>), publishers
+/// round-robin persistent messages over them through the default exchange and await each publisher confirm;
+/// consumers subscribe to every queue with manual acks.
+/// </summary>
+public sealed class RabbitMqTarget : IBrokerTarget
+{
+    private static readonly Dictionary<string, object?> QuorumQueue = new() { ["x-queue-type"] = "quorum" };
+
+    private readonly ConnectionFactory _factory;
+    private readonly Lock _lock = new();
+    private readonly List<IAsyncDisposable> _owned = [];
+    private IConnection? _admin;
+    private string[] _queues = [];
+
+    /// <summary>Targets the RabbitMQ node at <see cref="TargetEndpoints.RabbitMq"/> (amqp:// URI, loopback only).</summary>
+    public RabbitMqTarget(TargetEndpoints endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var uri = Loopback.RequireUri(endpoints.RabbitMq);
+        _factory = new ConnectionFactory { Uri = uri, ClientProvidedName = "fastbroker-load" };
+    }
+
+    /// <inheritdoc />
+    public string Name => "rabbitmq";
+
+    /// <inheritdoc />
+    public string ServerVersion { get; private set; } = "RabbitMQ (not connected)";
+
+    /// <inheritdoc />
+    public string Durability =>
+        "quorum queues (single node, one per partition), persistent messages, publisher confirms: a confirm is sent "
+        + "after the message is in the quorum queue's write-ahead log and fsynced; consumers: prefetch 1000 per queue, "
+        + "manual ack of every message (multiple=false) after the handler; the group name is not used, all consumers "
+        + "compete on the same queues";
+
+    /// <inheritdoc />
+    public async Task PrepareAsync(string topic, int partitions, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        _admin ??= await _factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+        ServerVersion = "RabbitMQ " + ReadVersion(_admin);
+
+        var queues = new string[partitions];
+        await using (var channel = await _admin.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            for (int p = 0; p < partitions; p++)
+            {
+                queues[p] = $"{topic}.{p}";
+                // Deleting a queue that does not exist is not an error in AMQP 0-9-1 as RabbitMQ implements it.
+                await channel.QueueDeleteAsync(queues[p], ifUnused: false, ifEmpty: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await channel.QueueDeclareAsync(queues[p], durable: true, exclusive: false, autoDelete: false,
+                    arguments: QuorumQueue, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            await channel.CloseAsync(cancellationToken).ConfigureAwait(false);
+        }
+        _queues = queues;
+    }
+
+    /// <inheritdoc />
+    public async Task<IPublisher> CreatePublisherAsync(CancellationToken cancellationToken)
+    {
+        var queues = RequirePrepared();
+        var connection = await _factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Confirm tracking makes BasicPublishAsync complete when the broker confirms (or fault on nack/return).
+            // No rate limiter: the harness decides how many publishes are in flight, not the client library.
+            var options = new CreateChannelOptions(
+                publisherConfirmationsEnabled: true,
+                publisherConfirmationTrackingEnabled: true,
+                outstandingPublisherConfirmationsRateLimiter: null);
+            var channel = await connection.CreateChannelAsync(options, cancellationToken).ConfigureAwait(false);
+            return Own(new RabbitMqPublisher(connection, channel, queues));
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IConsumer> CreateConsumerAsync(string group, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        var queues = RequirePrepared();
+        var connection = await _factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            // Per consumer (global: false), i.e. per queue subscription: 1000 unacked deliveries each.
+            await channel.BasicQosAsync(prefetchSize: 0, prefetchCount: 1000, global: false, cancellationToken).ConfigureAwait(false);
+            return Own(new RabbitMqConsumer(connection, channel, queues));
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        IAsyncDisposable[] owned;
+        lock (_lock)
+        {
+            owned = [.. _owned];
+            _owned.Clear();
+        }
+        foreach (var item in owned)
+            await item.DisposeAsync().ConfigureAwait(false);
+        if (_admin is not null)
+        {
+            await _admin.CloseAsync().ConfigureAwait(false);
+            await _admin.DisposeAsync().ConfigureAwait(false);
+        }
+        _admin = null;
+    }
+
+    private static string ReadVersion(IConnection connection) =>
+        connection.ServerProperties is { } properties && properties.TryGetValue("version", out object? value)
+            ? value switch
+            {
+                byte[] bytes => Encoding.UTF8.GetString(bytes),
+                string text => text,
+                _ => "unknown",
+            }
+            : "unknown";
+
+    private string[] RequirePrepared() =>
+        _queues.Length > 0 ? _queues : throw new InvalidOperationException("PrepareAsync must run before publishers or consumers are created");
+
+    private T Own<T>(T item) where T : IAsyncDisposable
+    {
+        lock (_lock)
+            _owned.Add(item);
+        return item;
+    }
+}
