@@ -1,4 +1,4 @@
-using FastBroker.Load.Peers;
+using FastBroker.Load.Targets.Internal;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using FastBroker.Load.Peers;
+using FastBroker.Load.Targets.Internal;
 using RabbitMQ.Client;
 
 namespace FastBroker.Load.Targets;

@@ -1,5 +1,5 @@
 using System.Text;
-using FastBroker.Load.Peers;
+using FastBroker.Load.Targets.Internal;
 using RabbitMQ.Client;
 
 namespace FastBroker.Load.Targets;

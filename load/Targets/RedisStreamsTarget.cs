@@ -1,4 +1,4 @@
-using FastBroker.Load.Peers;
+using FastBroker.Load.Targets.Internal;
 using StackExchange.Redis;
 
 namespace FastBroker.Load.Targets;

@@ -1,4 +1,4 @@
-namespace FastBroker.Load.Peers;
+namespace FastBroker.Load.Targets.Internal;
 
 /// <summary>
 /// Counts publishes that have been sent but not yet acknowledged, so a publisher can wait until all of them are

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace FastBroker.Load.Peers;
+namespace FastBroker.Load.Targets.Internal;
 
 /// <summary>The harness measures brokers on this machine only; an endpoint elsewhere is a configuration mistake.</summary>
 internal static class Loopback
