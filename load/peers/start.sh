@@ -36,8 +36,16 @@ ensure_packages() {
     log "installing ${missing[*]}"
     "${sudo[@]}" apt-get update -qq >&2 ||
         die "apt-get update failed (no network?); cannot install ${missing[*]}"
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 ||
-        die "apt-get install ${missing[*]} failed (no network?)"
+    # Debian's maintainer scripts would start the packaged services on their default ports, on every
+    # interface; a policy-rc.d that answers 101 ("action forbidden") keeps them stopped. Ours run on loopback only.
+    local policy=/usr/sbin/policy-rc.d placed=0
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" > /dev/null && "${sudo[@]}" chmod +x "$policy" && placed=1
+    fi
+    local ok=1
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 || ok=0
+    [ "$placed" -eq 1 ] && "${sudo[@]}" rm -f "$policy"
+    [ "$ok" -eq 1 ] || die "apt-get install ${missing[*]} failed (no network?)"
 }
 
 # Polls "$3" until it succeeds; gives up when the server's process group is gone or the timeout passes.
