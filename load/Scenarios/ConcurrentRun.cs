@@ -52,7 +52,8 @@ internal static class ConcurrentRun
             var publishing = publish(context, publishers, start, abort);
 
             PublishOutcome published;
-            if (await Task.WhenAny(publishing, consuming).ConfigureAwait(false) == publishing)
+            bool publishersDone = await Task.WhenAny(publishing, consuming).ConfigureAwait(false) == publishing;
+            if (publishersDone)
             {
                 published = await publishing.ConfigureAwait(false);
                 if (published.Error is null)
@@ -62,7 +63,8 @@ internal static class ConcurrentRun
             }
             else
             {
-                // Consumers gave up (idle, failed) while publishing: there is nothing to publish for.
+                // Consumers stopped first (failed, went idle, or the deadline passed while publishes were still
+                // unacknowledged): there is nothing left to publish for.
                 await abort.CancelAsync().ConfigureAwait(false);
                 published = await publishing.ConfigureAwait(false);
             }
@@ -71,11 +73,17 @@ internal static class ConcurrentRun
             await context.Monitor.EndPhaseAsync().ConfigureAwait(false);
 
             var notes = new List<string>();
+            bool interrupted = context.Cancellation.IsCancellationRequested;
+            string deadline = $"--duration + {ScenarioTiming.DrainGrace.TotalSeconds:0} s";
             string? error = published.Error is not null ? $"a publisher failed: {Workers.Describe(published.Error)}" : consumed.Error;
-            if (error is null && !consumed.AllExpected && !context.Cancellation.IsCancellationRequested)
+            if (error is null && !interrupted && !publishersDone)
             {
-                string shortfall = $"Consumers received {consumed.Consumed:N0} of {published.Published:N0} published messages before the drain deadline "
-                    + $"(--duration + {ScenarioTiming.DrainGrace.TotalSeconds:0} s).";
+                error = $"The run reached its deadline ({deadline}) with publishes still unacknowledged: "
+                    + $"{context.Metrics.Published:N0} acknowledged, {consumed.Consumed:N0} consumed.";
+            }
+            else if (error is null && !interrupted && !consumed.AllExpected)
+            {
+                string shortfall = $"Consumers received {consumed.Consumed:N0} of {published.Published:N0} published messages before the deadline ({deadline}).";
                 if (latencyMustBeComplete)
                     error = shortfall + " The latencies would leave out the slowest messages.";
                 else

@@ -38,27 +38,28 @@ internal sealed class LatencyScenario : IScenario
         var time = context.Time;
         var schedule = new OpenLoopSchedule(ScenarioTiming.After(time, start, ScenarioTiming.OpenLoopLead), context.Settings.Rate, time.TimestampFrequency);
         using var stop = new CancellationTokenSource(ScenarioTiming.OpenLoopLead + context.Settings.Duration + ScenarioTiming.OpenLoopOverrun, time);
-        var quotas = Workers.Split(planned, publishers.Length);
-        var tasks = new Task<OpenLoopPublisher.Outcome>[publishers.Length];
-        for (int i = 0; i < tasks.Length; i++)
+        var payloads = new byte[publishers.Length][];
+        var stats = new Measurement.WorkerStats[publishers.Length];
+        for (int i = 0; i < publishers.Length; i++)
         {
-            var publisher = publishers[i];
-            long first = i, quota = quotas[i];
-            var stats = context.Metrics.AddPublisher();
-            var payload = context.NewPayload();
-            // Publisher i sends messages i, i + N, i + 2N, ... so together they follow the one schedule.
-            tasks[i] = Task.Run(() => OpenLoopPublisher.RunAsync(publisher, payload, schedule, first, publishers.Length, quota,
-                context.Settings.Window, stats, context.Pacer, time, stop.Token, abort.Token));
+            payloads[i] = context.NewPayload();
+            stats[i] = context.Metrics.AddPublisher();
         }
-        var error = await Workers.WhenAllAsync(tasks, abort).ConfigureAwait(false);
-        long published = 0, maxLag = 0;
-        foreach (var task in tasks)
+        var sender = new OpenLoopSender(publishers, payloads, stats, context.Settings.Window, context.Pacer, time);
+        try
         {
-            if (!task.IsCompletedSuccessfully)
-                continue;
-            published += task.Result.Sent;
-            maxLag = Math.Max(maxLag, task.Result.MaxLagTicks);
+            // Its own thread: pacing spins, which on a thread-pool thread would starve the consumers and the monitor.
+            var outcome = await Task.Factory.StartNew(() => sender.Send(schedule, planned, stop.Token, abort.Token), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+            await sender.FinishAsync(abort.Token).ConfigureAwait(false);
+            return new ConcurrentRun.PublishOutcome(null, outcome.Sent, outcome.MaxLagTicks);
         }
-        return new ConcurrentRun.PublishOutcome(error, published, maxLag);
+        catch (Exception e)
+        {
+            // Cancelled because the consumers gave up or the user stopped the run: that cause is reported, not this.
+            bool cancelled = e is OperationCanceledException && abort.IsCancellationRequested;
+            await abort.CancelAsync().ConfigureAwait(false);
+            return new ConcurrentRun.PublishOutcome(cancelled ? null : e, context.Metrics.Published, 0);
+        }
     }
 }
