@@ -100,7 +100,7 @@ internal sealed class RunOptions
         int partitions = Whole(Get(_partitions), "--partitions", 1, Protocol.MaxPartitions, s.Partitions, errors);
         bool stamped = (scenario.Features & (ScenarioFeatures.Latency | ScenarioFeatures.Rate)) != 0;
         int minSize = stamped ? PayloadStamp.Bytes : 1;
-        int size = Bytes(Get(_size), "--size", minSize, Protocol.DefaultMaxMessageBytes, s.Size, errors);
+        int size = Bytes(Get(_size), "--size", 1, Protocol.DefaultMaxMessageBytes, s.Size, errors);
         if (stamped && size < minSize)
             Fail($"--size: {scenario.Name} carries an {PayloadStamp.Bytes}-byte send time in every payload, so it needs at least {PayloadStamp.Bytes} bytes");
         long count = Quantity(Get(_count), "--count", 1, long.MaxValue / 2, s.Count, errors);

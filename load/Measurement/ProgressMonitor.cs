@@ -48,12 +48,18 @@ internal sealed class ProgressMonitor
     /// </summary>
     public void BeginPhase(string phase, bool keepSamples, bool consumeSide)
     {
+        BeginPhaseWithoutTimer(phase, keepSamples, consumeSide);
+        _stop = new CancellationTokenSource();
+        _loop = RunAsync(_stop.Token);
+    }
+
+    /// <summary>Starts a phase that is sampled only when <see cref="Sample"/> is called.</summary>
+    public void BeginPhaseWithoutTimer(string phase, bool keepSamples, bool consumeSide)
+    {
         (_phase, _keepSamples, _consumeSide) = (phase, keepSamples, consumeSide);
         _phaseStart = _lastTimestamp = _time.GetTimestamp();
         _lastPublished = _metrics.Published;
         _lastConsumed = _metrics.Consumed;
-        _stop = new CancellationTokenSource();
-        _loop = RunAsync(_stop.Token);
     }
 
     /// <summary>Stops sampling and takes the last (partial) interval.</summary>
