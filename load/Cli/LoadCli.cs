@@ -22,7 +22,8 @@ internal static class LoadCli
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
             return await UsageErrorAsync(stderr, parsed.Errors.Select(e => e.Message)).ConfigureAwait(false);
-        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        // Signals are the caller's to handle (LoadProgram turns them into cancellation): the run must get to write its report.
+        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
         return await parsed.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
     }
 

@@ -35,7 +35,7 @@ internal sealed class RunOptions
     private readonly Option<string?> _name = Text("--name", "NAME", "Run name for the report files (default TARGET-SCENARIO-SIZEb-TIME)");
     private readonly Option<string?> _minThroughput = Text("--min-throughput", "MSG/S", "Exit 3 when throughput is below this (e.g. 100000, 1.5M)");
     private readonly Option<string?> _window = Text("--window", "N", $"Publishes in flight per producer (default {Defaults.Window})");
-    private readonly Option<string?> _consumers = Text("--consumers", "N", $"Consumers, each on its own connection (default {Defaults.Consumers})");
+    private readonly Option<string?> _consumers = Text("--consumers", "N", $"Consumers, each on its own connection (default {Defaults.Consumers}, for fastbroker at most --partitions)");
     private readonly Option<string?> _idleTimeout = Text("--idle-timeout", "DURATION", "Fail when consumers receive nothing for this long (default 10s)");
     private readonly Option<string?> _rate = Text("--rate", "MSG/S", $"Open-loop send rate, e.g. 10k, 50k, 100k (default {Defaults.Rate:N0})");
     private readonly Option<string?> _maxP99 = Text("--max-p99", "DURATION", "Exit 3 when the p99 latency is above this (e.g. 1ms)");
@@ -119,7 +119,8 @@ internal sealed class RunOptions
         }
 
         int window = Whole(parsed.GetValue(_window), "--window", 1, 1 << 24, s.Window, errors);
-        int consumers = Whole(parsed.GetValue(_consumers), "--consumers", 1, 256, s.Consumers, errors);
+        string? consumersText = parsed.GetValue(_consumers);
+        int consumers = Whole(consumersText, "--consumers", 1, 256, s.Consumers, errors);
         var idleTimeout = Duration(parsed.GetValue(_idleTimeout), "--idle-timeout", TimeSpan.FromMilliseconds(1), RunSettings.MaxDuration, s.IdleTimeout, errors);
         long rate = Quantity(parsed.GetValue(_rate), "--rate", 1, 100_000_000, s.Rate, errors);
         TimeSpan? maxP99 = parsed.GetValue(_maxP99) is { } p99Text
@@ -127,7 +128,11 @@ internal sealed class RunOptions
             : null;
 
         bool usesConsumers = (scenario.Features & ScenarioFeatures.Consumers) != 0;
-        if (usesConsumers && target == TargetFactory.FastBrokerName && consumers > partitions)
+        bool fastBroker = target == TargetFactory.FastBrokerName;
+        // FastBroker consumers each need a partition of their own: the default shrinks to fit, a given number must.
+        if (fastBroker && consumersText is null)
+            consumers = Math.Min(consumers, partitions);
+        if (usesConsumers && fastBroker && consumers > partitions)
             Fail($"--consumers {consumers} is more than --partitions {partitions}: FastBroker consumers each read their own partitions (p % consumers == i)");
 
         if (errors.Count > 0)

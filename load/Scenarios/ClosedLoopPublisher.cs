@@ -19,7 +19,7 @@ internal static class ClosedLoopPublisher
         TimeProvider? stampClock, CancellationToken stop, CancellationToken abort)
     {
         var acks = new AckWindow(window, stats);
-        while (acks.Added < quota && !stop.IsCancellationRequested)
+        while (acks.Added < quota && !stop.IsCancellationRequested && !abort.IsCancellationRequested)
         {
             acks.RetireCompleted();
             if (acks.IsFull)

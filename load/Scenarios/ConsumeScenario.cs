@@ -58,7 +58,9 @@ internal sealed class ConsumeScenario : IScenario
                 ConsumeSide = true,
                 Fill = fillOutcome,
                 EndReason = ScenarioTiming.EndReason(context, failed: true, complete: false),
-                Error = fill.Error is not null ? $"filling the topic failed: {Workers.Describe(fill.Error)}" : "nothing was published to consume",
+                Error = context.Cancellation.IsCancellationRequested ? "interrupted while filling the topic"
+                    : fill.Error is not null ? $"filling the topic failed: {Workers.Describe(fill.Error)}"
+                    : "nothing was published to consume",
             };
         }
         if (filled < context.Settings.Count)

@@ -45,7 +45,7 @@ internal sealed class OpenLoopSender
     {
         long maxLag = 0;
         long sent = 0;
-        for (; sent < count && !stop.IsCancellationRequested; sent++)
+        for (; sent < count && !stop.IsCancellationRequested && !abort.IsCancellationRequested; sent++)
         {
             long intended = schedule.IntendedTimestamp(sent);
             _pacer.WaitUntil(intended, abort);

@@ -130,6 +130,7 @@ public sealed class CommandLineTests
     {
         Assert.Contains(LoadCli.Parse(["consume", "--consumers", "5", "--partitions", "4"]).Errors, e => e.StartsWith("--consumers 5", StringComparison.Ordinal));
         Assert.Empty(LoadCli.Parse(["consume", "--consumers", "4", "--partitions", "4"]).Errors);
+        Assert.Equal(1, LoadCli.Parse(["consume", "--partitions", "1"]).Settings!.Consumers);
         // Peers share messages between competing consumers, so the limit is FastBroker's alone.
         Assert.Empty(LoadCli.Parse(["consume", "--target", "redis", "--consumers", "5", "--partitions", "4"]).Errors);
     }

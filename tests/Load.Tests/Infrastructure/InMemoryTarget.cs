@@ -13,6 +13,9 @@ internal sealed class InMemoryTarget : IBrokerTarget
 
     public bool DeliverNothing { get; init; }
 
+    /// <summary>Publishes are acknowledged and dropped (for runs too long to keep every message).</summary>
+    public bool Discard { get; init; }
+
     public string Name => "memory";
     public string ServerVersion => "memory/1";
     public string Durability => "in memory, nothing durable";
@@ -23,18 +26,19 @@ internal sealed class InMemoryTarget : IBrokerTarget
         return Task.CompletedTask;
     }
 
-    public Task<IPublisher> CreatePublisherAsync(CancellationToken cancellationToken) => Task.FromResult<IPublisher>(new Publisher(_channel.Writer));
+    public Task<IPublisher> CreatePublisherAsync(CancellationToken cancellationToken) => Task.FromResult<IPublisher>(new Publisher(_channel.Writer, Discard));
 
     public Task<IConsumer> CreateConsumerAsync(string group, CancellationToken cancellationToken)
         => Task.FromResult<IConsumer>(new Consumer(_channel.Reader, DeliverNothing));
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private sealed class Publisher(ChannelWriter<byte[]> writer) : IPublisher
+    private sealed class Publisher(ChannelWriter<byte[]> writer, bool discard) : IPublisher
     {
         public ValueTask PublishAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
         {
-            writer.TryWrite(payload.ToArray());
+            if (!discard)
+                writer.TryWrite(payload.ToArray());
             return ValueTask.CompletedTask;
         }
 

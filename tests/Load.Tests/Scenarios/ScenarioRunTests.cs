@@ -96,6 +96,27 @@ public sealed class ScenarioRunTests
         Assert.True(File.Exists(Path.Combine(reports.Path, "idle.html")));
     }
 
+    [Theory]
+    [InlineData("publish")]
+    [InlineData("e2e")]
+    [InlineData("latency")]
+    public async Task An_interrupted_run_stops_promptly_and_still_writes_its_report(string scenario)
+    {
+        using var reports = new TempDirectory("interrupted");
+        var settings = LoadCli.Parse([scenario, "--count", "1G", "--duration", "5m", "--report-dir", reports.Path, "--name", "cut"]).Settings!;
+        var stderr = new StringWriter();
+        var runner = new LoadRunner(new StringWriter(), stderr, createTarget: _ => new InMemoryTarget { Discard = scenario == "publish" });
+        using var interrupt = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        int exit = await runner.RunAsync(settings, interrupt.Token).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ExitCodes.Failed, exit);
+        Assert.Equal("interrupted", runner.LastReport!.Result.EndReason);
+        Assert.Equal("interrupted", runner.LastReport.Error);
+        Assert.True(File.Exists(Path.Combine(reports.Path, "cut.json")));
+        Assert.Contains("error: interrupted", stderr.ToString());
+    }
+
     private static async Task<(int Exit, LoadRunner Runner, string Stdout)> RunAsync(InMemoryTarget target, string[] args)
     {
         var outcome = LoadCli.Parse(args);
