@@ -1,0 +1,30 @@
+using FastBroker.Load.Targets;
+
+namespace FastBroker.Load.Runs;
+
+/// <summary>Creates the target a run names: FastBroker here, peers through <see cref="PeerTargets"/>.</summary>
+internal static class TargetFactory
+{
+    /// <summary>The name of the FastBroker target.</summary>
+    public const string FastBrokerName = "fastbroker";
+
+    /// <summary>Every target name the harness knows.</summary>
+    public static IReadOnlyList<string> KnownNames => [FastBrokerName, .. PeerTargets.Names];
+
+    /// <summary>The target for <paramref name="settings"/>, or null when its name is unknown.</summary>
+    public static IBrokerTarget? Create(RunSettings settings, TimeProvider time)
+    {
+        if (string.Equals(settings.Target, FastBrokerName, StringComparison.Ordinal))
+        {
+            return new FastBrokerTarget(settings.Endpoints.FastBroker, new FastBrokerTargetOptions
+            {
+                BatchBytes = settings.BatchBytes,
+                Linger = settings.Linger,
+                ConsumersPerGroup = settings.Consumers,
+                FsyncLabel = settings.Fsync,
+                TimeProvider = time,
+            });
+        }
+        return PeerTargets.Create(settings.Target, settings.Endpoints);
+    }
+}

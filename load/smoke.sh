@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Smoke test of the load harness against a broker it starts itself: every scenario for a few thousand messages,
+# each bounded to 5 s, on 127.0.0.1 with a throwaway data directory. Exits non-zero when any run fails.
+# usage: load/smoke.sh [BROKER_BINARY]   (default artifacts/aot/fastbroker, else the framework-dependent build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-artifacts/aot/fastbroker}
+if [ -x "$bin" ]; then serve=("$bin" serve); else serve=(dotnet src/Server/bin/Release/net10.0/fastbroker.dll serve); fi
+work=$(mktemp -d /tmp/fastbroker-load-smoke.XXXXXX)
+broker=
+trap 'if [ -n "$broker" ]; then kill "$broker" 2>/dev/null || true; wait "$broker" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
+
+dotnet build load -c Release > "$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+[ -x "$bin" ] || dotnet build src/Server -c Release > "$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+
+"${serve[@]}" --listen 127.0.0.1:0 --data "$work/data" --log-level warning > "$work/broker.out" 2>&1 &
+broker=$!
+for _ in $(seq 100); do grep -q "listening on" "$work/broker.out" && break; sleep 0.1; done
+address=$(sed -nE 's/.*listening on ([^ ]+).*/\1/p' "$work/broker.out")
+[ -n "$address" ] || { echo "smoke: the broker did not start"; cat "$work/broker.out"; exit 1; }
+
+load() { dotnet load/bin/Release/net10.0/FastBroker.Load.dll "$@" --fastbroker "$address" --duration 5s --report-dir "$work/reports"; }
+load publish --count 5000 --name smoke-publish
+load consume --count 5000 --name smoke-consume
+load e2e --count 5000 --name smoke-e2e
+load latency --count 5000 --rate 5000 --name smoke-latency
+dotnet load/bin/Release/net10.0/FastBroker.Load.dll report --combine "$work/reports" > /dev/null
+echo "load smoke: 4 scenarios passed against $address"

@@ -1,0 +1,64 @@
+using FastBroker.Load.Cli;
+using FastBroker.Load.Reports;
+using FastBroker.Load.Tests.Infrastructure;
+
+namespace FastBroker.Load.Tests.Smoke;
+
+/// <summary>A real broker process, shared by the smoke tests of one class.</summary>
+public sealed class BrokerFixture : IAsyncLifetime
+{
+    public BrokerProcess Broker { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Broker = await BrokerProcess.StartAsync();
+
+    public async Task DisposeAsync() => await Broker.DisposeAsync();
+}
+
+/// <summary>Every scenario from the command line against the real broker binary, a few thousand messages each.</summary>
+public sealed class FastBrokerSmokeTests(BrokerFixture fixture) : IClassFixture<BrokerFixture>
+{
+    [Theory]
+    [InlineData("publish", "3000")]
+    [InlineData("consume", "3000")]
+    [InlineData("e2e", "3000")]
+    [InlineData("latency", "2000", "--rate", "2000")]
+    public async Task Each_scenario_runs_against_the_real_broker_and_writes_its_reports(string scenario, string count, params string[] extra)
+    {
+        using var reports = new TempDirectory($"smoke-{scenario}");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        string[] args = [scenario, "--fastbroker", fixture.Broker.Address, "--topic", $"smoke-{scenario}", "--count", count, "--duration", "5s",
+            "--report-dir", reports.Path, "--name", scenario, .. extra];
+
+        int exit = await LoadCli.RunAsync(args, stdout, stderr, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(exit == ExitCodes.Ok, $"exit {exit}\n{stderr}\n{fixture.Broker.Output}");
+        var report = ReportFiles.FromJson(await File.ReadAllTextAsync(Path.Combine(reports.Path, scenario + ".json")))!;
+        long expected = long.Parse(count);
+        Assert.Equal("fastbroker", report.Target);
+        Assert.StartsWith("fastbroker/", report.ServerVersion);
+        Assert.StartsWith("fsync always", report.Durability);
+        Assert.Equal(expected, report.Result.Published);
+        Assert.Equal(scenario == "publish" ? 0 : expected, report.Result.Consumed);
+        Assert.Equal("count reached", report.Result.EndReason);
+        Assert.True(report.Result.MessagesPerSecond > 0);
+        Assert.Equal(scenario is "e2e" or "latency", report.Latency is not null);
+        Assert.True(File.Exists(Path.Combine(reports.Path, scenario + ".md")));
+        Assert.Contains("<svg ", await File.ReadAllTextAsync(Path.Combine(reports.Path, scenario + ".html")));
+        Assert.Contains($"| fastbroker | {report.ServerVersion} |", stdout.ToString());
+    }
+
+    [Fact]
+    public async Task A_broken_threshold_against_the_real_broker_exits_3()
+    {
+        using var reports = new TempDirectory("smoke-threshold");
+        var stdout = new StringWriter();
+
+        int exit = await LoadCli.RunAsync(["publish", "--fastbroker", fixture.Broker.Address, "--topic", "smoke-threshold", "--count", "1000",
+            "--duration", "5s", "--min-throughput", "1G", "--report-dir", reports.Path, "--name", "t"], stdout, new StringWriter(), CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.Equal(ExitCodes.ThresholdBroken, exit);
+        Assert.True(File.Exists(Path.Combine(reports.Path, "t.json")));
+    }
+}
