@@ -139,6 +139,10 @@ public sealed class RedisStreamsTarget : IBrokerTarget
         options.Protocol = RedisProtocol.Resp2;
         options.AbortOnConnectFail = true;
         options.ConnectRetry = 1;
+        // A closed-loop publisher keeps tens of thousands of XADDs pipelined on one connection; with appendfsync
+        // always the last of them can wait longer than the client's 5 s default without anything being wrong.
+        options.AsyncTimeout = 60_000;
+        options.SyncTimeout = 60_000;
         return ConnectionMultiplexer.ConnectAsync(options);
     }
 
