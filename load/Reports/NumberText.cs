@@ -7,12 +7,16 @@ internal static class NumberText
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>A latency given in microseconds, in the unit that keeps it short: "38.2 µs", "412 µs", "1.25 ms", "2.50 s".</summary>
+    /// <summary>A latency given in microseconds, in the unit and precision that keep it short and readable:
+    /// "0", "38.2 µs", "412 µs", "1.25 ms", "17.0 ms", "250 ms", "2.50 s".</summary>
     public static string Latency(double microseconds) => microseconds switch
     {
+        0 => "0",
         < 100 => string.Create(Invariant, $"{microseconds:0.0} µs"),
         < 1_000 => string.Create(Invariant, $"{microseconds:0} µs"),
-        < 1_000_000 => string.Create(Invariant, $"{microseconds / 1_000:0.00} ms"),
+        < 10_000 => string.Create(Invariant, $"{microseconds / 1_000:0.00} ms"),
+        < 100_000 => string.Create(Invariant, $"{microseconds / 1_000:0.0} ms"),
+        < 1_000_000 => string.Create(Invariant, $"{microseconds / 1_000:0} ms"),
         _ => string.Create(Invariant, $"{microseconds / 1_000_000:0.00} s"),
     };
 

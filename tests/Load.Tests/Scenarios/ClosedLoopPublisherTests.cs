@@ -82,6 +82,25 @@ public sealed class ClosedLoopPublisherTests
         Assert.Equal(3, publisher.Stamps.Count);
     }
 
+    [Fact]
+    public async Task The_publish_loop_allocates_nothing_per_message()
+    {
+        var publisher = new ManualAckPublisher { AcknowledgeAtOnce = true, KeepNoStamps = true };
+        var payload = new byte[100];
+        await RunOnThisThreadAsync(publisher, payload, 100_000);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        long sent = await RunOnThisThreadAsync(publisher, payload, 100_000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(100_000, sent);
+        // The ring and the task of the call itself, not one byte per message.
+        Assert.InRange(allocated, 0, 4_096);
+    }
+
+    private static Task<long> RunOnThisThreadAsync(IPublisher publisher, byte[] payload, long count)
+        => ClosedLoopPublisher.RunAsync(publisher, payload, count, window: 64, new WorkerStats(), TimeProvider.System, CancellationToken.None, CancellationToken.None);
+
     /// <summary>Acknowledges publishes only when told, oldest first, and watches how many are in flight.</summary>
     private sealed class ManualAckPublisher : IPublisher
     {
@@ -90,6 +109,7 @@ public sealed class ClosedLoopPublisherTests
 
         public int FailAt { get; init; } = -1;
         public bool AcknowledgeAtOnce { get; init; }
+        public bool KeepNoStamps { get; init; }
         public int Published { get; private set; }
         public int MostInFlight { get; private set; }
         public bool Flushed { get; private set; }
@@ -97,8 +117,8 @@ public sealed class ClosedLoopPublisherTests
 
         public ValueTask PublishAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
         {
-            PayloadStamp.TryRead(payload.Span, out long stamp);
-            Stamps.Add(stamp);
+            if (!KeepNoStamps && PayloadStamp.TryRead(payload.Span, out long stamp))
+                Stamps.Add(stamp);
             if (AcknowledgeAtOnce)
                 return ValueTask.CompletedTask;
             var ack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
