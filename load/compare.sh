@@ -85,7 +85,7 @@ suite() { # target fsync
     run "$target" "$fsync" publish "$size" --count 50M --duration "${seconds}s"
     run "$target" "$fsync" e2e "$size" --count 50M --duration "${seconds}s"
     for rate in "${rates[@]}"; do
-      RATE_TAG="-${rate}ps" run "$target" "$fsync" latency "$size" --rate "$rate" --count $((rate * latency_seconds)) --duration "$((latency_seconds + 5))s"
+      RATE_TAG="-${rate}ps" run "$target" "$fsync" latency "$size" --rate "$rate" --count $((rate * latency_seconds)) --duration "$((latency_seconds + 5))s" --linger 0
     done
   done
 }
@@ -123,7 +123,7 @@ section="$work/section.md"
   echo
   echo "Per target and payload size: \`publish\` (closed loop, ${seconds} s or 50M messages), \`e2e\` (publish and consume"
   echo "at once, ${seconds} s), \`latency\` (open loop at each rate for ${latency_seconds} s; latency from the *intended* send time,"
-  echo "so coordinated omission is accounted for). Defaults otherwise: 4 partitions (streams, subjects, queues),"
+  echo "so coordinated omission is accounted for; FastBroker producers with \`--linger 0\`). Defaults otherwise: 4 partitions (streams, subjects, queues),"
   echo "2 producers with 65,536 publishes in flight each, 2 consumers. Full per-run reports (markdown, JSON, HTML)"
   echo "are written to \`artifacts/compare/\`."
   echo

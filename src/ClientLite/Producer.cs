@@ -76,7 +76,8 @@ public sealed class Producer : IAsyncDisposable
     /// is <paramref name="partition"/> when given, else <see cref="PartitionHash.ForKey"/> of the key, else the
     /// current round-robin partition (which moves on each time its batch is sent). The bytes are copied before
     /// this returns. When <see cref="ProducerOptions.MaxInFlightBatches"/> batches are unacknowledged the
-    /// message waits for room; <paramref name="cancellationToken"/> only cancels that wait.
+    /// message joins its partition's open batch (sent when a slot frees), and waits for room only when that batch
+    /// is full; <paramref name="cancellationToken"/> only cancels that wait.
     /// </summary>
     public ValueTask<long> SendAsync(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key = null, int? partition = null,
         ReadOnlyMemory<RecordHeader> headers = default, CancellationToken cancellationToken = default)
@@ -93,11 +94,28 @@ public sealed class Producer : IAsyncDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_unacknowledged < _options.MaxInFlightBatches)
+            if (HasRoomLocked(value, key, partition, headers))
                 return AppendLocked(value, key, partition, headers);
         }
         return SendWhenRoomAsync(value, key, partition, headers, cancellationToken);
     }
+
+    // Room means: below the in-flight limit, or the message's partition has no open batch yet or one that can still
+    // take it. That is what batches a busy producer even with no linger: while the limit is reached, messages gather
+    // in one open batch per partition, which goes out as soon as an acknowledgement frees a slot (see OnBatchDone).
+    private bool HasRoomLocked(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key, int? partition, ReadOnlyMemory<RecordHeader> headers)
+    {
+        if (_unacknowledged < _options.MaxInFlightBatches)
+            return true;
+        int p = PartitionFor(key, partition);
+        var open = _open[p];
+        return open is null
+               || open.Builder!.RecordCount < MaxRecordsPerBatch
+               && open.Builder.Length + RecordBatchBuilder.MeasureRecord(key?.Length ?? -1, headers.Span, value.Length) <= _maxBatchBytes;
+    }
+
+    private int PartitionFor(ReadOnlyMemory<byte>? key, int? partition)
+        => partition ?? (key is { } k ? PartitionHash.ForKey(k.Span, PartitionCount) : _sticky);
 
     /// <summary>
     /// Sends every open batch and waits until no batch is unacknowledged (messages sent meanwhile may extend the
@@ -155,7 +173,7 @@ public sealed class Producer : IAsyncDisposable
             lock (_lock)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                if (_unacknowledged < _options.MaxInFlightBatches)
+                if (HasRoomLocked(value, key, partition, headers))
                 {
                     sent = AppendLocked(value, key, partition, headers);
                 }
@@ -172,7 +190,7 @@ public sealed class Producer : IAsyncDisposable
 
     private ValueTask<long> AppendLocked(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key, int? partition, ReadOnlyMemory<RecordHeader> headers)
     {
-        int p = partition ?? (key is { } k ? PartitionHash.ForKey(k.Span, PartitionCount) : _sticky);
+        int p = PartitionFor(key, partition);
         int recordSize = RecordBatchBuilder.MeasureRecord(key?.Length ?? -1, headers.Span, value.Length);
 
         var batch = _open[p];
@@ -195,7 +213,8 @@ public sealed class Producer : IAsyncDisposable
         _nextSequence[p]++;
         var result = new ValueTask<long>(batch, unchecked((short)index));
 
-        if (_lingerTicks <= 0 || builder.Length >= _maxBatchBytes || builder.RecordCount >= MaxRecordsPerBatch)
+        bool full = builder.Length >= _maxBatchBytes || builder.RecordCount >= MaxRecordsPerBatch;
+        if (full || (_lingerTicks <= 0 && _unacknowledged < _options.MaxInFlightBatches))
             SealLocked(p);
         return result;
     }
@@ -311,6 +330,9 @@ public sealed class Producer : IAsyncDisposable
             _unacknowledged--;
             while (_inFlight < _options.MaxInFlightBatches && _waitingToSend.Count > 0)
                 SendLocked(_waitingToSend.Dequeue());
+            // Without linger, batches that gathered while the limit was reached go out as slots free up.
+            for (int p = 0; p < _open.Length && _lingerTicks <= 0 && _unacknowledged < _options.MaxInFlightBatches; p++)
+                SealLocked(p);
             if (_unacknowledged < _options.MaxInFlightBatches)
                 (room, _capacityFreed) = (_capacityFreed, null);
             if (_unacknowledged == 0)

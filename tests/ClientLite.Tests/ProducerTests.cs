@@ -129,6 +129,30 @@ public sealed class ProducerTests
     }
 
     [Fact(Timeout = TestLimits.TestMs)]
+    public async Task Without_linger_messages_gather_into_one_batch_while_the_in_flight_limit_is_reached()
+    {
+        await using var broker = new FakeBroker();
+        broker.Store.CreateTopic("t", 1);
+        var acks = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        broker.Intercept = r => r.Opcode == Opcode.Publish ? new FakeReply(Gate: acks.Task) : null;
+        await using var connection = await BrokerConnection.ConnectAsync(broker.Endpoint);
+        await using var producer = await connection.CreateProducerAsync("t", new ProducerOptions { Linger = TimeSpan.Zero, MaxInFlightBatches = 1 });
+
+        var first = producer.SendAsync(Bytes("0")).AsTask();
+        await Eventually.True(() => broker.Count(Opcode.Publish) == 1, "the first message went out at once");
+        var gathered = Enumerable.Range(1, 9).Select(i => producer.SendAsync(Bytes(i.ToString())).AsTask()).ToArray();
+        Assert.All(gathered, t => Assert.False(t.IsCompleted));
+        Assert.Equal(1, broker.Count(Opcode.Publish));
+
+        acks.SetResult();
+
+        Assert.Equal(0, await first);
+        long[] offsets = await Task.WhenAll(gathered);
+        Assert.Equal(Enumerable.Range(1, 9).Select(i => (long)i), offsets);
+        Assert.Equal(2, broker.Count(Opcode.Publish));
+    }
+
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task A_failed_batch_faults_exactly_its_messages_and_FlushAsync_reports_them()
     {
         await using var broker = new FakeBroker();
