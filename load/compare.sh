@@ -82,8 +82,10 @@ run() { # target fsync-label scenario size [extra...]
 suite() { # target fsync
   local target=$1 fsync=$2 size rate
   for size in "${sizes[@]}"; do
-    run "$target" "$fsync" publish "$size" --count 50M --duration "${seconds}s"
-    run "$target" "$fsync" e2e "$size" --count 50M --duration "${seconds}s"
+    # About 8 MiB of payload in flight per producer, whatever the message size.
+    window=$((8 * 1024 * 1024 / size)); [ "$window" -gt 65536 ] && window=65536
+    run "$target" "$fsync" publish "$size" --count 50M --duration "${seconds}s" --window "$window"
+    run "$target" "$fsync" e2e "$size" --count 50M --duration "${seconds}s" --window "$window"
     for rate in "${rates[@]}"; do
       RATE_TAG="-${rate}ps" run "$target" "$fsync" latency "$size" --rate "$rate" --count $((rate * latency_seconds)) --duration "$((latency_seconds + 5))s" --linger 0
     done
@@ -124,7 +126,7 @@ section="$work/section.md"
   echo "Per target and payload size: \`publish\` (closed loop, ${seconds} s or 50M messages), \`e2e\` (publish and consume"
   echo "at once, ${seconds} s), \`latency\` (open loop at each rate for ${latency_seconds} s; latency from the *intended* send time,"
   echo "so coordinated omission is accounted for; FastBroker producers with \`--linger 0\`). Defaults otherwise: 4 partitions (streams, subjects, queues),"
-  echo "2 producers with 65,536 publishes in flight each, 2 consumers. Full per-run reports (markdown, JSON, HTML)"
+  echo "2 producers with about 8 MiB of publishes in flight each (65,536 messages of 100 B, 8,192 of 1 KiB), 2 consumers. Full per-run reports (markdown, JSON, HTML)"
   echo "are written to \`artifacts/compare/\`."
   echo
   echo "### Physical limits, same run"

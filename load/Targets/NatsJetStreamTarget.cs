@@ -31,6 +31,10 @@ public sealed class NatsJetStreamTarget : IBrokerTarget
             Url = endpoints.Nats,
             Name = "fastbroker-load",
             SerializerRegistry = NatsDefaultSerializerRegistry.Default,
+            // Tens of thousands of publishes in flight wait their turn for a PubAck; the 5 s default is for
+            // interactive requests, not for a saturated stream.
+            RequestTimeout = TimeSpan.FromSeconds(60),
+            CommandTimeout = TimeSpan.FromSeconds(60),
         };
     }
 
