@@ -48,7 +48,8 @@ public sealed class ReconnectTests
                 if (seen.Count == 500 && !restarted)
                 {
                     restarted = true;
-                    Assert.Equal(0, await broker.StopAsync());
+                    int exitCode = await broker.StopAsync();
+                    Assert.True(exitCode == 0, $"broker exited with {exitCode}:\n{broker.Output}");
                     await broker.DisposeAsync();
                     broker = await BrokerProcess.StartAsync(data, port);
                     await PublishAsync(broker.Address, 1000, 500);

@@ -178,8 +178,9 @@ internal sealed partial class Session : IPublishCompletion, IDisposable
 
     public void Dispose()
     {
+        // _inFlightRoom stays undisposed: partition loops may still complete this session's publishes and release
+        // it, and a SemaphoreSlim whose wait handle was never used holds nothing to free.
         _closing.Dispose();
-        _inFlightRoom.Dispose();
         if (_scratch.Length > 0) ArrayPool<byte>.Shared.Return(_scratch);
         _scratch = [];
     }

@@ -170,9 +170,17 @@ internal sealed class Connection
         }
         finally
         {
-            // Whatever ended sending (a Close marker, a dead socket) also ends receiving.
+            // Whatever ended sending (a Close marker, a dead socket) also ends receiving. Completing the writer may
+            // flush into a socket that is already gone; that is a closed connection, not a fault.
+            try
+            {
+                await _output.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsDisconnect(ex))
+            {
+                TransportLog.ConnectionReset(_logger, Id, ex.Message);
+            }
             Shutdown("send loop ended");
-            await _output.CompleteAsync().ConfigureAwait(false);
         }
     }
 

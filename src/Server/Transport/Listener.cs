@@ -72,6 +72,11 @@ internal sealed class Listener : IAsyncDisposable
         {
             await connection.RunAsync().ConfigureAwait(false);
         }
+        catch (Exception ex)
+        {
+            // One connection's fault must never take the broker (or its shutdown) down with it.
+            TransportLog.ConnectionFaulted(_logger, connection.Id, ex);
+        }
         finally
         {
             _connections.TryRemove(connection.Id, out _);
