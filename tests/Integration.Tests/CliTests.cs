@@ -1,4 +1,5 @@
 using FastBroker.IntegrationTests.Infrastructure;
+using FastBroker.Testing;
 
 namespace FastBroker.IntegrationTests;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using FastBroker.ClientLite;
 using FastBroker.IntegrationTests.Infrastructure;
+using FastBroker.Testing;
 using Xunit.Abstractions;
 
 namespace FastBroker.IntegrationTests;
@@ -17,7 +18,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     {
         const int Count = 100_000;
         const int Partitions = 4;
-        string data = TempDirectory.Create("restart");
+        string data = TempDirectories.Create("restart");
         try
         {
             var offsets = new long[Count];
@@ -61,7 +62,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         }
         finally
         {
-            TempDirectory.Delete(data);
+            TempDirectories.Delete(data);
         }
     }
 
@@ -70,7 +71,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     {
         const int Partitions = 3;
         const int MaxMessages = 400_000;
-        string data = TempDirectory.Create("kill9");
+        string data = TempDirectories.Create("kill9");
         try
         {
             var acknowledged = new List<(int Index, int Partition, long Offset)>();
@@ -137,7 +138,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         }
         finally
         {
-            TempDirectory.Delete(data);
+            TempDirectories.Delete(data);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using FastBroker.IntegrationTests.Infrastructure;
+using FastBroker.Testing;
 using FastBroker.Wire;
 using FastBroker.Wire.Messages;
 using FastBroker.Wire.Records;

@@ -1,5 +1,6 @@
 using FastBroker.ClientLite;
 using FastBroker.IntegrationTests.Infrastructure;
+using FastBroker.Testing;
 
 namespace FastBroker.IntegrationTests;
 

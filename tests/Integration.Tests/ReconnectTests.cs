@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using FastBroker.ClientLite;
 using FastBroker.IntegrationTests.Infrastructure;
+using FastBroker.Testing;
 
 namespace FastBroker.IntegrationTests;
 
@@ -29,7 +30,7 @@ public sealed class ReconnectTests
     public async Task Reader_continues_across_a_broker_restart_without_gaps_or_duplicates()
     {
         int port = FreePort();
-        string data = TempDirectory.Create("reconnect");
+        string data = TempDirectories.Create("reconnect");
         try
         {
             var broker = await BrokerProcess.StartAsync(data, port);
@@ -64,7 +65,7 @@ public sealed class ReconnectTests
         }
         finally
         {
-            TempDirectory.Delete(data);
+            TempDirectories.Delete(data);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using FastBroker.IntegrationTests.Infrastructure;
+using FastBroker.Testing;
 using FastBroker.Wire;
 using FastBroker.Wire.Messages;
 
@@ -29,7 +30,7 @@ public sealed class RecoveryTests
     [Fact]
     public async Task Corruption_below_the_checkpoint_takes_only_that_partition_out_of_service()
     {
-        string data = TempDirectory.Create("corrupt");
+        string data = TempDirectories.Create("corrupt");
         try
         {
             await using (var broker = await BrokerProcess.StartAsync(data))
@@ -69,14 +70,14 @@ public sealed class RecoveryTests
         }
         finally
         {
-            TempDirectory.Delete(data);
+            TempDirectories.Delete(data);
         }
     }
 
     [Fact]
     public async Task A_torn_tail_after_kill_is_truncated_and_the_partition_serves()
     {
-        string data = TempDirectory.Create("torn");
+        string data = TempDirectories.Create("torn");
         try
         {
             await using (var broker = await BrokerProcess.StartAsync(data))
@@ -104,7 +105,7 @@ public sealed class RecoveryTests
         }
         finally
         {
-            TempDirectory.Delete(data);
+            TempDirectories.Delete(data);
         }
     }
 

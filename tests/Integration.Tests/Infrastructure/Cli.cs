@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FastBroker.Testing;
 
 namespace FastBroker.IntegrationTests.Infrastructure;
 

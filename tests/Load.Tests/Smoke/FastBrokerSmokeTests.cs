@@ -1,6 +1,7 @@
 using FastBroker.Load.Cli;
 using FastBroker.Load.Reports;
 using FastBroker.Load.Tests.Infrastructure;
+using FastBroker.Testing;
 
 namespace FastBroker.Load.Tests.Smoke;
 

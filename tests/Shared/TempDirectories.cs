@@ -1,6 +1,6 @@
-namespace FastBroker.IntegrationTests.Infrastructure;
+namespace FastBroker.Testing;
 
-public static class TempDirectory
+public static class TempDirectories
 {
     public static string Create(string prefix)
     {

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace FastBroker.IntegrationTests.Infrastructure;
+namespace FastBroker.Testing;
 
 /// <summary>
 /// The real broker as a child process on 127.0.0.1 with a free port and a temp data directory. Uses the native
@@ -35,7 +35,7 @@ public sealed partial class BrokerProcess : IAsyncDisposable
     public static async Task<BrokerProcess> StartAsync(string? dataDirectory = null, int port = 0, params string[] extraArgs)
     {
         bool owns = dataDirectory is null;
-        dataDirectory ??= TempDirectory.Create("broker");
+        dataDirectory ??= TempDirectories.Create("broker");
         var args = new List<string> { "serve", "--listen", $"127.0.0.1:{port}", "--data", dataDirectory, "--log-level", "debug" };
         args.AddRange(extraArgs);
         var psi = BrokerBinary.StartInfo(args);
@@ -117,7 +117,7 @@ public sealed partial class BrokerProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-        if (_ownsDataDirectory) TempDirectory.Delete(DataDirectory);
+        if (_ownsDataDirectory) TempDirectories.Delete(DataDirectory);
     }
 
     [GeneratedRegex(@"listening on (\S+)")]

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace FastBroker.IntegrationTests.Infrastructure;
+namespace FastBroker.Testing;
 
 /// <summary>Where the broker binary is: FASTBROKER_BIN (a native AOT build) or the framework-dependent build output.</summary>
 public static class BrokerBinary
@@ -29,7 +29,7 @@ public static class BrokerBinary
         string configuration = dir.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         string root = RepoRoot();
         string dll = Path.Combine(root, "src", "Server", "bin", configuration, "net10.0", "fastbroker.dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException($"broker build not found at {dll}; build the solution first");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"broker build not found at {dll}; build the solution (or the test project) first");
         return dll;
     }
 
