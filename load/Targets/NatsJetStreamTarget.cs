@@ -13,8 +13,7 @@ namespace FastBroker.Load.Targets;
 public sealed class NatsJetStreamTarget : IBrokerTarget
 {
     private readonly NatsOpts _options;
-    private readonly Lock _lock = new();
-    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly OwnedDisposables _owned = new();
     private NatsConnection? _admin;
     private string _stream = "";
     private string[] _subjects = [];
@@ -116,14 +115,7 @@ public sealed class NatsJetStreamTarget : IBrokerTarget
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        IAsyncDisposable[] owned;
-        lock (_lock)
-        {
-            owned = [.. _owned];
-            _owned.Clear();
-        }
-        foreach (var item in owned)
-            await item.DisposeAsync().ConfigureAwait(false);
+        await _owned.DisposeAllAsync().ConfigureAwait(false);
         if (_admin is not null)
             await _admin.DisposeAsync().ConfigureAwait(false);
         _admin = null;
@@ -147,10 +139,5 @@ public sealed class NatsJetStreamTarget : IBrokerTarget
     private string[] RequirePrepared() =>
         _subjects.Length > 0 ? _subjects : throw new InvalidOperationException("PrepareAsync must run before publishers or consumers are created");
 
-    private T Own<T>(T item) where T : IAsyncDisposable
-    {
-        lock (_lock)
-            _owned.Add(item);
-        return item;
-    }
+    private T Own<T>(T item) where T : IAsyncDisposable => _owned.Own(item);
 }

@@ -14,8 +14,7 @@ public sealed class RabbitMqTarget : IBrokerTarget
     private static readonly Dictionary<string, object?> QuorumQueue = new() { ["x-queue-type"] = "quorum" };
 
     private readonly ConnectionFactory _factory;
-    private readonly Lock _lock = new();
-    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly OwnedDisposables _owned = new();
     private IConnection? _admin;
     private string[] _queues = [];
 
@@ -110,14 +109,7 @@ public sealed class RabbitMqTarget : IBrokerTarget
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        IAsyncDisposable[] owned;
-        lock (_lock)
-        {
-            owned = [.. _owned];
-            _owned.Clear();
-        }
-        foreach (var item in owned)
-            await item.DisposeAsync().ConfigureAwait(false);
+        await _owned.DisposeAllAsync().ConfigureAwait(false);
         if (_admin is not null)
         {
             await _admin.CloseAsync().ConfigureAwait(false);
@@ -139,10 +131,5 @@ public sealed class RabbitMqTarget : IBrokerTarget
     private string[] RequirePrepared() =>
         _queues.Length > 0 ? _queues : throw new InvalidOperationException("PrepareAsync must run before publishers or consumers are created");
 
-    private T Own<T>(T item) where T : IAsyncDisposable
-    {
-        lock (_lock)
-            _owned.Add(item);
-        return item;
-    }
+    private T Own<T>(T item) where T : IAsyncDisposable => _owned.Own(item);
 }

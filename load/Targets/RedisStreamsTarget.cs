@@ -10,8 +10,7 @@ namespace FastBroker.Load.Targets;
 public sealed class RedisStreamsTarget : IBrokerTarget
 {
     private readonly string _endpoint;
-    private readonly Lock _lock = new();
-    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly OwnedDisposables _owned = new();
     private ConnectionMultiplexer? _admin;
     private RedisKey[] _keys = [];
     private int _consumers;
@@ -90,14 +89,7 @@ public sealed class RedisStreamsTarget : IBrokerTarget
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        IAsyncDisposable[] owned;
-        lock (_lock)
-        {
-            owned = [.. _owned];
-            _owned.Clear();
-        }
-        foreach (var item in owned)
-            await item.DisposeAsync().ConfigureAwait(false);
+        await _owned.DisposeAllAsync().ConfigureAwait(false);
         if (_admin is not null)
             await _admin.DisposeAsync().ConfigureAwait(false);
         _admin = null;
@@ -149,10 +141,5 @@ public sealed class RedisStreamsTarget : IBrokerTarget
     private RedisKey[] RequirePrepared() =>
         _keys.Length > 0 ? _keys : throw new InvalidOperationException("PrepareAsync must run before publishers or consumers are created");
 
-    private T Own<T>(T item) where T : IAsyncDisposable
-    {
-        lock (_lock)
-            _owned.Add(item);
-        return item;
-    }
+    private T Own<T>(T item) where T : IAsyncDisposable => _owned.Own(item);
 }
