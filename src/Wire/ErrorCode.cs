@@ -43,4 +43,8 @@ public enum ErrorCode : ushort
     UnsupportedFeature = 18,
     /// <summary>An unexpected broker fault; the request may not have been applied.</summary>
     InternalError = 19,
+    /// <summary>No such shared subscription on the topic (or no such push subscription on the connection).</summary>
+    UnknownSubscription = 20,
+    /// <summary>CreateSubscription named a subscription that exists.</summary>
+    SubscriptionExists = 21,
 }

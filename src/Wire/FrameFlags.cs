@@ -8,4 +8,6 @@ public enum FrameFlags : ushort
     None = 0,
     /// <summary>Set on every frame the broker sends in answer to a request.</summary>
     Response = 1,
+    /// <summary>Set, with <see cref="Response"/>, on frames the broker sends unasked (push deliveries).</summary>
+    Push = 2,
 }

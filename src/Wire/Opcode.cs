@@ -24,6 +24,28 @@ public enum Opcode : ushort
     CommitPosition = 0x0030,
     /// <summary>Read a named consumer position.</summary>
     ReadPosition = 0x0031,
+    /// <summary>Create a shared subscription (work queue) on a topic.</summary>
+    CreateSubscription = 0x0040,
+    /// <summary>Delete a shared subscription and its ack state.</summary>
+    DeleteSubscription = 0x0041,
+    /// <summary>Settings and counters of one shared subscription.</summary>
+    SubscriptionStats = 0x0042,
+    /// <summary>Pull up to N messages from a shared subscription, with long poll.</summary>
+    Receive = 0x0050,
+    /// <summary>Acknowledge delivered messages: done, never delivered again.</summary>
+    Ack = 0x0051,
+    /// <summary>Give delivered messages back, visible again now or after a delay.</summary>
+    Nack = 0x0052,
+    /// <summary>Push the visibility deadline of delivered messages further out.</summary>
+    Extend = 0x0053,
+    /// <summary>Start push delivery on this connection with an initial credit.</summary>
+    Subscribe = 0x0054,
+    /// <summary>Grant a push subscription more credit.</summary>
+    Credit = 0x0055,
+    /// <summary>A push delivery from the broker (flags Response|Push, request id of the Subscribe).</summary>
+    Deliver = 0x0056,
+    /// <summary>Stop push delivery; messages already delivered stay in flight.</summary>
+    Unsubscribe = 0x0057,
     /// <summary>Error response: code and message.</summary>
     Error = 0x00FF,
 }

@@ -30,6 +30,27 @@ public static class Protocol
     /// <summary>Longest long-poll a fetch may ask for.</summary>
     public const uint MaxFetchWaitMs = 60_000;
 
+    /// <summary>Longest long-poll a receive may ask for (as SQS).</summary>
+    public const uint MaxReceiveWaitMs = 20_000;
+
+    /// <summary>Most messages one receive may ask for.</summary>
+    public const uint MaxReceiveMessages = 10_000;
+
+    /// <summary>Longest visibility timeout (as SQS: 12 hours).</summary>
+    public const uint MaxVisibilityTimeoutMs = 12 * 60 * 60 * 1000;
+
+    /// <summary>Largest max-deliveries setting (as SQS's maxReceiveCount).</summary>
+    public const ushort MaxDeliveriesLimit = 1000;
+
+    /// <summary>Largest max-in-flight setting of a subscription.</summary>
+    public const uint MaxInFlightLimit = 10_000_000;
+
+    /// <summary>Most credit a push subscription may hold at once.</summary>
+    public const uint MaxCredit = 1_000_000;
+
+    /// <summary>Longest nack delay.</summary>
+    public const uint MaxNackDelayMs = MaxVisibilityTimeoutMs;
+
     /// <summary>Marker for "no position committed" in a ReadPosition response.</summary>
     public const long NoPosition = -1;
 }

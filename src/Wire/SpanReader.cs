@@ -25,6 +25,15 @@ public ref struct SpanReader
     /// <summary>True when every byte has been read.</summary>
     public readonly bool End => _position == _span.Length;
 
+    /// <summary>Reads a u8.</summary>
+    public bool TryReadByte(out byte value)
+    {
+        if (_span.Length - _position < 1) { value = 0; return false; }
+        value = _span[_position];
+        _position += 1;
+        return true;
+    }
+
     /// <summary>Reads a u16.</summary>
     public bool TryReadUInt16(out ushort value)
     {

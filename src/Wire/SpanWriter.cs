@@ -18,6 +18,13 @@ public ref struct SpanWriter
     /// <summary>Bytes written so far.</summary>
     public readonly int Written => _position;
 
+    /// <summary>Writes a u8.</summary>
+    public void WriteByte(byte value)
+    {
+        _span[_position] = value;
+        _position += 1;
+    }
+
     /// <summary>Writes a u16.</summary>
     public void WriteUInt16(ushort value)
     {

@@ -8,7 +8,7 @@ namespace FastBroker.Wire.Messages;
 /// (header and body) with a single <c>GetSpan</c>/<c>Advance</c>. Grammar: PROTOCOL.md; strings are
 /// <c>u16 length + UTF-8</c>, blobs <c>u32 length + bytes</c>.
 /// </summary>
-public static class FrameWriter
+public static partial class FrameWriter
 {
     // handshake = u32 magic, u16 version, u16 auth mechanism, string client name, blob auth data
     /// <summary>Writes a Handshake request.</summary>

@@ -1,0 +1,24 @@
+namespace FastBroker.Wire.Messages.Queues;
+
+/// <summary>
+/// Header names the broker adds to a message it moves to a dead-letter topic. Values are UTF-8 text (numbers in
+/// decimal). The message keeps its key, value, timestamp and its own headers, which come first.
+/// </summary>
+public static class DeadLetterHeaders
+{
+    /// <summary>The topic the message was dead-lettered from.</summary>
+    public const string SourceTopic = "fb-dlq-topic";
+    /// <summary>The subscription that gave up on it.</summary>
+    public const string SourceSubscription = "fb-dlq-subscription";
+    /// <summary>Its partition in the source topic.</summary>
+    public const string SourcePartition = "fb-dlq-partition";
+    /// <summary>Its offset in the source partition.</summary>
+    public const string SourceOffset = "fb-dlq-offset";
+    /// <summary>How many times it was delivered.</summary>
+    public const string DeliveryCount = "fb-dlq-deliveries";
+    /// <summary>Why it was moved (<see cref="MaxDeliveriesReason"/>).</summary>
+    public const string Reason = "fb-dlq-reason";
+
+    /// <summary>The reason given when a message ran out of deliveries.</summary>
+    public const string MaxDeliveriesReason = "max-deliveries";
+}

@@ -1,0 +1,49 @@
+namespace FastBroker.Wire.Messages.Queues;
+
+/// <summary>
+/// The settings of a shared subscription, as carried by CreateSubscription and the SubscriptionStats response.
+/// </summary>
+/// <param name="VisibilityTimeoutMs">How long a delivered message stays hidden before it is delivered again (1..12 h).</param>
+/// <param name="MaxDeliveries">Deliveries without an ack before a message moves to the dead-letter topic (1..1000).</param>
+/// <param name="DeadLetterTopic">Where such messages go; empty in a request means the default name.</param>
+/// <param name="MaxInFlight">Messages delivered and not yet acked, at most; receives wait above it.</param>
+/// <param name="AckMode">Explicit acks, or none (acked on delivery).</param>
+public readonly record struct SubscriptionSettings(
+    uint VisibilityTimeoutMs,
+    ushort MaxDeliveries,
+    string DeadLetterTopic,
+    uint MaxInFlight,
+    AckMode AckMode)
+{
+    /// <summary>Default visibility timeout: 30 s, as SQS.</summary>
+    public const uint DefaultVisibilityTimeoutMs = 30_000;
+
+    /// <summary>Default max deliveries.</summary>
+    public const ushort DefaultMaxDeliveries = 5;
+
+    /// <summary>Default max in flight.</summary>
+    public const uint DefaultMaxInFlight = 100_000;
+
+    /// <summary>The defaults, with the dead-letter topic left to the broker.</summary>
+    public static SubscriptionSettings Default { get; } =
+        new(DefaultVisibilityTimeoutMs, DefaultMaxDeliveries, "", DefaultMaxInFlight, AckMode.Explicit);
+
+    /// <summary>The dead-letter topic the broker picks when none is given: <c>TOPIC.dlq</c> for a queue (the
+    /// subscription named as its topic), <c>TOPIC.SUBSCRIPTION.dlq</c> otherwise.</summary>
+    public static string DefaultDeadLetterTopic(string topic, string subscription)
+        => topic == subscription ? topic + ".dlq" : topic + "." + subscription + ".dlq";
+
+    /// <summary>Why the settings are out of range, or null when they are fine.</summary>
+    public string? Validate()
+    {
+        if (VisibilityTimeoutMs is 0 or > Protocol.MaxVisibilityTimeoutMs)
+            return $"visibility timeout must be 1..{Protocol.MaxVisibilityTimeoutMs} ms, not {VisibilityTimeoutMs}";
+        if (MaxDeliveries is 0 or > Protocol.MaxDeliveriesLimit)
+            return $"max deliveries must be 1..{Protocol.MaxDeliveriesLimit}, not {MaxDeliveries}";
+        if (MaxInFlight is 0 or > Protocol.MaxInFlightLimit)
+            return $"max in flight must be 1..{Protocol.MaxInFlightLimit}, not {MaxInFlight}";
+        if (AckMode is not (AckMode.Explicit or AckMode.None))
+            return $"ack mode must be 0 (explicit) or 1 (none), not {(byte)AckMode}";
+        return null;
+    }
+}
