@@ -37,7 +37,8 @@ internal sealed class BrokerHost : IAsyncDisposable
         var dataLock = LockDataDirectory(options.DataDirectory);
         var logger = loggerFactory.CreateLogger("FastBroker.Storage");
         var stopping = new CancellationTokenSource();
-        var topics = TopicRegistry.Open(options.DataDirectory, options.JournalOptions, logger, time);
+        var topics = TopicRegistry.Open(options.DataDirectory, options.JournalOptions, logger, time,
+            new Subscriptions.QueueLimits(options.MaxFrameBytes, options.MaxMessageBytes, options.AckLogCompactBytes));
         var positions = PositionStore.Open(options.DataDirectory, options.Fsync, logger);
         var context = new BrokerContext(options, topics, positions, time, loggerFactory, stopping.Token);
         var listener = new Listener(options.Listen, context);

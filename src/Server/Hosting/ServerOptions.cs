@@ -12,6 +12,9 @@ public sealed record ServerOptions
     public FsyncPolicy Fsync { get; init; } = FsyncPolicy.Always;
     public int MaxFrameBytes { get; init; } = Protocol.DefaultMaxFrameBytes;
     public int MaxMessageBytes { get; init; } = Protocol.DefaultMaxMessageBytes;
+
+    /// <summary>Size at which a subscription's ack log is rewritten as a snapshot.</summary>
+    public long AckLogCompactBytes { get; init; } = 64L * 1024 * 1024;
     public long SegmentBytes { get; init; } = 128L * 1024 * 1024;
     public bool AutoCreateTopics { get; init; }
     public int AutoCreatePartitions { get; init; } = 1;

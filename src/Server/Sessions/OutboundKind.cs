@@ -19,6 +19,14 @@ internal enum OutboundKind : byte
     TopicMetadata,
     /// <summary>A Fetch response read from the partition's journal as it is written out.</summary>
     FetchData,
+    /// <summary>A whole frame already encoded in a pooled buffer (<see cref="Outbound.Data"/>, <see cref="Outbound.Length"/> bytes).</summary>
+    Frame,
+    /// <summary>An Ack, Nack or Extend response: the applied count in <see cref="Outbound.Value"/>.</summary>
+    Settle,
+    /// <summary>A Receive response with no messages.</summary>
+    EmptyDelivery,
+    /// <summary>A SubscriptionStats response (boxed stats in <see cref="Outbound.Data"/>).</summary>
+    SubscriptionStats,
     /// <summary>Flush what came before, then close the connection.</summary>
     Close,
 }

@@ -43,6 +43,21 @@ internal sealed partial class Session
             case OutboundKind.FetchData:
                 WriteFetchData(item, output);
                 break;
+            case OutboundKind.Frame:
+                var frame = (byte[])item.Data!;
+                output.Write(frame.AsSpan(0, item.Length));
+                Topics.BatchBuffers.Pool.Return(frame);
+                break;
+            case OutboundKind.Settle:
+                FrameWriter.WriteSettleResponse(output, item.Opcode, item.RequestId, (uint)item.Value);
+                break;
+            case OutboundKind.EmptyDelivery:
+                FrameWriter.WriteDeliveryPrefix(output.GetSpan(FrameWriter.DeliveryPrefixSize), item.Opcode, FrameFlags.Response, item.RequestId, 4, 0);
+                output.Advance(FrameWriter.DeliveryPrefixSize);
+                break;
+            case OutboundKind.SubscriptionStats:
+                FrameWriter.WriteSubscriptionStatsResponse(output, item.RequestId, (Wire.Messages.Queues.SubscriptionStats)item.Data!);
+                break;
             case OutboundKind.Close:
                 return false;
         }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Threading.Channels;
+using FastBroker.Server.Subscriptions;
 using FastBroker.Wire;
 using FastBroker.Wire.Messages;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace FastBroker.Server.Sessions;
 /// The transport feeds it frames (<see cref="HandleFrameAsync"/>) and drains <see cref="Responses"/> into the socket
 /// (<see cref="WriteResponse"/>). Hot requests complete synchronously; only admin calls and long polls await.
 /// </summary>
-internal sealed partial class Session : IPublishCompletion, IDisposable
+internal sealed partial class Session : IPublishCompletion, ISettleCompletion, IDisposable
 {
     private readonly BrokerContext _broker;
     private readonly ILogger _logger;
@@ -77,6 +78,27 @@ internal sealed partial class Session : IPublishCompletion, IDisposable
             case Opcode.ReadPosition:
                 ReadPosition(header.RequestId, Contiguous(body));
                 return new ValueTask<bool>(true);
+            case Opcode.CreateSubscription:
+                return CreateSubscriptionAsync(header.RequestId, Contiguous(body));
+            case Opcode.DeleteSubscription:
+                return DeleteSubscriptionAsync(header.RequestId, Contiguous(body));
+            case Opcode.SubscriptionStats:
+                SubscriptionStats(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
+            case Opcode.Receive:
+                Receive(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
+            case Opcode.Ack or Opcode.Nack or Opcode.Extend:
+                Settle(header.Opcode, header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
+            case Opcode.Subscribe:
+                Subscribe(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
+            case Opcode.Credit:
+                Credit(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
+            case Opcode.Unsubscribe:
+                return UnsubscribeAsync(header.RequestId, Contiguous(body));
             case Opcode.Handshake:
                 return new ValueTask<bool>(Close(0, ErrorCode.HandshakeRequired, "handshake already done on this connection"));
             default:
@@ -174,6 +196,8 @@ internal sealed partial class Session : IPublishCompletion, IDisposable
     {
         _closing.Cancel();
         _responses.Writer.TryComplete();
+        StopPushes();
+        ReleaseDeliveries();
     }
 
     public void Dispose()

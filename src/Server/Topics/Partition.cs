@@ -25,6 +25,7 @@ internal sealed class Partition : IAsyncDisposable
     private readonly Task _loop;
     private AppendSignal _signal = new();
     private volatile string? _failure;
+    private long _trimRequest;
 
     private Partition(string topic, int index, PartitionJournal? journal, string? failure, FsyncPolicy fsync, ILogger logger, TimeProvider time)
     {
@@ -75,6 +76,23 @@ internal sealed class Partition : IAsyncDisposable
 
     private void RequestSync() => _queue.Writer.TryWrite(default);
 
+    /// <summary>Asks the writer loop to delete journal segments wholly below <paramref name="offset"/> (every
+    /// shared subscription has durably acked past them).</summary>
+    public void RequestTrim(long offset)
+    {
+        long current = Volatile.Read(ref _trimRequest);
+        while (offset > current)
+        {
+            long seen = Interlocked.CompareExchange(ref _trimRequest, offset, current);
+            if (seen == current)
+            {
+                RequestSync();
+                return;
+            }
+            current = seen;
+        }
+    }
+
     private async Task RunAsync()
     {
         var group = new AppendRequest[MaxGroupBatches];
@@ -96,7 +114,11 @@ internal sealed class Partition : IAsyncDisposable
             }
 
             if (count > 0) CommitGroup(group, count);
-            if (syncRequested) SyncQuietly();
+            if (syncRequested)
+            {
+                SyncQuietly();
+                TrimQuietly();
+            }
         }
     }
 
@@ -154,6 +176,20 @@ internal sealed class Partition : IAsyncDisposable
         {
             _failure = $"partition {Topic}/{Index} stopped accepting writes after a failed sync: {ex.Message}";
             TopicsLog.PartitionFailed(_logger, Topic, Index, ex);
+        }
+    }
+
+    private void TrimQuietly()
+    {
+        long offset = Volatile.Read(ref _trimRequest);
+        if (_journal is null || _failure is not null || offset <= _journal.StartOffset) return;
+        try
+        {
+            _journal.DeleteSegmentsBefore(offset);
+        }
+        catch (IOException ex)
+        {
+            TopicsLog.TrimFailed(_logger, Topic, Index, ex);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using FastBroker.Server.Journal;
+using FastBroker.Server.Subscriptions;
 using FastBroker.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -22,9 +23,12 @@ internal sealed class TopicRegistry : IAsyncDisposable
     private readonly JournalOptions _journalOptions;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly SubscriptionContext _subscriptions;
 
-    private TopicRegistry(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time)
+    private TopicRegistry(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time, QueueLimits limits)
     {
+        _subscriptions = new SubscriptionContext(this, journalOptions.Fsync, limits.AckLogCompactBytes, limits.MaxMessageBytes,
+            limits.MaxFrameBytes, time, logger);
         _root = Path.Combine(dataDirectory, "topics");
         _trash = Path.Combine(dataDirectory, "trash");
         _journalOptions = journalOptions;
@@ -34,9 +38,9 @@ internal sealed class TopicRegistry : IAsyncDisposable
     }
 
     /// <summary>Opens every topic found under the data directory, recovering each partition's journal.</summary>
-    public static TopicRegistry Open(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time)
+    public static TopicRegistry Open(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time, QueueLimits? limits = null)
     {
-        var registry = new TopicRegistry(dataDirectory, journalOptions, logger, time);
+        var registry = new TopicRegistry(dataDirectory, journalOptions, logger, time, limits ?? QueueLimits.Default);
         Directory.CreateDirectory(registry._root);
         if (Directory.Exists(registry._trash)) Directory.Delete(registry._trash, recursive: true);
         foreach (string directory in Directory.GetDirectories(registry._root))
@@ -57,7 +61,9 @@ internal sealed class TopicRegistry : IAsyncDisposable
             TopicsLog.TopicDirectoryIgnored(_logger, directory, $"missing or unreadable {MetaFileName}");
             return;
         }
-        _topics[name] = new Topic(name, directory, OpenPartitions(name, directory, partitions));
+        var topic = new Topic(name, directory, OpenPartitions(name, directory, partitions));
+        topic.Subscriptions.Load(topic, _subscriptions);
+        _topics[name] = topic;
         TopicsLog.TopicLoaded(_logger, name, partitions);
     }
 
@@ -111,6 +117,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
             string directory = Path.Combine(_root, name);
             Directory.CreateDirectory(directory);
             var topic = new Topic(name, directory, OpenPartitions(name, directory, partitions));
+            topic.Subscriptions.Load(topic, _subscriptions);
             WriteMeta(Path.Combine(directory, MetaFileName), partitions);
             _topics[name] = topic;
             TopicsLog.TopicCreated(_logger, name, partitions);
@@ -130,6 +137,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
             if (!_topics.TryRemove(name, out var topic))
                 return (ErrorCode.UnknownTopic, $"unknown topic '{name}'");
             topic.Deleted = true;
+            await topic.Subscriptions.DisposeAsync().ConfigureAwait(false);
             foreach (var partition in topic.Partitions)
                 await partition.DisposeAsync().ConfigureAwait(false);
 
@@ -174,6 +182,9 @@ internal sealed class TopicRegistry : IAsyncDisposable
     /// <summary>Stops every partition: queued appends are written and synced first.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Subscriptions first: their dead-letter moves append to partitions.
+        foreach (var topic in _topics.Values)
+            await topic.Subscriptions.DisposeAsync().ConfigureAwait(false);
         foreach (var topic in _topics.Values)
             foreach (var partition in topic.Partitions)
                 await partition.DisposeAsync().ConfigureAwait(false);

@@ -21,4 +21,7 @@ internal static partial class TopicsLog
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Ignoring directory {Directory}: {Reason}")]
     public static partial void TopicDirectoryIgnored(ILogger logger, string directory, string reason);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Partition {Topic}/{Partition}: deleting acked segments failed")]
+    public static partial void TrimFailed(ILogger logger, string topic, int partition, Exception exception);
 }

@@ -1,0 +1,235 @@
+using System.Text;
+using FastBroker.Server.Subscriptions;
+using FastBroker.Server.Topics;
+using FastBroker.Wire;
+using FastBroker.Wire.Messages.Queues;
+
+namespace FastBroker.Server.Sessions;
+
+internal sealed partial class Session
+{
+    // Subscriptions this connection has received from: everything still in flight to it is released when it closes.
+    private readonly List<SharedSubscription> _receivedFrom = [];
+
+    private ValueTask<bool> CreateSubscriptionAsync(uint requestId, ReadOnlySpan<byte> body)
+    {
+        if (!CreateSubscriptionRequest.TryParse(body, out var request)) return Malformed(requestId, "malformed create-subscription request");
+        if (!TryResolveTopic(requestId, request.Topic, out var topic)
+            || !TryDecodeName(requestId, request.Subscription, "subscription", out string name)
+            || !TryDecodeName(requestId, request.DeadLetterTopic, "dead-letter topic", out string dlq, allowEmpty: true))
+            return new ValueTask<bool>(true);
+        var settings = new SubscriptionSettings(request.VisibilityTimeoutMs, request.MaxDeliveries, dlq, request.MaxInFlight, request.AckMode);
+        return CreateSubscriptionAsync(requestId, topic, name, settings);
+    }
+
+    private async ValueTask<bool> CreateSubscriptionAsync(uint requestId, Topic topic, string name, SubscriptionSettings settings)
+    {
+        var (code, message) = await topic.Subscriptions.CreateAsync(name, settings).ConfigureAwait(false);
+        Answer(requestId, Opcode.CreateSubscription, code, message);
+        return true;
+    }
+
+    private ValueTask<bool> DeleteSubscriptionAsync(uint requestId, ReadOnlySpan<byte> body)
+    {
+        if (!SubscriptionRequest.TryParse(body, out var request)) return Malformed(requestId, "malformed delete-subscription request");
+        if (!TryResolveTopic(requestId, request.Topic, out var topic)
+            || !TryDecodeName(requestId, request.Subscription, "subscription", out string name))
+            return new ValueTask<bool>(true);
+        return DeleteSubscriptionAsync(requestId, topic, name);
+    }
+
+    private async ValueTask<bool> DeleteSubscriptionAsync(uint requestId, Topic topic, string name)
+    {
+        var (code, message) = await topic.Subscriptions.DeleteAsync(name).ConfigureAwait(false);
+        Answer(requestId, Opcode.DeleteSubscription, code, message);
+        return true;
+    }
+
+    private void SubscriptionStats(uint requestId, ReadOnlySpan<byte> body)
+    {
+        if (!SubscriptionRequest.TryParse(body, out var request))
+        {
+            Fail(requestId, ErrorCode.MalformedFrame, "malformed subscription-stats request");
+            return;
+        }
+        if (!TryResolveSubscription(requestId, request.Topic, request.Subscription, out var subscription)) return;
+        Enqueue(new Outbound(OutboundKind.SubscriptionStats, Opcode.SubscriptionStats, requestId, Data: subscription.Stats()));
+    }
+
+    private void Receive(uint requestId, ReadOnlySpan<byte> body)
+    {
+        if (!ReceiveRequest.TryParse(body, out var request))
+        {
+            Fail(requestId, ErrorCode.MalformedFrame, "malformed receive request");
+            return;
+        }
+        if (request.MaxMessages is 0 or > Protocol.MaxReceiveMessages)
+        {
+            Fail(requestId, ErrorCode.InvalidArgument, $"max messages must be 1..{Protocol.MaxReceiveMessages}, not {request.MaxMessages}");
+            return;
+        }
+        if (request.MaxWaitMs > Protocol.MaxReceiveWaitMs)
+        {
+            Fail(requestId, ErrorCode.InvalidArgument, $"max wait {request.MaxWaitMs} ms exceeds {Protocol.MaxReceiveWaitMs} ms");
+            return;
+        }
+        if (request.VisibilityTimeoutMs > Protocol.MaxVisibilityTimeoutMs)
+        {
+            Fail(requestId, ErrorCode.InvalidArgument, $"visibility timeout {request.VisibilityTimeoutMs} ms exceeds {Protocol.MaxVisibilityTimeoutMs} ms");
+            return;
+        }
+        if (!TryResolveSubscription(requestId, request.Topic, request.Subscription, out var subscription)) return;
+        NoteReceivedFrom(subscription);
+
+        var delivery = new DeliveryAsk(subscription, (int)request.MaxMessages, MaxBytes(request.MaxBytes),
+            request.VisibilityTimeoutMs == 0 ? subscription.Settings.VisibilityTimeoutMs : request.VisibilityTimeoutMs, Opcode.Receive, FrameFlags.Response, requestId);
+        if (TryDeliver(delivery)) return;
+        if (request.MaxWaitMs == 0)
+            Enqueue(new Outbound(OutboundKind.EmptyDelivery, Opcode.Receive, requestId));
+        else
+            _ = ReceiveLaterAsync(delivery, _broker.Time.GetUtcNow().AddMilliseconds(request.MaxWaitMs));
+    }
+
+    private int MaxBytes(uint asked) => asked == 0 ? _broker.Options.MaxFrameBytes : (int)Math.Min(asked, (uint)_broker.Options.MaxFrameBytes);
+
+    private bool TryDeliver(in DeliveryAsk ask)
+    {
+        if (!ask.Subscription.TryDeliver(ConnectionId, ask.MaxMessages, ask.MaxBytes, ask.VisibilityMs, ask.Opcode, ask.Flags, ask.RequestId, out var frame))
+            return false;
+        if (!_responses.Writer.TryWrite(new Outbound(OutboundKind.Frame, ask.Opcode, ask.RequestId, Length: frame.Length, Data: frame.Buffer)))
+        {
+            // The connection closed while the messages were taken: give them back rather than wait for a timeout.
+            BatchBuffers.Pool.Return(frame.Buffer);
+            ask.Subscription.Release(ConnectionId);
+        }
+        return true;
+    }
+
+    private async Task ReceiveLaterAsync(DeliveryAsk ask, DateTimeOffset deadline)
+    {
+        try
+        {
+            var closing = _closing.Token;
+            while (!closing.IsCancellationRequested)
+            {
+                await ask.Subscription.WaitAsync(deadline, closing).ConfigureAwait(false);
+                if (closing.IsCancellationRequested || ask.Subscription.IsClosed) break;
+                if (TryDeliver(ask)) return;
+                if (_broker.Time.GetUtcNow() >= deadline) break;
+            }
+            Enqueue(new Outbound(OutboundKind.EmptyDelivery, Opcode.Receive, ask.RequestId));
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session was torn down while waiting; nobody is left to answer.
+        }
+    }
+
+    private void Settle(Opcode opcode, uint requestId, ReadOnlySpan<byte> body)
+    {
+        if (!SettleRequest.TryParse(body, out var request))
+        {
+            Fail(requestId, ErrorCode.MalformedFrame, $"malformed {opcode} request");
+            return;
+        }
+        uint limit = opcode == Opcode.Nack ? Protocol.MaxNackDelayMs : Protocol.MaxVisibilityTimeoutMs;
+        if ((opcode == Opcode.Ack && request.Argument != 0) || request.Argument > limit || (opcode == Opcode.Extend && request.Argument == 0))
+        {
+            Fail(requestId, ErrorCode.InvalidArgument, opcode switch
+            {
+                Opcode.Ack => "the ack argument must be 0",
+                Opcode.Nack => $"nack delay must be 0..{limit} ms, not {request.Argument}",
+                _ => $"visibility timeout must be 1..{limit} ms, not {request.Argument}",
+            });
+            return;
+        }
+        if (!TryResolveSubscription(requestId, request.Topic, request.Subscription, out var subscription)) return;
+
+        // Check every partition first, so a bad one fails the request before any range is applied.
+        var check = request.Ranges;
+        while (check.TryReadNext(out var range))
+        {
+            if ((uint)range.Partition >= (uint)subscription.PartitionCount)
+            {
+                Fail(requestId, ErrorCode.UnknownPartition, $"topic '{subscription.TopicName}' has {subscription.PartitionCount} partitions; there is no partition {(uint)range.Partition}");
+                return;
+            }
+            if (range.First < 0)
+            {
+                Fail(requestId, ErrorCode.InvalidArgument, $"offset {range.First} is negative");
+                return;
+            }
+        }
+
+        int applied = 0;
+        var ranges = request.Ranges;
+        while (ranges.TryReadNext(out var range))
+        {
+            applied += opcode switch
+            {
+                Opcode.Ack => subscription.Ack(range),
+                Opcode.Nack => subscription.Nack(range, ConnectionId, request.Argument),
+                _ => subscription.Extend(range, ConnectionId, request.Argument),
+            };
+        }
+        if (opcode == Opcode.Ack) subscription.CompleteWhenDurable(this, requestId, opcode, applied);
+        else Enqueue(new Outbound(OutboundKind.Settle, opcode, requestId, Value: applied));
+    }
+
+    void ISettleCompletion.SettleDurable(uint requestId, Opcode opcode, uint applied)
+        => Enqueue(new Outbound(OutboundKind.Settle, opcode, requestId, Value: applied));
+
+    void ISettleCompletion.SettleFailed(uint requestId, ErrorCode code, string message) => Fail(requestId, code, message);
+
+    private void NoteReceivedFrom(SharedSubscription subscription)
+    {
+        lock (_receivedFrom)
+        {
+            foreach (var known in _receivedFrom)
+                if (ReferenceEquals(known, subscription)) return;
+            _receivedFrom.Add(subscription);
+        }
+    }
+
+    private void ReleaseDeliveries()
+    {
+        lock (_receivedFrom)
+        {
+            foreach (var subscription in _receivedFrom) subscription.Release(ConnectionId);
+            _receivedFrom.Clear();
+        }
+    }
+
+    private bool TryResolveTopic(uint requestId, ReadOnlySpan<byte> topicName, out Topic topic)
+    {
+        if (_broker.Topics.TryGet(topicName, out topic) && !topic.Deleted) return true;
+        if (TopicName.IsValid(topicName))
+            Fail(requestId, ErrorCode.UnknownTopic, $"unknown topic '{Encoding.ASCII.GetString(topicName)}'");
+        else
+            Fail(requestId, ErrorCode.InvalidTopicName, "invalid topic name: use 1-249 characters of [A-Za-z0-9._-]");
+        return false;
+    }
+
+    private bool TryResolveSubscription(uint requestId, ReadOnlySpan<byte> topicName, ReadOnlySpan<byte> name, out SharedSubscription subscription)
+    {
+        subscription = null!;
+        if (!TryResolveTopic(requestId, topicName, out var topic)) return false;
+        if (topic.Subscriptions.TryGet(name, out subscription) && !subscription.IsClosed) return true;
+        Fail(requestId, ErrorCode.UnknownSubscription,
+            $"unknown subscription '{Encoding.UTF8.GetString(name)}' on topic '{topic.Name}'");
+        return false;
+    }
+
+    private bool TryDecodeName(uint requestId, ReadOnlySpan<byte> utf8, string what, out string name, bool allowEmpty = false)
+    {
+        name = "";
+        if (allowEmpty && utf8.IsEmpty) return true;
+        if (!TopicName.IsValid(utf8))
+        {
+            Fail(requestId, ErrorCode.InvalidTopicName, $"invalid {what} name: use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-]");
+            return false;
+        }
+        name = Encoding.ASCII.GetString(utf8);
+        return true;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Numerics;
+
+namespace FastBroker.Server.Subscriptions;
+
+/// <summary>
+/// Which offsets at or above a subscription's ack floor are done (acked or dead-lettered): one bit per offset, in
+/// words that slide up as the floor moves, so memory follows the distance between the floor and the newest delivery,
+/// never the number of messages ever acked.
+/// </summary>
+internal sealed class AckBitmap
+{
+    private ulong[] _words = new ulong[16];
+    private long _base;
+
+    public AckBitmap(long floor) => _base = floor & ~63L;
+
+    public bool IsSet(long offset)
+    {
+        long bit = offset - _base;
+        if (bit < 0) return true;
+        long word = bit >> 6;
+        return word < _words.Length && (_words[word] & (1UL << (int)(bit & 63))) != 0;
+    }
+
+    public void Set(long offset)
+    {
+        long bit = offset - _base;
+        if (bit < 0) return;
+        long word = bit >> 6;
+        if (word >= _words.Length) Grow(word);
+        _words[word] |= 1UL << (int)(bit & 63);
+    }
+
+    /// <summary>The first offset at or after <paramref name="floor"/> (and at most <paramref name="limit"/>) that is
+    /// not set; words wholly below it are dropped.</summary>
+    public long AdvanceFloor(long floor, long limit)
+    {
+        while (floor < limit)
+        {
+            long bit = floor - _base;
+            long word = bit >> 6;
+            if (word >= _words.Length) break;
+            int shift = (int)(bit & 63);
+            ulong rest = _words[word] >> shift;
+            if (rest == ulong.MaxValue >> shift)
+            {
+                floor += 64 - shift;
+                continue;
+            }
+            floor += BitOperations.TrailingZeroCount(~rest);
+            break;
+        }
+        floor = Math.Min(floor, limit);
+        Slide(floor);
+        return floor;
+    }
+
+    /// <summary>Set bits in [from, to).</summary>
+    public long CountSet(long from, long to)
+    {
+        long count = 0;
+        from = Math.Max(from, _base);
+        to = Math.Min(to, _base + ((long)_words.Length << 6));
+        for (long offset = from; offset < to;)
+        {
+            long bit = offset - _base;
+            int shift = (int)(bit & 63);
+            int take = (int)Math.Min(64 - shift, to - offset);
+            ulong bits = _words[bit >> 6] >> shift;
+            if (take < 64) bits &= (1UL << take) - 1;
+            count += BitOperations.PopCount(bits);
+            offset += take;
+        }
+        return count;
+    }
+
+    /// <summary>Calls <paramref name="visit"/> with each run of set offsets in [from, to), in order.</summary>
+    public void ForEachSetRun<TState>(long from, long to, TState state, Action<TState, long, long> visit)
+    {
+        long runStart = -1;
+        for (long offset = from; offset < to; offset++)
+        {
+            if (IsSet(offset))
+            {
+                if (runStart < 0) runStart = offset;
+            }
+            else if (runStart >= 0)
+            {
+                visit(state, runStart, offset - runStart);
+                runStart = -1;
+            }
+        }
+        if (runStart >= 0) visit(state, runStart, to - runStart);
+    }
+
+    // Amortised O(1): the array slides only once the floor is at least half-way through it.
+    private void Slide(long floor)
+    {
+        long word = (floor - _base) >> 6;
+        if (word == 0 || word < _words.Length / 2) return;
+        int keep = _words.Length - (int)word;
+        Array.Copy(_words, word, _words, 0, keep);
+        Array.Clear(_words, keep, (int)word);
+        _base += word << 6;
+    }
+
+    private void Grow(long word)
+    {
+        long size = _words.Length;
+        while (size <= word) size *= 2;
+        Array.Resize(ref _words, (int)size);
+    }
+}

@@ -1,0 +1,213 @@
+using System.Buffers;
+using System.Threading.Channels;
+using FastBroker.Server.Journal;
+using FastBroker.Server.Journal.Internal;
+using FastBroker.Wire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace FastBroker.Server.Subscriptions;
+
+/// <summary>
+/// The durable ack state of one shared subscription: an append-only file of <see cref="AckRecord"/>s written by one
+/// loop with group commit (one write and, under fsync=always, one fdatasync for everything queued), replayed at start
+/// and compacted into snapshots when it grows. Waiters (acks that must be durable before they are answered) are
+/// completed only after the write that holds them is durable under the broker's fsync policy.
+/// </summary>
+internal sealed partial class AckLog : IAsyncDisposable
+{
+    private const int MaxGroupEntries = 4096;
+
+    private readonly string _path;
+    private readonly FsyncPolicy _fsync;
+    private readonly long _compactAtBytes;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly IAckLogOwner _owner;
+    private readonly Channel<AckLogEntry> _queue;
+    private readonly long[] _floors;
+    private readonly ITimer? _syncTimer;
+    private SafeFileHandle _file;
+    private long _length;
+    private long _lastSync;
+    private bool _unsynced;
+    private volatile string? _failure;
+    private Task _loop = Task.CompletedTask;
+
+    private AckLog(string path, FsyncPolicy fsync, long compactAtBytes, ILogger logger, TimeProvider time, IAckLogOwner owner, SafeFileHandle file, long length)
+    {
+        _path = path;
+        _fsync = fsync;
+        _compactAtBytes = compactAtBytes;
+        _logger = logger;
+        _time = time;
+        _owner = owner;
+        _file = file;
+        _length = length;
+        _floors = new long[owner.PartitionCount];
+        _queue = Channel.CreateUnbounded<AckLogEntry>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        if (fsync.Mode == FsyncMode.Interval)
+            _syncTimer = time.CreateTimer(static s => ((AckLog)s!)._queue.Writer.TryWrite(default), this, fsync.Interval, fsync.Interval);
+    }
+
+    /// <summary>Why the log stopped accepting records, or null.</summary>
+    public string? Failure => _failure;
+
+    /// <summary>Replays <paramref name="path"/> into <paramref name="owner"/> (cutting off a torn tail), compacts it,
+    /// and starts the writer loop.</summary>
+    public static AckLog Open(string path, FsyncPolicy fsync, long compactAtBytes, ILogger logger, TimeProvider time, IAckLogOwner owner)
+    {
+        if (File.Exists(path)) Replay(path, owner, logger);
+        var log = new AckLog(path, fsync, compactAtBytes, logger, time, owner, WriteCompacted(path, owner, out long length), length);
+        log._loop = Task.Run(log.RunAsync);
+        return log;
+    }
+
+    /// <summary>Queues a record; false once the log is closing.</summary>
+    public bool TryAppend(in AckLogEntry entry) => _queue.Writer.TryWrite(entry);
+
+    private static void Replay(string path, IAckReplayTarget owner, ILogger logger)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        int at = 0;
+        while (AckRecord.TryRead(bytes.AsSpan(at), out var kind, out int partition, out long a, out long b))
+        {
+            at += AckRecord.Size;
+            if (partition >= owner.PartitionCount) continue;
+            switch (kind)
+            {
+                case AckRecordKind.Ack: owner.ReplayAck(partition, a, b); break;
+                case AckRecordKind.Deliveries: owner.ReplayDeliveries(partition, a, (ushort)b); break;
+                case AckRecordKind.DeadLettered: owner.ReplayDeadLettered(partition, a, (ushort)b); break;
+                case AckRecordKind.Snapshot: owner.ReplaySnapshot(partition, a, b); break;
+            }
+        }
+        if (at < bytes.Length) SubscriptionsLog.AckLogTailDropped(logger, path, bytes.Length - at);
+    }
+
+    // Writes every partition's state to a new file and swaps it in atomically (rename), so a crash at any point
+    // leaves either the old log or the new one.
+    private static SafeFileHandle WriteCompacted(string path, IAckReplayTarget owner, out long length)
+    {
+        var writer = new AckSnapshotWriter();
+        for (int p = 0; p < owner.PartitionCount; p++)
+            owner.WriteSnapshot(p, writer);
+        string temp = path + ".tmp";
+        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write))
+        {
+            RandomAccess.Write(handle, writer.Written, 0);
+            if (LibC.FDataSync(handle) != 0) throw LibC.Error("fdatasync", temp);
+        }
+        File.Move(temp, path, overwrite: true);
+        LibC.SyncDirectory(Path.GetDirectoryName(path)!);
+        length = writer.Written.Length;
+        return File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
+    }
+
+    private async Task RunAsync()
+    {
+        var group = new AckLogEntry[MaxGroupEntries];
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(MaxGroupEntries * AckRecord.Size);
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                _owner.CaptureFloors(_floors);
+                int count = 0;
+                int bytes = 0;
+                while (count < group.Length && reader.TryRead(out var entry))
+                {
+                    group[count++] = entry;
+                    if (entry.Kind == AckRecordKind.Marker) continue;
+                    AckRecord.Write(buffer.AsSpan(bytes), entry.Kind, entry.Partition, entry.A, entry.B);
+                    bytes += AckRecord.Size;
+                }
+                Commit(group, count, buffer.AsSpan(0, bytes));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void Commit(AckLogEntry[] group, int count, ReadOnlySpan<byte> records)
+    {
+        string? failure = _failure;
+        if (failure is null)
+        {
+            try
+            {
+                if (records.Length > 0)
+                {
+                    RandomAccess.Write(_file, records, _length);
+                    _length += records.Length;
+                    _unsynced = true;
+                }
+                SyncIfDue();
+                if (_length >= _compactAtBytes) Compact();
+            }
+            catch (IOException ex)
+            {
+                failure = $"ack log '{_path}' stopped after a storage failure: {ex.Message}";
+                _failure = failure;
+                SubscriptionsLog.AckLogFailed(_logger, _path, ex);
+            }
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            ref var entry = ref group[i];
+            if (entry.Completion is { } completion)
+            {
+                if (failure is null) completion.SettleDurable(entry.RequestId, entry.Opcode, (uint)entry.A);
+                else completion.SettleFailed(entry.RequestId, ErrorCode.StorageError, failure);
+            }
+            entry = default;
+        }
+    }
+
+    private void SyncIfDue()
+    {
+        bool sync = _fsync.Mode switch
+        {
+            FsyncMode.Always => _unsynced,
+            FsyncMode.Interval => _unsynced && _time.GetElapsedTime(_lastSync) >= _fsync.Interval,
+            _ => false,
+        };
+        if (sync)
+        {
+            if (LibC.FDataSync(_file) != 0) throw LibC.Error("fdatasync", _path);
+            _unsynced = false;
+            _lastSync = _time.GetTimestamp();
+        }
+        if (!_unsynced || _fsync.Mode == FsyncMode.Never) _owner.FloorsDurable(_floors);
+    }
+
+    private void Compact()
+    {
+        var old = _file;
+        _file = WriteCompacted(_path, _owner, out _length);
+        old.Dispose();
+        _unsynced = false;
+        SubscriptionsLog.AckLogCompacted(_logger, _path, _length);
+    }
+
+    /// <summary>Writes and syncs everything queued, then closes the file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        if (_syncTimer is not null) await _syncTimer.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            if (_unsynced && _failure is null && LibC.FDataSync(_file) != 0) throw LibC.Error("fdatasync", _path);
+        }
+        catch (IOException ex)
+        {
+            SubscriptionsLog.AckLogFailed(_logger, _path, ex);
+        }
+        _file.Dispose();
+    }
+}

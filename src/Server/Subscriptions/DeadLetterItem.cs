@@ -1,0 +1,4 @@
+namespace FastBroker.Server.Subscriptions;
+
+/// <summary>A message out of deliveries, waiting to be copied to the dead-letter topic.</summary>
+internal readonly record struct DeadLetterItem(int Partition, long Offset, ushort Deliveries);

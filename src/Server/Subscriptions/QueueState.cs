@@ -1,0 +1,310 @@
+using FastBroker.Wire.Messages.Queues;
+
+namespace FastBroker.Server.Subscriptions;
+
+/// <summary>
+/// The delivery state of one partition for one shared subscription: which offsets are done, which are in flight
+/// to whom and until when, which are visible again. Pure state, no I/O and no clock of its own (callers pass the time
+/// in milliseconds), not thread-safe: the owner serialises calls with <see cref="Gate"/>.
+/// </summary>
+/// <remarks>
+/// Offsets below <see cref="Floor"/> are done. Offsets at or above <see cref="Next"/> have not been delivered since
+/// the broker started (some may already be done, after a restart). Between the two, each offset is either done (a
+/// bit in the bitmap) or has a <see cref="Lease"/>. Memory is bounded by <see cref="MaxWindow"/>: fresh deliveries
+/// stop while the newest delivered offset is that far above the oldest one not done.
+/// </remarks>
+internal sealed class QueueState
+{
+    /// <summary>Most offsets between the floor and the next fresh delivery (a 512 KiB bitmap at most).</summary>
+    public const long MaxWindow = 1L << 22;
+
+    private readonly AckBitmap _done;
+    private readonly Dictionary<long, Lease> _leases = new();
+    private readonly PriorityQueue<long, long> _ready = new();
+    private readonly PriorityQueue<long, long> _timers = new();
+    private readonly Dictionary<long, ushort> _pastDeliveries = new();
+    private readonly List<long> _scratch = [];
+    private readonly int _maxDeliveries;
+    private long _doneEnd;
+
+    public QueueState(int maxDeliveries, long floor = 0)
+    {
+        _maxDeliveries = maxDeliveries;
+        Floor = Next = floor;
+        _done = new AckBitmap(floor);
+    }
+
+    public Lock Gate { get; } = new();
+
+    public long Floor { get; private set; }
+    public long Next { get; private set; }
+    public int InFlight { get; private set; }
+    public int ReadyCount { get; private set; }
+    public int Delayed { get; private set; }
+    public long DeadLettered { get; private set; }
+
+    /// <summary>Messages out of deliveries, waiting to be copied to the dead-letter topic (the owner drains it).</summary>
+    public List<(long Offset, ushort Deliveries)> DeadLetters { get; } = [];
+
+    /// <summary>Failed deliveries to record durably (offset, deliveries so far); the owner drains it.</summary>
+    public List<(long Offset, ushort Deliveries)> Failures { get; } = [];
+
+    /// <summary>Visible messages: back for redelivery plus those never delivered below <paramref name="end"/>.</summary>
+    public long Visible(long end) => ReadyCount + Math.Max(0, end - Next) - _done.CountSet(Next, end);
+
+    /// <summary>The earliest time a lease may time out or a delay end, or <see cref="long.MaxValue"/>.</summary>
+    public long NextDueMs => _timers.TryPeek(out _, out long due) ? due : long.MaxValue;
+
+    /// <summary>
+    /// Takes up to <paramref name="max"/> visible messages below <paramref name="end"/> for <paramref name="holder"/>:
+    /// messages back for redelivery first (oldest offset first), then new ones. With <paramref name="autoAck"/> they are
+    /// done at once (ack mode none). Appends the offsets, in increasing order, to <paramref name="taken"/>.
+    /// </summary>
+    public int Acquire(long nowMs, long end, int max, long holder, long visibilityMs, bool autoAck, List<DeliveryRange> taken)
+    {
+        Expire(nowMs);
+        int count = 0;
+        while (count < max && _ready.TryDequeue(out long offset, out _))
+        {
+            if (!_leases.TryGetValue(offset, out var lease) || lease.State != LeaseState.Ready) continue;
+            ReadyCount--;
+            lease.Deliveries++;
+            Deliver(offset, lease, nowMs, holder, visibilityMs, autoAck, taken);
+            count++;
+        }
+        while (count < max && Next < end && Next - Floor < MaxWindow)
+        {
+            long offset = Next++;
+            if (_done.IsSet(offset)) continue;
+            ushort deliveries = 1;
+            if (_pastDeliveries.Remove(offset, out ushort past)) deliveries = (ushort)(past + 1);
+            Deliver(offset, new Lease(LeaseState.InFlight, deliveries, holder, 0), nowMs, holder, visibilityMs, autoAck, taken);
+            count++;
+        }
+        if (autoAck) AdvanceFloor();
+        return count;
+    }
+
+    private void Deliver(long offset, Lease lease, long nowMs, long holder, long visibilityMs, bool autoAck, List<DeliveryRange> taken)
+    {
+        AddTo(taken, offset, lease.Deliveries);
+        if (autoAck)
+        {
+            _leases.Remove(offset);
+            MarkDone(offset);
+            return;
+        }
+        long due = nowMs + visibilityMs;
+        _leases[offset] = new Lease(LeaseState.InFlight, lease.Deliveries, holder, due);
+        _timers.Enqueue(offset, due);
+        InFlight++;
+    }
+
+    private static void AddTo(List<DeliveryRange> ranges, long offset, ushort deliveries)
+    {
+        if (ranges.Count > 0)
+        {
+            var last = ranges[^1];
+            if (last.End == offset && last.DeliveryCount == deliveries)
+            {
+                ranges[^1] = last with { Count = last.Count + 1 };
+                return;
+            }
+        }
+        ranges.Add(new DeliveryRange(offset, 1, deliveries));
+    }
+
+    /// <summary>Gives back messages just acquired that could not be sent: visible again, the delivery uncounted.</summary>
+    public void Unacquire(long offset)
+    {
+        if (!_leases.TryGetValue(offset, out var lease) || lease.State != LeaseState.InFlight) return;
+        InFlight--;
+        MakeReady(offset, lease with { Deliveries = (ushort)(lease.Deliveries - 1) });
+    }
+
+    /// <summary>Acks every delivered, not yet done offset in the range, whoever holds it. Returns how many.</summary>
+    public int Ack(long first, int count)
+    {
+        int applied = 0;
+        long end = Math.Min(first + count, Next);
+        for (long offset = Math.Max(first, Floor); offset < end; offset++)
+        {
+            if (!_leases.TryGetValue(offset, out var lease) || lease.State == LeaseState.DeadLettering) continue;
+            Forget(offset, lease);
+            MarkDone(offset);
+            applied++;
+        }
+        if (applied > 0) AdvanceFloor();
+        return applied;
+    }
+
+    /// <summary>Returns messages in flight to <paramref name="holder"/>: visible now, after a delay, or to the
+    /// dead-letter topic when out of deliveries. Returns how many.</summary>
+    public int Nack(long first, int count, long holder, long delayMs, long nowMs)
+    {
+        int applied = 0;
+        long end = Math.Min(first + count, Next);
+        for (long offset = Math.Max(first, Floor); offset < end; offset++)
+        {
+            if (!_leases.TryGetValue(offset, out var lease) || lease.State != LeaseState.InFlight || lease.Holder != holder) continue;
+            InFlight--;
+            Fail(offset, lease, nowMs + delayMs, nowMs);
+            applied++;
+        }
+        return applied;
+    }
+
+    /// <summary>Moves the deadline of messages in flight to <paramref name="holder"/> to now + visibility.</summary>
+    public int Extend(long first, int count, long holder, long visibilityMs, long nowMs)
+    {
+        int applied = 0;
+        long end = Math.Min(first + count, Next);
+        long due = nowMs + visibilityMs;
+        for (long offset = Math.Max(first, Floor); offset < end; offset++)
+        {
+            if (!_leases.TryGetValue(offset, out var lease) || lease.State != LeaseState.InFlight || lease.Holder != holder) continue;
+            _leases[offset] = lease with { DueMs = due };
+            _timers.Enqueue(offset, due);
+            applied++;
+        }
+        return applied;
+    }
+
+    /// <summary>Everything in flight to <paramref name="holder"/> becomes visible now (its connection closed).</summary>
+    public int Release(long holder, long nowMs)
+    {
+        _scratch.Clear();
+        foreach (var (offset, lease) in _leases)
+            if (lease.State == LeaseState.InFlight && lease.Holder == holder) _scratch.Add(offset);
+        _scratch.Sort();
+        foreach (long offset in _scratch)
+        {
+            InFlight--;
+            Fail(offset, _leases[offset], nowMs, nowMs);
+        }
+        return _scratch.Count;
+    }
+
+    /// <summary>Applies every deadline at or before <paramref name="nowMs"/>.</summary>
+    public void Expire(long nowMs)
+    {
+        while (_timers.TryPeek(out long offset, out long due) && due <= nowMs)
+        {
+            _timers.Dequeue();
+            if (!_leases.TryGetValue(offset, out var lease) || lease.DueMs != due) continue;
+            if (lease.State == LeaseState.InFlight)
+            {
+                InFlight--;
+                Fail(offset, lease, nowMs, nowMs);
+            }
+            else if (lease.State == LeaseState.Delayed)
+            {
+                Delayed--;
+                MakeReady(offset, lease);
+            }
+        }
+    }
+
+    /// <summary>The dead-letter copy is stored: the message is done here.</summary>
+    public void CompleteDeadLetter(long offset)
+    {
+        if (!_leases.TryGetValue(offset, out var lease) || lease.State != LeaseState.DeadLettering) return;
+        _leases.Remove(offset);
+        MarkDone(offset);
+        DeadLettered++;
+        AdvanceFloor();
+    }
+
+    /// <summary>Marks an offset done while replaying the durable log (before any delivery).</summary>
+    public void RestoreDone(long offset, bool deadLettered)
+    {
+        if (offset < Floor || _done.IsSet(offset)) return;
+        MarkDone(offset);
+        _pastDeliveries.Remove(offset);
+        if (deadLettered) DeadLettered++;
+        if (offset >= Next) Next = offset + 1;
+        Floor = _done.AdvanceFloor(Floor, Next);
+    }
+
+    /// <summary>Sets the floor from a snapshot (before any delivery).</summary>
+    public void RestoreFloor(long floor, long deadLettered)
+    {
+        DeadLettered = deadLettered;
+        if (floor <= Floor) return;
+        Floor = floor;
+        if (Next < floor) Next = floor;
+        Floor = _done.AdvanceFloor(Floor, Next);
+    }
+
+    /// <summary>Remembers failed deliveries of an offset from the durable log (before any delivery).</summary>
+    public void RestoreDeliveries(long offset, ushort deliveries)
+    {
+        if (offset < Floor || _done.IsSet(offset)) return;
+        if (!_pastDeliveries.TryGetValue(offset, out ushort known) || known < deliveries) _pastDeliveries[offset] = deliveries;
+    }
+
+    /// <summary>After replay: undelivered-since-start starts at the floor (in-flight messages of the last run are visible).</summary>
+    public void FinishRestore() => Next = Floor;
+
+    /// <summary>Done offsets above the floor, as runs, and remembered delivery counts — what a snapshot keeps.</summary>
+    public void VisitDoneRuns<TState>(TState state, Action<TState, long, long> visit) => _done.ForEachSetRun(Floor, Math.Max(Next, _doneEnd), state, visit);
+
+    public Dictionary<long, ushort>.Enumerator PastDeliveries => _pastDeliveries.GetEnumerator();
+
+    /// <summary>Delivery counts of messages not done, for snapshots (leases and remembered failures).</summary>
+    public void VisitDeliveries<TState>(TState state, Action<TState, long, ushort> visit)
+    {
+        foreach (var (offset, lease) in _leases)
+        {
+            ushort failed = lease.State == LeaseState.InFlight ? (ushort)(lease.Deliveries - 1) : lease.Deliveries;
+            if (failed > 0) visit(state, offset, failed);
+        }
+        foreach (var (offset, deliveries) in _pastDeliveries) visit(state, offset, deliveries);
+    }
+
+    private void Fail(long offset, Lease lease, long visibleAtMs, long nowMs)
+    {
+        Failures.Add((offset, lease.Deliveries));
+        if (lease.Deliveries >= _maxDeliveries)
+        {
+            _leases[offset] = lease with { State = LeaseState.DeadLettering };
+            DeadLetters.Add((offset, lease.Deliveries));
+        }
+        else if (visibleAtMs <= nowMs)
+        {
+            MakeReady(offset, lease);
+        }
+        else
+        {
+            _leases[offset] = lease with { State = LeaseState.Delayed, DueMs = visibleAtMs };
+            _timers.Enqueue(offset, visibleAtMs);
+            Delayed++;
+        }
+    }
+
+    private void MakeReady(long offset, Lease lease)
+    {
+        _leases[offset] = lease with { State = LeaseState.Ready, DueMs = 0 };
+        _ready.Enqueue(offset, offset);
+        ReadyCount++;
+    }
+
+    private void Forget(long offset, Lease lease)
+    {
+        _leases.Remove(offset);
+        switch (lease.State)
+        {
+            case LeaseState.InFlight: InFlight--; break;
+            case LeaseState.Ready: ReadyCount--; break;
+            case LeaseState.Delayed: Delayed--; break;
+        }
+    }
+
+    private void MarkDone(long offset)
+    {
+        _done.Set(offset);
+        if (offset >= _doneEnd) _doneEnd = offset + 1;
+    }
+
+    private void AdvanceFloor() => Floor = _done.AdvanceFloor(Floor, Next);
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using FastBroker.Server.Sessions;
+using FastBroker.Server.Topics;
+using FastBroker.Wire;
+using FastBroker.Wire.Messages.Queues;
+using FastBroker.Wire.Records;
+
+namespace FastBroker.Server.Subscriptions;
+
+internal sealed partial class SharedSubscription : IPublishCompletion
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly Channel<DeadLetterItem> _deadLetters;
+    private readonly Dictionary<uint, DeadLetterItem> _moving = new();
+    private Task _mover = Task.CompletedTask;
+    private uint _nextMove;
+
+    // One message at a time, off every hot path: dead letters are rare, and copying them in order keeps the
+    // dead-letter topic in the order the messages gave up.
+    private async Task MoveDeadLettersAsync()
+    {
+        using var builder = new RecordBatchBuilder();
+        await foreach (var item in _deadLetters.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            string? failure = await TryMoveAsync(item, builder).ConfigureAwait(false);
+            if (failure is null) continue;
+            SubscriptionsLog.DeadLetterFailed(_context.Logger, _topic.Name, item.Partition, item.Offset, Settings.DeadLetterTopic, failure);
+            Retry(item);
+        }
+    }
+
+    private void Retry(DeadLetterItem item)
+    {
+        if (_closed) return;
+        _ = Task.Delay(RetryDelay, _context.Time).ContinueWith(
+            static (_, s) => { var (self, again) = ((SharedSubscription, DeadLetterItem))s!; self._deadLetters.Writer.TryWrite(again); },
+            (this, item), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async ValueTask<string?> TryMoveAsync(DeadLetterItem item, RecordBatchBuilder builder)
+    {
+        if (_topic.Deleted) return null;
+        var (code, message, dlq) = await _context.Topics.CreateAsync(Settings.DeadLetterTopic, 1, existingIsOk: true).ConfigureAwait(false);
+        if (code != ErrorCode.None) return message;
+        if (!_topic.Partitions[item.Partition].TryGetJournal(out var journal, out string failure)) return failure;
+
+        byte[] source = BatchBuffers.Pool.Rent(_context.MaxFrameBytes);
+        try
+        {
+            var read = journal.Read(item.Offset, source);
+            if (read.BytesWritten == 0) return $"offset {item.Offset} could not be read";
+            if (!TryCopyRecord(source.AsSpan(0, read.BytesWritten), item, builder)) return $"offset {item.Offset} is not in its batch";
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentOutOfRangeException or ObjectDisposedException or Journal.JournalCorruptedException)
+        {
+            return ex.Message;
+        }
+        finally
+        {
+            BatchBuffers.Pool.Return(source);
+        }
+
+        var batch = builder.Seal();
+        byte[] buffer = BatchBuffers.Pool.Rent(batch.Length);
+        batch.Span.CopyTo(buffer);
+        var target = dlq!.Partitions[item.Partition % dlq.Partitions.Length];
+        uint id;
+        lock (_moving)
+        {
+            id = ++_nextMove;
+            _moving[id] = item;
+        }
+        if (!target.TryEnqueue(new AppendRequest(this, id, buffer, batch.Length)))
+        {
+            BatchBuffers.Pool.Return(buffer);
+            lock (_moving) _moving.Remove(id);
+            return "the dead-letter topic is closing";
+        }
+        return null;
+    }
+
+    private bool TryCopyRecord(ReadOnlySpan<byte> batches, DeadLetterItem item, RecordBatchBuilder builder)
+    {
+        var reader = new RecordBatchReader(batches[..(int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(batches[RecordBatchHeader.LengthPosition..])]);
+        while (reader.TryReadNext(out var record) == RecordReadStatus.Ok)
+        {
+            if (record.Offset != item.Offset) continue;
+            var headers = new List<RecordHeader>(record.HeaderCount + 6);
+            var existing = new RecordHeaderReader(record.Headers);
+            while (existing.TryReadNext(out var name, out var value))
+                headers.Add(new RecordHeader(Encoding.UTF8.GetString(name), value.ToArray()));
+            headers.Add(Header(DeadLetterHeaders.SourceTopic, _topic.Name));
+            headers.Add(Header(DeadLetterHeaders.SourceSubscription, Name));
+            headers.Add(Header(DeadLetterHeaders.SourcePartition, item.Partition.ToString(CultureInfo.InvariantCulture)));
+            headers.Add(Header(DeadLetterHeaders.SourceOffset, item.Offset.ToString(CultureInfo.InvariantCulture)));
+            headers.Add(Header(DeadLetterHeaders.DeliveryCount, item.Deliveries.ToString(CultureInfo.InvariantCulture)));
+            headers.Add(Header(DeadLetterHeaders.Reason, DeadLetterHeaders.MaxDeliveriesReason));
+            builder.Reset();
+            builder.Append(record.Timestamp, record.HasKey, record.Key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(headers), record.Value);
+            return true;
+        }
+        return false;
+    }
+
+    private static RecordHeader Header(string name, string value) => new(name, Encoding.UTF8.GetBytes(value));
+
+    void IPublishCompletion.PublishSucceeded(uint requestId, long baseOffset, int batchBytes)
+    {
+        DeadLetterItem item;
+        lock (_moving)
+        {
+            if (!_moving.Remove(requestId, out item)) return;
+        }
+        var state = _states[item.Partition];
+        lock (state.Gate)
+        {
+            state.CompleteDeadLetter(item.Offset);
+            _log.TryAppend(new AckLogEntry(AckRecordKind.DeadLettered, item.Partition, item.Offset, item.Deliveries));
+        }
+        SubscriptionsLog.DeadLettered(_context.Logger, _topic.Name, item.Partition, item.Offset, Settings.DeadLetterTopic, item.Deliveries, Name);
+        Wake();
+    }
+
+    void IPublishCompletion.PublishFailed(uint requestId, ErrorCode code, string message, int batchBytes)
+    {
+        DeadLetterItem item;
+        lock (_moving)
+        {
+            if (!_moving.Remove(requestId, out item)) return;
+        }
+        SubscriptionsLog.DeadLetterFailed(_context.Logger, _topic.Name, item.Partition, item.Offset, Settings.DeadLetterTopic, message);
+        Retry(item);
+    }
+}

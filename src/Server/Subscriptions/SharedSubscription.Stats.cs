@@ -1,0 +1,101 @@
+using FastBroker.Wire.Messages.Queues;
+using FastBroker.Wire.Records;
+
+namespace FastBroker.Server.Subscriptions;
+
+internal sealed partial class SharedSubscription
+{
+    private readonly RateMeter _deliverRate = new();
+    private readonly RateMeter _ackRate = new();
+
+    /// <summary>Settings and counters, with deadlines up to now applied first.</summary>
+    public SubscriptionStats Stats()
+    {
+        long now = NowMs;
+        long visible = 0, inFlight = 0, delayed = 0, deadLettered = 0;
+        long oldestTimestamp = long.MaxValue;
+        Span<byte> header = stackalloc byte[RecordBatchHeader.Size];
+        for (int p = 0; p < _states.Length; p++)
+        {
+            var state = _states[p];
+            long end = _topic.Partitions[p].TryGetJournal(out var journal, out _) ? journal.CommittedEndOffset : 0;
+            long floor;
+            lock (state.Gate)
+            {
+                int before = state.InFlight;
+                state.Expire(now);
+                Interlocked.Add(ref _inFlight, state.InFlight - before);
+                DrainLocked(p, state);
+                visible += state.Visible(end);
+                inFlight += state.InFlight;
+                delayed += state.Delayed;
+                deadLettered += state.DeadLettered;
+                floor = state.Floor;
+            }
+            if (journal is not null && floor < end && TryReadTimestamp(journal, floor, out long timestamp))
+                oldestTimestamp = Math.Min(oldestTimestamp, timestamp);
+        }
+        long oldestAge = oldestTimestamp == long.MaxValue ? -1 : Math.Max(0, now - oldestTimestamp);
+        uint deliverRate, ackRate;
+        lock (_deliverRate)
+        {
+            deliverRate = _deliverRate.PerSecond;
+            ackRate = _ackRate.PerSecond;
+        }
+        return new SubscriptionStats(Settings, visible, inFlight, delayed, deadLettered, oldestAge,
+            Interlocked.Read(ref _delivered), Interlocked.Read(ref _acked), deliverRate, ackRate);
+    }
+
+    // The batch's first timestamp stands for the message at the floor: close enough for an age in milliseconds
+    // without decoding records.
+    private static bool TryReadTimestamp(Journal.PartitionJournal journal, long offset, out long timestamp)
+    {
+        timestamp = 0;
+        byte[] buffer = Topics.BatchBuffers.Pool.Rent(64 * 1024);
+        try
+        {
+            var read = journal.Read(offset, buffer);
+            if (read.BytesWritten < RecordBatchHeader.Size) return false;
+            timestamp = RecordBatchHeader.Read(buffer).FirstTimestamp;
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentOutOfRangeException or ObjectDisposedException or Journal.JournalCorruptedException)
+        {
+            return false;
+        }
+        finally
+        {
+            Topics.BatchBuffers.Pool.Return(buffer);
+        }
+    }
+
+    // Once a second: deadlines (so messages time out and dead-letter even with no receiver), rates, and
+    // journal segments every subscription has acked past.
+    private void Tick()
+    {
+        if (_closed) return;
+        long now = NowMs;
+        bool woke = false;
+        for (int p = 0; p < _states.Length; p++)
+        {
+            var state = _states[p];
+            lock (state.Gate)
+            {
+                if (state.NextDueMs > now) continue;
+                int before = state.InFlight;
+                int ready = state.ReadyCount;
+                state.Expire(now);
+                Interlocked.Add(ref _inFlight, state.InFlight - before);
+                woke |= state.ReadyCount > ready || state.DeadLetters.Count > 0;
+                DrainLocked(p, state);
+            }
+        }
+        if (woke) Wake();
+        lock (_deliverRate)
+        {
+            _deliverRate.Sample(now, Interlocked.Read(ref _delivered));
+            _ackRate.Sample(now, Interlocked.Read(ref _acked));
+        }
+        _topic.Subscriptions.TrimAckedSegments();
+    }
+}

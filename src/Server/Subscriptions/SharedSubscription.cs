@@ -1,0 +1,136 @@
+using FastBroker.Server.Topics;
+using FastBroker.Wire.Messages.Queues;
+
+namespace FastBroker.Server.Subscriptions;
+
+/// <summary>
+/// A shared subscription (work queue) on a topic: per partition a <see cref="QueueState"/> behind its own lock,
+/// one durable <see cref="AckLog"/>, a mover to the dead-letter topic, and a one-second tick for timeouts, rates and
+/// deleting journal segments every subscription has acked past. Locks are per partition and held for one request's
+/// bookkeeping only — never across I/O; the partitions' writer loops never take them.
+/// </summary>
+internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposable
+{
+    private readonly Topic _topic;
+    private readonly QueueState[] _states;
+    private readonly long[] _durableFloors;
+    private readonly SubscriptionContext _context;
+    private readonly ITimer _tick;
+    private AckLog _log = null!;
+    private AppendSignal _signal = new();
+    private int _inFlight;
+    private int _rotation;
+    private long _delivered;
+    private long _acked;
+    private volatile bool _closed;
+
+    private SharedSubscription(Topic topic, string name, string directory, SubscriptionSettings settings, SubscriptionContext context)
+    {
+        _topic = topic;
+        Name = name;
+        Directory = directory;
+        Settings = settings;
+        _context = context;
+        _states = new QueueState[topic.Partitions.Length];
+        for (int i = 0; i < _states.Length; i++) _states[i] = new QueueState(settings.MaxDeliveries);
+        _durableFloors = new long[_states.Length];
+        _deadLetters = System.Threading.Channels.Channel.CreateUnbounded<DeadLetterItem>(
+            new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
+        _tick = context.Time.CreateTimer(static s => ((SharedSubscription)s!).Tick(), this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    public string Name { get; }
+    public string Directory { get; }
+    public string TopicName => _topic.Name;
+    public SubscriptionSettings Settings { get; }
+    public int PartitionCount => _states.Length;
+    public bool IsClosed => _closed;
+
+    /// <summary>Per partition, the floor below which every ack is durable: journal segments below the lowest of
+    /// these over all subscriptions may be deleted.</summary>
+    public long DurableFloor(int partition) => Volatile.Read(ref _durableFloors[partition]);
+
+    /// <summary>Opens (or creates, when <paramref name="create"/>) the subscription stored in <paramref name="directory"/>.</summary>
+    public static SharedSubscription Open(Topic topic, string name, string directory, SubscriptionSettings settings, SubscriptionContext context, bool create)
+    {
+        if (create)
+        {
+            System.IO.Directory.CreateDirectory(directory);
+            SubscriptionFile.Write(directory, settings);
+        }
+        var subscription = new SharedSubscription(topic, name, directory, settings, context);
+        subscription._log = AckLog.Open(Path.Combine(directory, "acks.log"), context.Fsync, context.AckLogCompactBytes,
+            context.Logger, context.Time, subscription);
+        foreach (var state in subscription._states) state.FinishRestore();
+        for (int i = 0; i < subscription._states.Length; i++) subscription._durableFloors[i] = subscription._states[i].Floor;
+        subscription._mover = Task.Run(subscription.MoveDeadLettersAsync);
+        return subscription;
+    }
+
+    private long NowMs => _context.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    // Wakes receivers waiting for something to become visible (nack, release, timeout, room under max in flight).
+    private void Wake()
+    {
+        Interlocked.MemoryBarrier();
+        var signal = _signal;
+        if (!signal.HasWaiters) return;
+        Volatile.Write(ref _signal, new AppendSignal());
+        signal.Fire();
+    }
+
+    // Called with the partition's lock held: hands failures and dead letters gathered by the state to the log and
+    // the mover, in the same critical section, so the log sees them in the order they happened.
+    private void DrainLocked(int partition, QueueState state)
+    {
+        foreach (var (offset, deliveries) in state.Failures)
+            _log.TryAppend(new AckLogEntry(AckRecordKind.Deliveries, partition, offset, deliveries));
+        state.Failures.Clear();
+        foreach (var (offset, deliveries) in state.DeadLetters)
+            _deadLetters.Writer.TryWrite(new DeadLetterItem(partition, offset, deliveries));
+        state.DeadLetters.Clear();
+    }
+
+    int IAckReplayTarget.PartitionCount => _states.Length;
+    void IAckReplayTarget.ReplayAck(int partition, long first, long count)
+    {
+        for (long offset = first; offset < first + count; offset++) _states[partition].RestoreDone(offset, deadLettered: false);
+    }
+    void IAckReplayTarget.ReplayDeliveries(int partition, long offset, ushort deliveries) => _states[partition].RestoreDeliveries(offset, deliveries);
+    void IAckReplayTarget.ReplayDeadLettered(int partition, long offset, ushort deliveries) => _states[partition].RestoreDone(offset, deadLettered: true);
+    void IAckReplayTarget.ReplaySnapshot(int partition, long floor, long deadLettered) => _states[partition].RestoreFloor(floor, deadLettered);
+
+    void IAckReplayTarget.WriteSnapshot(int partition, AckSnapshotWriter writer)
+    {
+        var state = _states[partition];
+        lock (state.Gate)
+        {
+            writer.Snapshot(partition, state.Floor, state.DeadLettered);
+            state.VisitDoneRuns((writer, partition), static (s, first, count) => s.writer.Ack(s.partition, first, count));
+            state.VisitDeliveries((writer, partition), static (s, offset, n) => s.writer.Deliveries(s.partition, offset, n));
+        }
+    }
+
+    void IAckLogOwner.CaptureFloors(Span<long> floors)
+    {
+        for (int i = 0; i < _states.Length; i++)
+            lock (_states[i].Gate) floors[i] = _states[i].Floor;
+    }
+
+    void IAckLogOwner.FloorsDurable(ReadOnlySpan<long> floors)
+    {
+        for (int i = 0; i < floors.Length; i++) Volatile.Write(ref _durableFloors[i], floors[i]);
+    }
+
+    /// <summary>Stops the tick and the mover, then writes and syncs the ack log.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_closed) return;
+        _closed = true;
+        await _tick.DisposeAsync().ConfigureAwait(false);
+        _deadLetters.Writer.TryComplete();
+        await _mover.ConfigureAwait(false);
+        await _log.DisposeAsync().ConfigureAwait(false);
+        _signal.Fire();
+    }
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text;
+using FastBroker.Wire.Messages.Queues;
+
+namespace FastBroker.Server.Subscriptions;
+
+/// <summary>The settings of a subscription on disk: <c>subscription.meta</c>, one <c>key=value</c> a line, written
+/// to a temp file, fsynced and renamed so it is either whole or absent.</summary>
+internal static class SubscriptionFile
+{
+    public const string Name = "subscription.meta";
+
+    public static void Write(string directory, in SubscriptionSettings settings)
+    {
+        string path = Path.Combine(directory, Name);
+        string temp = path + ".tmp";
+        string text = string.Create(CultureInfo.InvariantCulture,
+            $"visibility_ms={settings.VisibilityTimeoutMs}\nmax_deliveries={settings.MaxDeliveries}\ndead_letter_topic={settings.DeadLetterTopic}\n" +
+            $"max_in_flight={settings.MaxInFlight}\nack_mode={(settings.AckMode == AckMode.None ? "none" : "explicit")}\n");
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        {
+            stream.Write(Encoding.UTF8.GetBytes(text));
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public static bool TryRead(string directory, out SubscriptionSettings settings)
+    {
+        settings = default;
+        string path = Path.Combine(directory, Name);
+        if (!File.Exists(path)) return false;
+        uint visibility = 0, maxInFlight = 0;
+        ushort maxDeliveries = 0;
+        string? dlq = null;
+        AckMode? ackMode = null;
+        foreach (string line in File.ReadAllLines(path))
+        {
+            int eq = line.IndexOf('=');
+            if (eq < 0) continue;
+            var value = line.AsSpan(eq + 1);
+            switch (line[..eq])
+            {
+                case "visibility_ms": uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out visibility); break;
+                case "max_deliveries": ushort.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out maxDeliveries); break;
+                case "dead_letter_topic": dlq = value.ToString(); break;
+                case "max_in_flight": uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out maxInFlight); break;
+                case "ack_mode": ackMode = value is "none" ? AckMode.None : value is "explicit" ? AckMode.Explicit : null; break;
+            }
+        }
+        if (dlq is null || ackMode is null) return false;
+        settings = new SubscriptionSettings(visibility, maxDeliveries, dlq, maxInFlight, ackMode.Value);
+        return settings.Validate() is null;
+    }
+}

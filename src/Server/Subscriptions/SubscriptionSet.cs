@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using FastBroker.Server.Topics;
+using FastBroker.Wire;
+using FastBroker.Wire.Messages.Queues;
+
+namespace FastBroker.Server.Subscriptions;
+
+/// <summary>
+/// The shared subscriptions of one topic, under <c>{topic}/subscriptions/{name}/</c>. Lookups by UTF-8 name are
+/// lock-free; create and delete are serialised.
+/// </summary>
+internal sealed class SubscriptionSet : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, SharedSubscription> _byName = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SharedSubscription>.AlternateLookup<ReadOnlySpan<char>> _byChars;
+    private readonly SemaphoreSlim _adminLock = new(1, 1);
+    private readonly string _root;
+    private Topic _topic = null!;
+    private SubscriptionContext _context = null!;
+
+    public SubscriptionSet(string topicDirectory)
+    {
+        _root = Path.Combine(topicDirectory, "subscriptions");
+        _byChars = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public int Count => _byName.Count;
+
+    /// <summary>Opens every subscription stored for <paramref name="topic"/>.</summary>
+    public void Load(Topic topic, SubscriptionContext context)
+    {
+        _topic = topic;
+        _context = context;
+        if (!Directory.Exists(_root)) return;
+        foreach (string directory in Directory.GetDirectories(_root))
+        {
+            string name = Path.GetFileName(directory);
+            if (!TopicName.IsValid(name) || !SubscriptionFile.TryRead(directory, out var settings))
+            {
+                SubscriptionsLog.SubscriptionIgnored(context.Logger, directory, "not a valid subscription name or settings file");
+                continue;
+            }
+            _byName[name] = SharedSubscription.Open(topic, name, directory, settings, context, create: false);
+        }
+    }
+
+    public bool TryGet(ReadOnlySpan<byte> utf8Name, out SharedSubscription subscription)
+    {
+        subscription = null!;
+        if (utf8Name.Length is 0 or > Protocol.MaxTopicNameBytes) return false;
+        Span<char> chars = stackalloc char[utf8Name.Length];
+        for (int i = 0; i < utf8Name.Length; i++)
+        {
+            if (utf8Name[i] > 127) return false;
+            chars[i] = (char)utf8Name[i];
+        }
+        return _byChars.TryGetValue(chars, out subscription!);
+    }
+
+    public async ValueTask<(ErrorCode Code, string Message)> CreateAsync(string name, SubscriptionSettings settings)
+    {
+        if (!TopicName.IsValid(name))
+            return (ErrorCode.InvalidTopicName, $"invalid subscription name '{name}': use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-]");
+        if (settings.DeadLetterTopic.Length == 0)
+            settings = settings with { DeadLetterTopic = SubscriptionSettings.DefaultDeadLetterTopic(_topic.Name, name) };
+        if (!TopicName.IsValid(settings.DeadLetterTopic))
+            return (ErrorCode.InvalidTopicName, $"invalid dead-letter topic name '{settings.DeadLetterTopic}'");
+        if (settings.DeadLetterTopic == _topic.Name)
+            return (ErrorCode.InvalidArgument, "the dead-letter topic must not be the subscription's own topic");
+        if (settings.Validate() is { } problem) return (ErrorCode.InvalidArgument, problem);
+
+        await _adminLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_topic.Deleted) return (ErrorCode.UnknownTopic, $"unknown topic '{_topic.Name}'");
+            if (_byName.ContainsKey(name)) return (ErrorCode.SubscriptionExists, $"subscription '{name}' already exists on topic '{_topic.Name}'");
+            string directory = Path.Combine(_root, name);
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            _byName[name] = SharedSubscription.Open(_topic, name, directory, settings, _context, create: true);
+            SubscriptionsLog.SubscriptionCreated(_context.Logger, _topic.Name, name);
+            return (ErrorCode.None, "");
+        }
+        finally
+        {
+            _adminLock.Release();
+        }
+    }
+
+    public async ValueTask<(ErrorCode Code, string Message)> DeleteAsync(string name)
+    {
+        await _adminLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_byName.TryRemove(name, out var subscription))
+                return (ErrorCode.UnknownSubscription, $"unknown subscription '{name}' on topic '{_topic.Name}'");
+            await subscription.DisposeAsync().ConfigureAwait(false);
+            Directory.Delete(subscription.Directory, recursive: true);
+            SubscriptionsLog.SubscriptionDeleted(_context.Logger, _topic.Name, name);
+            return (ErrorCode.None, "");
+        }
+        finally
+        {
+            _adminLock.Release();
+        }
+    }
+
+    /// <summary>Asks each partition to drop journal segments below the lowest durable ack floor of all subscriptions.</summary>
+    public void TrimAckedSegments()
+    {
+        if (_byName.IsEmpty || _topic.Deleted) return;
+        for (int p = 0; p < _topic.Partitions.Length; p++)
+        {
+            long floor = long.MaxValue;
+            foreach (var subscription in _byName.Values) floor = Math.Min(floor, subscription.DurableFloor(p));
+            if (floor != long.MaxValue && floor > 0) _topic.Partitions[p].RequestTrim(floor);
+        }
+    }
+
+    /// <summary>Releases everything in flight to a closed connection, in every subscription.</summary>
+    public void Release(long holder)
+    {
+        foreach (var subscription in _byName.Values) subscription.Release(holder);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var subscription in _byName.Values) await subscription.DisposeAsync().ConfigureAwait(false);
+        _byName.Clear();
+    }
+}
