@@ -13,17 +13,38 @@ public sealed partial class PartitionJournal
     /// Each batch's CRC is checked. Returns no bytes for <c>offset == CommittedEndOffset</c>, and no bytes with
     /// <see cref="JournalReadResult.RequiredBytes"/> set when the first batch does not fit. Any thread.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is outside [StartOffset, CommittedEndOffset].</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="offset"/> is outside [StartOffset, CommittedEndOffset], or its segment was deleted while the
+    /// read began.
+    /// </exception>
     /// <exception cref="JournalCorruptedException">A stored batch failed its checks.</exception>
+    /// <exception cref="ObjectDisposedException">The journal is closed.</exception>
     public JournalReadResult Read(long offset, Span<byte> destination)
     {
         long committed = CommittedEndOffset;
-        if (offset < StartOffset || offset > committed) ThrowOffsetOutOfRange(offset, committed);
+        // Read after the committed offset, so they cover at least everything below it. The start is taken from the
+        // same snapshot, so the offset is never below the first segment searched.
+        var segments = Volatile.Read(ref _segments);
+        if (offset < segments[0].BaseOffset || offset > committed) ThrowOffsetOutOfRange(offset, committed);
         if (offset == committed) return default;
         if (_disposed) ThrowDisposed();
 
-        // Read after the committed offset, so they cover at least everything below it.
-        var segment = FindSegment(Volatile.Read(ref _segments), offset);
+        // The snapshot may be older than a deletion: the pin fails for a segment already retired, and holds off
+        // closing its file for the rest of this read when it succeeds.
+        var segment = FindSegment(segments, offset);
+        if (!segment.TryAcquire()) ThrowSegmentGone(offset, committed);
+        try
+        {
+            return ReadPinned(segment, offset, committed, destination);
+        }
+        finally
+        {
+            segment.Release();
+        }
+    }
+
+    private JournalReadResult ReadPinned(Segment segment, long offset, long committed, Span<byte> destination)
+    {
         long end = segment.PublishedEnd;
         if (!segment.Index.TryFind(offset, out var entry))
             throw new JournalCorruptedException(segment.LogPath, SegmentHeader.Size, offset, "the offset index of the segment is empty");
@@ -110,6 +131,13 @@ public sealed partial class PartitionJournal
             else high = middle - 1;
         }
         return segments[low];
+    }
+
+    [DoesNotReturn]
+    private void ThrowSegmentGone(long offset, long committed)
+    {
+        if (_disposed) ThrowDisposed();
+        ThrowOffsetOutOfRange(offset, committed);
     }
 
     [DoesNotReturn]

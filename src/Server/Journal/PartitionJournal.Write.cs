@@ -205,7 +205,7 @@ public sealed partial class PartitionJournal
 
     private void WriteCheckpoint()
     {
-        _checkpoint.Write(_syncedEndOffset, _syncedSegmentBase, _syncedPosition);
+        _checkpoint.Write(_syncedEndOffset, _syncedSegmentBase, _syncedPosition, _segments[0].BaseOffset);
         _lastCheckpointAt = _time.GetTimestamp();
     }
 

@@ -9,11 +9,12 @@ namespace FastBroker.Server.Journal;
 /// offset index and a checkpoint of how far the data is known to be fsynced.
 /// </summary>
 /// <remarks>
-/// One writer (the partition loop) calls <see cref="Append"/>, <see cref="Commit"/>, <see cref="Sync"/> and the
-/// writer-only properties; no locks are taken on that path. <see cref="Read"/>, <see cref="StartOffset"/> and
-/// <see cref="CommittedEndOffset"/> are safe from any thread at any time: readers see an immutable snapshot of the
-/// segment list and never look past the committed end. An I/O error while writing or syncing puts the journal in
-/// a failed state (see <see cref="JournalFailedException"/>).
+/// One writer (the partition loop) calls <see cref="Append"/>, <see cref="Commit"/>, <see cref="Sync"/>,
+/// <see cref="DeleteSegmentsBefore"/> and the writer-only properties; no locks are taken on that path.
+/// <see cref="Read"/>, <see cref="StartOffset"/>, <see cref="CommittedEndOffset"/>, <see cref="SegmentCount"/> and
+/// <see cref="SizeBytes"/> are safe from any thread at any time: readers see an immutable snapshot of the segment
+/// list and never look past the committed end. An I/O error while writing or syncing puts the journal in a failed
+/// state (see <see cref="JournalFailedException"/>).
 /// </remarks>
 public sealed partial class PartitionJournal : IDisposable
 {
@@ -56,7 +57,6 @@ public sealed partial class PartitionJournal : IDisposable
         _checkpoint = recovered.Checkpoint;
         _segments = recovered.Segments;
         _active = _segments[^1];
-        StartOffset = _segments[0].BaseOffset;
         _nextOffset = _active.EndOffset;
         _committedEnd = _active.EndOffset;
 
@@ -89,8 +89,28 @@ public sealed partial class PartitionJournal : IDisposable
     /// <summary>The partition directory (full path).</summary>
     public string Directory { get; }
 
-    /// <summary>The first stored offset (0 for a new journal).</summary>
-    public long StartOffset { get; }
+    /// <summary>
+    /// The first stored offset (0 for a new journal). It moves up when <see cref="DeleteSegmentsBefore"/> removes
+    /// segments; <see cref="Read"/> below it is out of range. Safe to read from any thread.
+    /// </summary>
+    public long StartOffset => Volatile.Read(ref _segments)[0].BaseOffset;
+
+    /// <summary>Number of segment files, the active one included. Safe to read from any thread.</summary>
+    public int SegmentCount => Volatile.Read(ref _segments).Length;
+
+    /// <summary>
+    /// Bytes of committed data in the segment files (their headers included, index and checkpoint files not): what
+    /// the partition holds on disk. Safe to read from any thread; O(segments).
+    /// </summary>
+    public long SizeBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (var segment in Volatile.Read(ref _segments)) total += segment.PublishedEnd;
+            return total;
+        }
+    }
 
     /// <summary>
     /// Offsets below this are stored, readable, and acknowledged: durable under <see cref="FsyncMode.Always"/>.

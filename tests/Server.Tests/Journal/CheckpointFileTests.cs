@@ -16,14 +16,14 @@ public sealed class CheckpointFileTests : IDisposable
         using (var file = OpenFile())
         {
             Assert.Null(file.Latest);
-            file.Write(10, 0, 500);
-            file.Write(20, 0, 900);
-            file.Write(30, 25, 200);
+            file.Write(10, 0, 500, 0);
+            file.Write(20, 0, 900, 0);
+            file.Write(30, 25, 200, 20);
         }
 
         using var reopened = OpenFile();
 
-        Assert.Equal(new CheckpointRecord(3, 30, 25, 200), reopened.Latest);
+        Assert.Equal(new CheckpointRecord(3, 30, 25, 200, 20), reopened.Latest);
         Assert.False(reopened.Unreadable);
         Assert.Equal(CheckpointFile.SlotStride + CheckpointRecord.Size, new FileInfo(Path.Combine(_temp.Root, "checkpoint")).Length);
     }
@@ -33,14 +33,14 @@ public sealed class CheckpointFileTests : IDisposable
     {
         using (var file = OpenFile())
         {
-            file.Write(10, 0, 500);
-            file.Write(20, 0, 900); // sequence 2, slot A
+            file.Write(10, 0, 500, 0);
+            file.Write(20, 0, 900, 0); // sequence 2, slot A
         }
         Journals.FlipBit(Path.Combine(_temp.Root, "checkpoint"), 17);
 
         using var reopened = OpenFile();
 
-        Assert.Equal(new CheckpointRecord(1, 10, 0, 500), reopened.Latest);
+        Assert.Equal(new CheckpointRecord(1, 10, 0, 500, 0), reopened.Latest);
     }
 
     [Fact]

@@ -4,13 +4,16 @@ namespace FastBroker.Server.Tests.Journal;
 
 /// <summary>
 /// Wraps the real file factory, counting writes and syncs per file, and throwing IOException on a chosen write
-/// or on syncs once armed (as a failing disk would).
+/// or on syncs or deletes once armed (as a failing disk would). It also notices reads on closed files and lets a
+/// test hold a read inside a file.
 /// </summary>
 internal sealed class FlakyFileFactory : ISegmentFileFactory
 {
     private readonly Dictionary<string, int> _syncsByName = [];
+    private readonly HashSet<string> _closed = [];
     private int _writes;
     private int _failAtWrite;
+    private int _readsAfterClose;
 
     public int Writes => _writes;
 
@@ -20,6 +23,21 @@ internal sealed class FlakyFileFactory : ISegmentFileFactory
 
     /// <summary>When true, every file sync throws.</summary>
     public bool FailSyncs { get; set; }
+
+    /// <summary>When true, every delete throws without deleting.</summary>
+    public bool FailDeletes { get; set; }
+
+    /// <summary>Called (on the reading thread) before every read, with the file's path.</summary>
+    public Action<string>? BeforeRead { get; set; }
+
+    /// <summary>Reads attempted on a file after it was closed; any thread.</summary>
+    public int ReadsAfterClose => Volatile.Read(ref _readsAfterClose);
+
+    /// <summary>True once a file opened at <paramref name="path"/> was closed; any thread.</summary>
+    public bool WasClosed(string path)
+    {
+        lock (_closed) return _closed.Contains(path);
+    }
 
     /// <summary>Makes the <paramref name="n"/>-th write from now (1 = the next) throw without writing.</summary>
     public void FailWriteAfter(int n) => _failAtWrite = _writes + n;
@@ -45,6 +63,17 @@ internal sealed class FlakyFileFactory : ISegmentFileFactory
         SegmentFileFactory.Instance.SyncDirectory(directory);
     }
 
+    public void Delete(string path)
+    {
+        if (FailDeletes) throw new IOException($"injected unlink failure on '{path}'");
+        File.Delete(path);
+    }
+
+    private void Closed(string path)
+    {
+        lock (_closed) _closed.Add(path);
+    }
+
     private void BeforeWrite(string path)
     {
         _writes++;
@@ -61,11 +90,18 @@ internal sealed class FlakyFileFactory : ISegmentFileFactory
 
     private sealed class FlakyFile(FlakyFileFactory owner, ISegmentFile inner) : ISegmentFile
     {
+        private volatile bool _closed;
+
         public string FilePath => inner.FilePath;
 
         public long Length => inner.Length;
 
-        public int Read(Span<byte> destination, long position) => inner.Read(destination, position);
+        public int Read(Span<byte> destination, long position)
+        {
+            owner.BeforeRead?.Invoke(FilePath);
+            if (_closed) Interlocked.Increment(ref owner._readsAfterClose);
+            return inner.Read(destination, position);
+        }
 
         public void Write(ReadOnlySpan<byte> source, long position)
         {
@@ -87,6 +123,11 @@ internal sealed class FlakyFileFactory : ISegmentFileFactory
 
         public void SetLength(long length) => inner.SetLength(length);
 
-        public void Dispose() => inner.Dispose();
+        public void Dispose()
+        {
+            _closed = true;
+            owner.Closed(FilePath);
+            inner.Dispose();
+        }
     }
 }

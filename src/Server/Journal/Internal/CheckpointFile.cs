@@ -63,10 +63,10 @@ internal sealed class CheckpointFile : IDisposable
     }
 
     /// <summary>Writes the next checkpoint into the older slot and fdatasyncs it.</summary>
-    public void Write(long endOffset, long segmentBaseOffset, long position)
+    public void Write(long endOffset, long segmentBaseOffset, long position, long startOffset)
     {
         long sequence = (Latest?.Sequence ?? 0) + 1;
-        var record = new CheckpointRecord(sequence, endOffset, segmentBaseOffset, position);
+        var record = new CheckpointRecord(sequence, endOffset, segmentBaseOffset, position, startOffset);
         Span<byte> slot = stackalloc byte[CheckpointRecord.Size];
         record.Write(slot);
         _file.Write(slot, (sequence & 1) * SlotStride);

@@ -8,4 +8,7 @@ internal interface ISegmentFileFactory
 
     /// <summary>Makes created, renamed and deleted entries of <paramref name="directory"/> durable (fsync of the directory).</summary>
     void SyncDirectory(string directory);
+
+    /// <summary>Removes <paramref name="path"/>; a missing file is not an error. Open handles to it keep working (POSIX).</summary>
+    void Delete(string path) => File.Delete(path);
 }

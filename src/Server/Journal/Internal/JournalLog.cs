@@ -37,4 +37,16 @@ internal static partial class JournalLog
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Debug, Message = "Journal {Directory} rolled to segment {BaseOffset}")]
     public static partial void Rolled(this ILogger logger, string directory, long baseOffset);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information,
+        Message = "Journal {Directory} deleted segment {File} holding offsets {BaseOffset}..{EndOffset} ({Bytes} bytes); the log now starts at {StartOffset}")]
+    public static partial void SegmentDeleted(this ILogger logger, string directory, string file, long baseOffset, long endOffset, long bytes, long startOffset);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning,
+        Message = "Could not delete {File}; the log no longer includes it and the next open deletes it")]
+    public static partial void DeleteFailed(this ILogger logger, string file, Exception exception);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information,
+        Message = "Deleted segment {File}, left below the log start {StartOffset} by an interrupted deletion")]
+    public static partial void LeftoverDeleted(this ILogger logger, string file, long startOffset);
 }

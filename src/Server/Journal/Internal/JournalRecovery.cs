@@ -8,9 +8,10 @@ namespace FastBroker.Server.Journal.Internal;
 /// torn or unsynced tail, so the first bad batch there and everything after it is cut off.
 /// </summary>
 /// <remarks>
-/// Segments before the checkpoint's segment are sealed: only their headers are checked, plus a scan when their
-/// index file is missing or invalid (their CRCs are otherwise checked on read). The checkpoint's segment and all
-/// later ones are scanned batch by batch.
+/// Segment files below the checkpoint's start offset are deleted first (see <see cref="CheckpointRecord"/>); the log
+/// then starts with the segment at that offset. Segments before the checkpoint's segment are sealed: only their
+/// headers are checked, plus a scan when their index file is missing or invalid (their CRCs are otherwise checked
+/// on read). The checkpoint's segment and all later ones are scanned batch by batch.
 /// </remarks>
 internal sealed class JournalRecovery
 {
@@ -62,6 +63,7 @@ internal sealed class JournalRecovery
                 orphan.EndOffset, "the checkpoint points past the end of the log: there are no segment files");
         }
 
+        if (checkpoint is { } recorded) DeleteBelowStart(names, recorded);
         OpenSegmentFiles(names, checkpoint);
         if (_opened.Count == 0)
         {
@@ -103,6 +105,28 @@ internal sealed class JournalRecovery
         }
         names.Sort((a, b) => a.BaseOffset.CompareTo(b.BaseOffset));
         return names;
+    }
+
+    // A deletion makes the new start durable in the checkpoint before it unlinks anything, so files below the start
+    // are what a crash or a failed unlink left of one: finish it. The segment the log starts with must be there:
+    // without it the acknowledged offsets from the start on are gone.
+    private void DeleteBelowStart(List<(long BaseOffset, string Path)> names, CheckpointRecord checkpoint)
+    {
+        long start = checkpoint.StartOffset;
+        int kept = names.FindIndex(n => n.BaseOffset >= start);
+        if (kept < 0 || names[kept].BaseOffset != start)
+        {
+            throw new JournalCorruptedException(SegmentFileNames.LogPath(_directory, start), 0, start,
+                "the checkpoint says the log starts with this segment, which does not exist");
+        }
+        for (int i = 0; i < kept; i++)
+        {
+            var (baseOffset, path) = names[i];
+            _files.Delete(path);
+            _files.Delete(SegmentFileNames.IndexPath(_directory, baseOffset));
+            _logger.LeftoverDeleted(path, start);
+        }
+        names.RemoveRange(0, kept);
     }
 
     // Opens every segment and checks its header. A bad header after the checkpoint's segment is a segment whose
@@ -231,8 +255,8 @@ internal sealed class JournalRecovery
             var (baseOffset, file) = _opened[i];
             _logger.SegmentDropped(file.FilePath, reason, file.Length, baseOffset);
             file.Dispose();
-            File.Delete(file.FilePath);
-            File.Delete(SegmentFileNames.IndexPath(_directory, baseOffset));
+            _files.Delete(file.FilePath);
+            _files.Delete(SegmentFileNames.IndexPath(_directory, baseOffset));
         }
         _opened.RemoveRange(from, _opened.Count - from);
         _files.SyncDirectory(_directory);
@@ -246,10 +270,10 @@ internal sealed class JournalRecovery
         var active = segments[^1];
         var checkpointFile = _checkpoint!;
         if (checkpoint is not { } known || known.EndOffset != active.EndOffset || known.SegmentBaseOffset != active.BaseOffset
-            || known.Position != active.WrittenEnd)
+            || known.Position != active.WrittenEnd || known.StartOffset != segments[0].BaseOffset)
         {
             for (int i = firstScanned; i < segments.Length; i++) segments[i].File.Sync();
-            checkpointFile.Write(active.EndOffset, active.BaseOffset, active.WrittenEnd);
+            checkpointFile.Write(active.EndOffset, active.BaseOffset, active.WrittenEnd, segments[0].BaseOffset);
         }
         _logger.Opened(_directory, segments[0].BaseOffset, active.EndOffset, segments.Length);
         return new RecoveredJournal(segments, checkpointFile);

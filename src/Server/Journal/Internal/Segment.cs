@@ -4,9 +4,20 @@ namespace FastBroker.Server.Journal.Internal;
 /// One segment of a partition journal: its file, its sparse index, and how far it is written (writer thread)
 /// and published (any thread).
 /// </summary>
+/// <remarks>
+/// Readers on other threads may still hold a segment that the writer has just deleted or that the journal is closing.
+/// They pin it with <see cref="TryAcquire"/> for the length of one read, and <see cref="Dispose"/> only retires it:
+/// the file is closed by whoever leaves last, so no read ever runs on a closed handle, and once retired no new read
+/// gets in. (A closed <c>SafeFileHandle</c> would only throw, but a read that did half its work before the close
+/// would then fail in the middle; pinning makes a read either wholly succeed or never start.)
+/// </remarks>
 internal sealed class Segment : IDisposable
 {
+    // Low bits: readers inside. Retired bit: no reader may enter; the file closes when the count reaches zero.
+    private const int RetiredFlag = 1 << 30;
+
     private long _publishedEnd;
+    private int _pins;
 
     public Segment(long baseOffset, ISegmentFile file, string indexPath, OffsetIndex index, long writtenEnd, long endOffset)
     {
@@ -70,5 +81,29 @@ internal sealed class Segment : IDisposable
         }
     }
 
-    public void Dispose() => File.Dispose();
+    /// <summary>Pins the segment for one read; false once it is retired (deleted or closing). Any thread.</summary>
+    public bool TryAcquire()
+    {
+        int pins = Volatile.Read(ref _pins);
+        while ((pins & RetiredFlag) == 0)
+        {
+            int seen = Interlocked.CompareExchange(ref _pins, pins + 1, pins);
+            if (seen == pins) return true;
+            pins = seen;
+        }
+        return false;
+    }
+
+    /// <summary>Ends a read begun by a successful <see cref="TryAcquire"/>; the last reader out of a retired segment closes it.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _pins) == RetiredFlag) File.Dispose();
+    }
+
+    /// <summary>Retires the segment: its file closes now, or when the last pinned reader leaves. Idempotent.</summary>
+    public void Dispose()
+    {
+        int previous = Interlocked.Or(ref _pins, RetiredFlag);
+        if (previous == 0) File.Dispose();
+    }
 }
