@@ -85,6 +85,13 @@ public sealed class RawClient : IAsyncDisposable
         }
     }
 
+    /// <summary>True when nothing at all arrives within <paramref name="window"/> (no read is left pending).</summary>
+    public async Task<bool> NothingArrivesWithinAsync(TimeSpan window)
+    {
+        await Task.Delay(window);
+        return _buffered == 0 && _socket.Available == 0;
+    }
+
     /// <summary>True when the broker closes the connection (after any frames it sends first) within the timeout.</summary>
     public async Task<bool> ClosedByBrokerAsync()
     {
