@@ -25,6 +25,8 @@ internal static class CliErrors
         BrokerException { Code: ErrorCode.UnknownTopic } when topic is not null => $"unknown topic '{topic}'",
         BrokerException { Code: ErrorCode.TopicExists } when topic is not null => $"topic '{topic}' already exists",
         BrokerException { Code: ErrorCode.UnknownPartition } when topic is not null => $"topic '{topic}' has no such partition",
+        BrokerException { Code: ErrorCode.UnknownSubscription } when topic is not null => $"unknown queue '{topic}'",
+        BrokerException { Code: ErrorCode.SubscriptionExists } when topic is not null => $"queue '{topic}' already exists",
         BrokerException broker => $"{broker.Message} ({broker.Code})",
         BrokerConnectionException or TimeoutException => error.Message,
         OperationCanceledException when cancellationToken.IsCancellationRequested => "canceled",

@@ -3,8 +3,8 @@ using System.CommandLine;
 namespace FastBroker.Server.Cli;
 
 /// <summary>
-/// The client side of the <c>fastbroker</c> command line: <c>topic create|list|delete</c>, <c>publish</c> and
-/// <c>consume</c>, for people and scripts. Exit codes: 0 success, 1 failure (one "error: ..." line on stderr),
+/// The client side of the <c>fastbroker</c> command line: <c>topic create|list|delete</c>, <c>publish</c>,
+/// <c>consume</c>, <c>queue create|stats</c>, <c>receive</c> and <c>dlq redrive</c>, for people and scripts. Exit codes: 0 success, 1 failure (one "error: ..." line on stderr),
 /// 2 bad usage.
 /// </summary>
 public static class ClientCli
@@ -50,6 +50,9 @@ public static class ClientCli
         root.Subcommands.Add(TopicCommands.Build(console, server));
         root.Subcommands.Add(PublishCommand.Build(console, server));
         root.Subcommands.Add(ConsumeCommand.Build(console, server));
+        root.Subcommands.Add(QueueCommands.BuildQueue(console, server));
+        root.Subcommands.Add(ReceiveCommand.Build(console, server));
+        root.Subcommands.Add(QueueCommands.BuildDeadLetter(console, server));
         return root;
     }
 }

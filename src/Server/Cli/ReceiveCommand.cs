@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Text;
+using FastBroker.ClientLite;
+
+namespace FastBroker.Server.Cli;
+
+/// <summary><c>receive NAME [--max N] [--wait 5s] [--ack | --nack | --no-ack]</c>: one payload per line.</summary>
+internal static class ReceiveCommand
+{
+    public static Command Build(CliConsole console, Option<string> server)
+    {
+        var command = new Command("receive", "Receive messages from a work queue and print one payload per line");
+        var name = CliOptions.TopicName();
+        var max = CliOptions.Int("--max", "Most messages to receive", 1, (int)Wire.Protocol.MaxReceiveMessages, 1);
+        var wait = CliOptions.Duration("--wait", "How long to wait for a first message (at most 20s)", "0s: return at once");
+        var ack = new Option<bool>("--ack") { Description = "Ack each message after printing it (the default)" };
+        var nack = new Option<bool>("--nack") { Description = "Nack each message: it is delivered again at once" };
+        var noAck = new Option<bool>("--no-ack") { Description = "Leave messages in flight: they come back after the visibility timeout" };
+        command.Arguments.Add(name);
+        command.Options.Add(max);
+        command.Options.Add(wait);
+        command.Options.Add(ack);
+        command.Options.Add(nack);
+        command.Options.Add(noAck);
+        command.Validators.Add(result =>
+        {
+            int modes = (result.GetValue(ack) ? 1 : 0) + (result.GetValue(nack) ? 1 : 0) + (result.GetValue(noAck) ? 1 : 0);
+            if (modes > 1) result.AddError("use only one of --ack, --nack and --no-ack");
+        });
+        command.SetAction((result, ct) =>
+        {
+            string queue = result.GetValue(name)!;
+            var waitFor = result.GetValue(wait) ?? TimeSpan.Zero;
+            var settle = result.GetValue(nack) ? Settle.Nack : result.GetValue(noAck) ? Settle.None : Settle.Ack;
+            return CliErrors.GuardAsync(console, queue,
+                () => RunAsync(console, result.GetValue(server)!, queue, result.GetValue(max), waitFor, settle, ct), ct);
+        });
+        return command;
+    }
+
+    private enum Settle { Ack, Nack, None }
+
+    private static async Task<int> RunAsync(CliConsole console, string server, string queue, int max, TimeSpan wait, Settle settle, CancellationToken ct)
+    {
+        if (wait > QueueConsumer.MaxReceiveWait)
+            throw new ArgumentException($"--wait must be at most {QueueConsumer.MaxReceiveWait.TotalSeconds:0}s");
+        await using var connection = await BrokerConnection.ConnectAsync(server, null, ct).ConfigureAwait(false);
+        await using var consumer = connection.OpenQueue(queue);
+        var messages = await consumer.ReceiveAsync(max, wait, null, ct).ConfigureAwait(false);
+        foreach (var message in messages)
+        {
+            await console.Out.WriteLineAsync(Encoding.UTF8.GetString(message.Value.Span)).ConfigureAwait(false);
+            // Settled one by one after printing: a message is only acked once it has really been shown.
+            if (settle == Settle.Ack) await message.AckAsync(ct).ConfigureAwait(false);
+            else if (settle == Settle.Nack) await message.NackAsync(TimeSpan.Zero, ct).ConfigureAwait(false);
+        }
+        await console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        return ClientCli.ExitOk;
+    }
+}
