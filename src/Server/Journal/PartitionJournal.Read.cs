@@ -14,8 +14,8 @@ public sealed partial class PartitionJournal
     /// <see cref="JournalReadResult.RequiredBytes"/> set when the first batch does not fit. Any thread.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">
-    /// <paramref name="offset"/> is outside [StartOffset, CommittedEndOffset], or its segment was deleted while the
-    /// read began.
+    /// <paramref name="offset"/> is outside [StartOffset, CommittedEndOffset]; this includes an offset whose segment
+    /// <see cref="DeleteSegmentsBefore"/> removed while the read was starting.
     /// </exception>
     /// <exception cref="JournalCorruptedException">A stored batch failed its checks.</exception>
     /// <exception cref="ObjectDisposedException">The journal is closed.</exception>

@@ -73,42 +73,27 @@ public sealed class JournalConcurrencyTests : IDisposable
     [Fact]
     public async Task Readers_racing_segment_deletion_get_whole_batches_or_out_of_range_and_never_touch_a_closed_file()
     {
-        var files = new FlakyFileFactory();
+        // Yielding before every file read widens the window between a reader pinning a segment and using its file.
+        var files = new FlakyFileFactory { BeforeRead = _ => Thread.Yield() };
         var options = new JournalOptions { SegmentBytes = 4 * 1024, IndexIntervalBytes = 512, Fsync = FsyncPolicy.Never, FileFactory = files };
         using var journal = Journals.Open(_temp.Partition, options);
         using var done = new CancellationTokenSource();
+        using var readersRunning = new CountdownEvent(2);
         var deadline = TimeSpan.FromSeconds(30);
 
-        var writer = Task.Run(() =>
-        {
-            try
-            {
-                var random = new Random(11);
-                for (int i = 0; i < 1500; i++)
-                {
-                    journal.Append(TestBatches.Make(random.Next(1, 6), valueBytes: 60, fill: (byte)i));
-                    journal.Commit();
-                    // Keep a short tail, so readers keep landing in segments on their way out.
-                    if (i % 8 == 0) journal.DeleteSegmentsBefore(journal.CommittedEndOffset - random.Next(0, 60));
-                }
-            }
-            finally
-            {
-                done.Cancel();
-            }
-        });
-
-        var readers = Enumerable.Range(0, 2).Select(seed => Task.Run(() =>
+        var readers = Enumerable.Range(0, 2).Select(seed => Task.Factory.StartNew(() =>
         {
             var random = new Random(seed);
             var buffer = new byte[8 * 1024];
             int reads = 0, outOfRange = 0;
+            readersRunning.Signal();
             while (!done.IsCancellationRequested || reads == 0)
             {
                 long start = journal.StartOffset;
                 long end = journal.CommittedEndOffset;
                 if (end == 0) continue;
-                long offset = random.NextInt64(Math.Max(0, start - 10), end);
+                // Mostly the oldest offsets, which are the ones being deleted.
+                long offset = Math.Min(end - 1, Math.Max(0, start - 5 + random.Next(0, random.Next(2) == 0 ? 40 : (int)Math.Min(end - start + 5, int.MaxValue))));
                 JournalReadResult result;
                 try
                 {
@@ -127,12 +112,32 @@ public sealed class JournalConcurrencyTests : IDisposable
                     Assert.Equal(batches[i - 1].BaseOffset + batches[i - 1].Records, batches[i].BaseOffset);
                 reads++;
             }
-            return (reads, outOfRange);
-        })).ToArray();
+            return (Reads: reads, OutOfRange: outOfRange);
+        }, TaskCreationOptions.LongRunning)).ToArray();
+
+        var writer = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                Assert.True(readersRunning.Wait(deadline));
+                var random = new Random(11);
+                for (int i = 0; i < 3000; i++)
+                {
+                    journal.Append(TestBatches.Make(random.Next(1, 6), valueBytes: 60, fill: (byte)i));
+                    journal.Commit();
+                    // Keep a short tail, so readers keep landing in segments on their way out.
+                    if (i % 4 == 0) journal.DeleteSegmentsBefore(journal.CommittedEndOffset - random.Next(0, 60));
+                }
+            }
+            finally
+            {
+                done.Cancel();
+            }
+        }, TaskCreationOptions.LongRunning);
 
         await writer.WaitAsync(deadline);
         var counts = await Task.WhenAll(readers).WaitAsync(deadline);
-        Assert.All(counts, c => Assert.True(c.reads > 0));
+        Assert.All(counts, c => Assert.True(c.Reads > 0));
         Assert.Equal(0, files.ReadsAfterClose);
         var onDisk = Journals.SegmentFiles(_temp.Partition);
         Assert.Equal(journal.SegmentCount, onDisk.Length);

@@ -239,4 +239,32 @@ public sealed class SegmentDeletionTests : IDisposable
         Assert.True(_files.WasClosed(first));
         Assert.Equal(0, _files.ReadsAfterClose);
     }
+
+    [Fact]
+    public async Task Closing_the_journal_waits_for_a_reader_inside_a_segment_before_closing_its_file()
+    {
+        var journal = OpenFilled();
+        string first = Path.GetFullPath(Journals.SegmentPath(_temp.Partition, 0));
+        using var inside = new ManualResetEventSlim();
+        using var resume = new ManualResetEventSlim();
+        _files.BeforeRead = path =>
+        {
+            if (path != first || inside.IsSet) return;
+            inside.Set();
+            Assert.True(resume.Wait(TimeSpan.FromSeconds(10)));
+        };
+        var buffer = new byte[4096];
+        var reader = Task.Run(() => journal.Read(0, buffer));
+        Assert.True(inside.Wait(TimeSpan.FromSeconds(10)));
+
+        journal.Dispose();
+
+        Assert.False(_files.WasClosed(first));
+        Assert.True(_files.WasClosed(Path.GetFullPath(Journals.SegmentPath(_temp.Partition, Bases()[^1]))));
+        Assert.Throws<ObjectDisposedException>(() => journal.Read(0, new byte[4096]));
+        resume.Set();
+        Assert.True((await reader.WaitAsync(TimeSpan.FromSeconds(10))).BatchCount > 0);
+        Assert.True(_files.WasClosed(first));
+        Assert.Equal(0, _files.ReadsAfterClose);
+    }
 }
