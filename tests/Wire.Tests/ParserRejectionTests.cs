@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using FastBroker.Wire.Messages;
+using FastBroker.Wire.Messages.Queues;
 using FastBroker.Wire.Records;
 using FastBroker.Wire.Tests.Support;
 using FastBroker.Wire.Tests.Vectors;
@@ -43,6 +44,42 @@ public class ParserRejectionTests
         ["error"] = new(
             BodyOf(w => FrameWriter.WriteError(w, 1, ErrorCode.UnknownTopic, "no such topic")),
             b => ErrorResponse.TryParse(b, out _), Exact: true),
+        ["create-subscription-request"] = new(
+            BodyOf(w => FrameWriter.WriteCreateSubscription(w, 1, "orders"u8, "shipping"u8, 30_000, 5, "orders.dlq"u8, 100_000, AckMode.None)),
+            b => CreateSubscriptionRequest.TryParse(b, out _), Exact: true),
+        ["subscription-request"] = new(
+            BodyOf(w => FrameWriter.WriteSubscriptionRequest(w, Opcode.DeleteSubscription, 1, "orders"u8, "shipping"u8)),
+            b => SubscriptionRequest.TryParse(b, out _), Exact: true),
+        ["subscription-stats-response"] = new(
+            BodyOf(w => FrameWriter.WriteSubscriptionStatsResponse(w, 1,
+                new SubscriptionStats(SubscriptionSettings.Default with { DeadLetterTopic = "orders.dlq" }, 1, 2, 3, 4, -1, 5, 6, 7, 8))),
+            b => SubscriptionStats.TryParse(b, out _), Exact: true),
+        ["receive-request"] = new(
+            BodyOf(w => FrameWriter.WriteReceive(w, 1, "orders"u8, "shipping"u8, 100, 65536, 20_000, 0)),
+            b => ReceiveRequest.TryParse(b, out _), Exact: true),
+        ["settle-request"] = new(
+            BodyOf(w => FrameWriter.WriteSettle(w, Opcode.Nack, 1, "orders"u8, "shipping"u8, 5000,
+                [new OffsetRange(0, 5, 3), new OffsetRange(0, 10, 1), new OffsetRange(2, 42, 1)])),
+            b => SettleRequest.TryParse(b, out _), Exact: true),
+        ["settle-request-empty"] = new(
+            BodyOf(w => FrameWriter.WriteSettle(w, Opcode.Ack, 1, "orders"u8, "shipping"u8, 0, [])),
+            b => SettleRequest.TryParse(b, out _), Exact: true),
+        ["delivery"] = new(
+            BodyOf(w => FrameWriter.WriteDelivery(w, Opcode.Receive, FrameFlags.Response, 1,
+                [(0, [new DeliveryRange(5, 2, 1)], SampleBatch.Encode(5)), (2, [new DeliveryRange(42, 1, 1), new DeliveryRange(43, 1, 2)], SampleBatch.Encode(42))])),
+            b => DeliveryReader.TryCreate(b, out _), Exact: true),
+        ["delivery-empty"] = new(
+            BodyOf(w => FrameWriter.WriteDelivery(w, Opcode.Receive, FrameFlags.Response, 1, [])),
+            b => DeliveryReader.TryCreate(b, out _), Exact: true),
+        ["subscribe-request"] = new(
+            BodyOf(w => FrameWriter.WriteSubscribe(w, 1, "orders"u8, "shipping"u8, 1000, 0)),
+            b => SubscribeRequest.TryParse(b, out _), Exact: true),
+        ["credit-request"] = new(
+            BodyOf(w => FrameWriter.WriteCredit(w, 2, 1, 500)),
+            b => CreditRequest.TryParseCredit(b, out _), Exact: true),
+        ["unsubscribe-request"] = new(
+            BodyOf(w => FrameWriter.WriteUnsubscribe(w, 2, 1)),
+            b => CreditRequest.TryParseUnsubscribe(b, out _), Exact: true),
     };
 
     public static TheoryData<string> Parsers() => [.. Cases.Keys];

@@ -10,7 +10,7 @@ namespace FastBroker.Wire.Tests.Vectors;
 /// from its values with the Wire encoders and checks the Wire decoders against the same values; the values
 /// are literals on purpose, so a change of the codec or the spec shows up here as a failing vector.
 /// </summary>
-internal static class SpecVectors
+internal static partial class SpecVectors
 {
     public static IReadOnlyList<SpecVector> All { get; } =
     [
@@ -198,6 +198,7 @@ internal static class SpecVectors
         new SpecVector("record-batch", VectorKind.Batch,
             () => SampleBatch.Encode(baseOffset: 0),
             (_, batch) => SampleBatch.AssertDecoded(batch, baseOffset: 0)),
+        .. QueueVectors(),
     ];
 
     private static readonly byte[] PingPayload = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08];

@@ -11,6 +11,7 @@ internal enum VectorFieldKind
     I64,
     Timestamp,
     Code,
+    AckModeU8,
     Str,
     Blob,
     Text,

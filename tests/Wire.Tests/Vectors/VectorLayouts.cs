@@ -51,9 +51,59 @@ internal static class VectorLayouts
                 [F("code", Code), F("message", Str)]),
             ["record-batch"] = ("The sample batch on its own, as a producer seals it (base offset 0): record 0 has key \"user-7\", one header trace = \"t-1\" and value \"hello\"; record 1 has no key, no headers and value \"world!\", 250 ms later.",
                 Batch("")),
+            ["create-subscription-request"] = ("Create the shared subscription \"shipping\" on \"orders\" with the default settings, sent explicitly: 30 s visibility, 5 deliveries, the default dead-letter topic (empty: \"orders.shipping.dlq\"), 100000 in flight, explicit acks.",
+                [F("topic", Str), F("subscription", Str), F("visibility ms", U32), F("max deliveries", U16), F("dead-letter topic", Str),
+                 F("max in flight", U32), F("ack mode", AckModeU8)]),
+            ["subscription-stats-request"] = ("Settings and counters of \"shipping\" on \"orders\".", [F("topic", Str), F("subscription", Str)]),
+            ["subscription-stats-response"] = ("The settings as stored (the dead-letter topic resolved to its default name), then the counters.",
+                [F("visibility ms", U32), F("max deliveries", U16), F("dead-letter topic", Str), F("max in flight", U32), F("ack mode", AckModeU8),
+                 F("visible", I64), F("in flight", I64), F("delayed", I64), F("dead-lettered", I64), F("oldest unacked age ms", I64),
+                 F("delivered", I64), F("acked", I64), F("deliver rate", U32), F("ack rate", U32)]),
+            ["receive-request"] = ("Up to 100 messages or 64 KiB from \"shipping\", waiting up to 20 s, leased for the subscription's visibility timeout (0).",
+                [F("topic", Str), F("subscription", Str), F("max messages", U32), F("max bytes", U32), F("max wait ms", U32), F("visibility ms", U32)]),
+            ["receive-response"] = ("Offsets 42 and 43 of partition 2, both in the sample batch: 42 is delivered for the first time, 43 for the second (its first lease ran out), so they are two ranges.",
+                [F("sections", U32), F("section 0: partition", U32), F("section 0: ranges", U32),
+                 F("section 0: range 0: first offset", I64), F("section 0: range 0: count", U32), F("section 0: range 0: delivery count", U16),
+                 F("section 0: range 1: first offset", I64), F("section 0: range 1: count", U32), F("section 0: range 1: delivery count", U16),
+                 F("section 0: batch bytes", U32), .. Batch("batch: ")]),
+            ["receive-response-empty"] = ("A receive whose wait ran out with nothing visible: zero sections.", [F("sections", U32)]),
+            ["nack-request"] = ("Give offset 43 of partition 2 back, to be delivered again in 5 s.", Settle(1)),
+            ["extend-request"] = ("Keep offset 42 of partition 2 hidden for 60 s from now.", Settle(1)),
+            ["ack-request"] = ("Two sections: offsets 5-7 and 10 of partition 0 (from an earlier receive), and offset 42 of partition 2.",
+                Settle(2, 1)),
+            ["settle-response"] = ("The ack applied to all 5 messages, and they are durable.", [F("messages", U32)]),
+            ["subscribe-request"] = ("Start push delivery from \"shipping\" with 1000 credit and the subscription's visibility timeout; request id 21 becomes the push id.",
+                [F("topic", Str), F("subscription", Str), F("credit", U32), F("visibility ms", U32)]),
+            ["deliver-push"] = ("A push for the subscription that request 21 started: offset 43, back after its nack delay, delivered for the third time. The batch also holds offset 42, which is not part of this delivery: the client skips it.",
+                [F("sections", U32), F("section 0: partition", U32), F("section 0: ranges", U32),
+                 F("section 0: range 0: first offset", I64), F("section 0: range 0: count", U32), F("section 0: range 0: delivery count", U16),
+                 F("section 0: batch bytes", U32), .. Batch("batch: ")]),
+            ["credit-request"] = ("Grant push subscription 21 another 500 messages.", [F("push id", U32), F("credit", U32)]),
+            ["unsubscribe-request"] = ("Stop push subscription 21.", [F("push id", U32)]),
+            ["subscription-request"] = ("DeleteSubscription: delete the subscription \"legacy\" of \"orders\".",
+                [F("topic", Str), F("subscription", Str)]),
+            ["error-unknown-subscription"] = ("Request 25 asked for the stats of the deleted subscription \"legacy\".", [F("code", Code), F("message", Str)]),
         };
 
     private static VectorField F(string name, VectorFieldKind kind, int size = 0) => new(name, kind, size);
+
+    /// <summary>The fields of an Ack, Nack or Extend body whose sections hold the given numbers of ranges.</summary>
+    private static VectorField[] Settle(params int[] rangesPerSection)
+    {
+        var fields = new List<VectorField> { F("topic", Str), F("subscription", Str), F("argument", U32), F("sections", U32) };
+        for (int section = 0; section < rangesPerSection.Length; section++)
+        {
+            int ranges = rangesPerSection[section];
+            fields.Add(F($"section {section}: partition", U32));
+            fields.Add(F($"section {section}: ranges", U32));
+            for (int i = 0; i < ranges; i++)
+            {
+                fields.Add(F($"section {section}: range {i}: first offset", I64));
+                fields.Add(F($"section {section}: range {i}: count", U32));
+            }
+        }
+        return [.. fields];
+    }
 
     private static VectorField[] Batch(string prefix) =>
     [

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using FastBroker.Wire.Messages.Queues;
 
 namespace FastBroker.Wire.Tests.Vectors;
 
@@ -23,7 +24,7 @@ internal static class VectorMarkdown
             hexLines.Add($"{Hex(bytes, 0, 4)} {Hex(bytes, 4, 2)} {Hex(bytes, 6, 2)} {Hex(bytes, 8, 4)}");
             rows.Add((0, "body length", "u32", Invariant(header.BodyLength)));
             rows.Add((4, "opcode", "u16", $"0x{(ushort)header.Opcode:X4} ({header.Opcode})"));
-            rows.Add((6, "flags", "u16", header.IsResponse ? "1 (Response)" : "0 (request)"));
+            rows.Add((6, "flags", "u16", header.Flags == FrameFlags.None ? "0 (request)" : $"{(ushort)header.Flags} ({header.Flags})"));
             rows.Add((8, "request id", "u32", Invariant(header.RequestId)));
             position = FrameHeader.Size;
         }
@@ -80,6 +81,7 @@ internal static class VectorMarkdown
 
         var (size, type, value) = field.Kind switch
         {
+            VectorFieldKind.AckModeU8 => (1, "u8", $"{span[0]} ({(AckMode)span[0]})"),
             VectorFieldKind.U16 => (2, "u16", Invariant(BinaryPrimitives.ReadUInt16LittleEndian(span))),
             VectorFieldKind.Code => (2, "u16", $"{BinaryPrimitives.ReadUInt16LittleEndian(span)} ({(ErrorCode)BinaryPrimitives.ReadUInt16LittleEndian(span)})"),
             VectorFieldKind.U32 => (4, "u32", Invariant(BinaryPrimitives.ReadUInt32LittleEndian(span))),
