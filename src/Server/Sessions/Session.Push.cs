@@ -51,11 +51,7 @@ internal sealed partial class Session
         if (!ask.Subscription.TryDeliver(ConnectionId, ask.MaxMessages, ask.MaxBytes, ask.VisibilityMs, ask.Opcode, ask.Flags, ask.RequestId, out var frame))
             return false;
         consumer.Spend(frame.Messages);
-        if (!_responses.Writer.TryWrite(new Outbound(OutboundKind.Frame, ask.Opcode, ask.RequestId, Length: frame.Length, Data: frame.Buffer)))
-        {
-            Topics.BatchBuffers.Pool.Return(frame.Buffer);
-            ask.Subscription.Release(ConnectionId);
-        }
+        SendDelivery(ask, frame);
         return true;
     }
 

@@ -96,14 +96,28 @@ internal sealed partial class Session
     {
         if (!ask.Subscription.TryDeliver(ConnectionId, ask.MaxMessages, ask.MaxBytes, ask.VisibilityMs, ask.Opcode, ask.Flags, ask.RequestId, out var frame))
             return false;
-        if (!_responses.Writer.TryWrite(new Outbound(OutboundKind.Frame, ask.Opcode, ask.RequestId, Length: frame.Length, Data: frame.Buffer)))
-        {
-            // The connection closed while the messages were taken: give them back rather than wait for a timeout.
-            BatchBuffers.Pool.Return(frame.Buffer);
-            ask.Subscription.Release(ConnectionId);
-        }
+        SendDelivery(ask, frame);
         return true;
     }
+
+    private void SendDelivery(in DeliveryAsk ask, in DeliveryFrame frame)
+    {
+        if (ask.Subscription.Settings.AckMode == AckMode.None)
+            ask.Subscription.CompleteWhenDurable(new DurableDelivery(this, frame), ask.RequestId, ask.Opcode, 0);
+        else
+            EnqueueFrame(ask.Opcode, ask.RequestId, frame, ask.Subscription);
+    }
+
+    /// <summary>Queues a delivery frame. When the connection has closed meanwhile, the buffer goes back to the pool
+    /// and the messages in it are released at once rather than after their timeout.</summary>
+    public void EnqueueFrame(Opcode opcode, uint requestId, in DeliveryFrame frame, SharedSubscription? releaseOnClosed)
+    {
+        if (_responses.Writer.TryWrite(new Outbound(OutboundKind.Frame, opcode, requestId, Length: frame.Length, Data: frame.Buffer))) return;
+        BatchBuffers.Pool.Return(frame.Buffer);
+        releaseOnClosed?.Release(ConnectionId);
+    }
+
+    public void FailRequest(uint requestId, ErrorCode code, string message) => Fail(requestId, code, message);
 
     private async Task ReceiveLaterAsync(DeliveryAsk ask, DateTimeOffset deadline)
     {

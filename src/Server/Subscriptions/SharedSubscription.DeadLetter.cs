@@ -18,6 +18,9 @@ internal sealed partial class SharedSubscription : IPublishCompletion
     private Task _mover = Task.CompletedTask;
     private uint _nextMove;
 
+    // Cancels a mover waiting for the topic registry, which may be deleting this very topic and waiting for us.
+    private readonly CancellationTokenSource _moverStop = new();
+
     // One message at a time, off every hot path: dead letters are rare, and copying them in order keeps the
     // dead-letter topic in the order the messages gave up.
     private async Task MoveDeadLettersAsync()
@@ -25,7 +28,15 @@ internal sealed partial class SharedSubscription : IPublishCompletion
         using var builder = new RecordBatchBuilder();
         await foreach (var item in _deadLetters.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            string? failure = await TryMoveAsync(item, builder).ConfigureAwait(false);
+            string? failure;
+            try
+            {
+                failure = await TryMoveAsync(item, builder).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
             if (failure is null) continue;
             SubscriptionsLog.DeadLetterFailed(_context.Logger, _topic.Name, item.Partition, item.Offset, Settings.DeadLetterTopic, failure);
             Retry(item);
@@ -43,8 +54,12 @@ internal sealed partial class SharedSubscription : IPublishCompletion
     private async ValueTask<string?> TryMoveAsync(DeadLetterItem item, RecordBatchBuilder builder)
     {
         if (_topic.Deleted) return null;
-        var (code, message, dlq) = await _context.Topics.CreateAsync(Settings.DeadLetterTopic, 1, existingIsOk: true).ConfigureAwait(false);
-        if (code != ErrorCode.None) return message;
+        if (!_context.Topics.TryGet(Settings.DeadLetterTopic, out var dlq))
+        {
+            var (code, message, created) = await _context.Topics.CreateAsync(Settings.DeadLetterTopic, 1, existingIsOk: true, _moverStop.Token).ConfigureAwait(false);
+            if (code != ErrorCode.None) return message;
+            dlq = created!;
+        }
         if (!_topic.Partitions[item.Partition].TryGetJournal(out var journal, out string failure)) return failure;
 
         byte[] source = BatchBuffers.Pool.Rent(_context.MaxFrameBytes);
@@ -66,7 +81,7 @@ internal sealed partial class SharedSubscription : IPublishCompletion
         var batch = builder.Seal();
         byte[] buffer = BatchBuffers.Pool.Rent(batch.Length);
         batch.Span.CopyTo(buffer);
-        var target = dlq!.Partitions[item.Partition % dlq.Partitions.Length];
+        var target = dlq.Partitions[item.Partition % dlq.Partitions.Length];
         uint id;
         lock (_moving)
         {

@@ -59,6 +59,14 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
             SubscriptionFile.Write(directory, settings);
         }
         var subscription = new SharedSubscription(topic, name, directory, settings, context);
+        if (create)
+        {
+            // A new subscription starts at each partition's end (PROTOCOL.md section 8): what was published before
+            // belongs to the topic's history, not to this queue. The snapshot written on open makes it durable.
+            for (int p = 0; p < subscription._states.Length; p++)
+                if (topic.Partitions[p].TryGetJournal(out var journal, out _))
+                    subscription._states[p].RestoreFloor(journal.CommittedEndOffset, 0);
+        }
         subscription._log = AckLog.Open(Path.Combine(directory, "acks.log"), context.Fsync, context.AckLogCompactBytes,
             context.Logger, context.Time, subscription);
         foreach (var state in subscription._states) state.FinishRestore();
@@ -129,7 +137,9 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         _closed = true;
         await _tick.DisposeAsync().ConfigureAwait(false);
         _deadLetters.Writer.TryComplete();
+        _moverStop.Cancel();
         await _mover.ConfigureAwait(false);
+        _moverStop.Dispose();
         await _log.DisposeAsync().ConfigureAwait(false);
         _signal.Fire();
     }

@@ -101,14 +101,15 @@ internal sealed class TopicRegistry : IAsyncDisposable
         return list;
     }
 
-    public async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateAsync(string name, int partitions, bool existingIsOk = false)
+    public async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateAsync(string name, int partitions, bool existingIsOk = false,
+        CancellationToken cancellationToken = default)
     {
         if (!TopicName.IsValid(name))
             return (ErrorCode.InvalidTopicName, $"invalid topic name '{name}': use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-]", null);
         if (partitions < 1 || partitions > Protocol.MaxPartitions)
             return (ErrorCode.InvalidArgument, $"partition count {partitions} is outside 1..{Protocol.MaxPartitions}", null);
 
-        await _adminLock.WaitAsync().ConfigureAwait(false);
+        await _adminLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_topics.TryGetValue(name, out var existing))
