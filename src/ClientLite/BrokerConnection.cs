@@ -345,6 +345,17 @@ public sealed partial class BrokerConnection : IAsyncDisposable
         _ => new BrokerConnectionException($"The connection to {_endpointText} was lost: {reason.Message}", reason),
     };
 
+    /// <summary>
+    /// Closes the connection because a response broke the protocol where only its reader could tell (a delivery
+    /// whose messages cannot be identified): the broker then releases whatever was in flight to it.
+    /// </summary>
+    internal BrokerConnectionException CloseForViolation(string what)
+    {
+        var violation = ProtocolViolation(what);
+        Shutdown(violation);
+        return violation;
+    }
+
     internal BrokerConnectionException ProtocolViolation(string what)
         => new($"Protocol violation from {_endpointText}: {what}.");
 

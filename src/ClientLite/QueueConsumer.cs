@@ -250,7 +250,7 @@ public sealed partial class QueueConsumer : IAsyncDisposable
             return status switch
             {
                 DeliveryStatus.Ok => messages,
-                DeliveryStatus.Malformed => throw _connection.ProtocolViolation("a malformed Receive response"),
+                DeliveryStatus.Malformed => throw _connection.CloseForViolation("a malformed Receive response"),
                 _ => throw new BrokerException(ErrorCode.CorruptBatch, $"Receive from {Topic}/{Subscription} returned {problem}."),
             };
         }
