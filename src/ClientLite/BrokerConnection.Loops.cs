@@ -71,13 +71,19 @@ public sealed partial class BrokerConnection
                 ? connectionError
                 : ProtocolViolation($"an unsolicited {header.Opcode} frame");
         }
+        if ((header.Flags & FrameFlags.Push) != 0)
+            return DispatchPush(header, body);
 
         PendingRequest? pending;
+        PushSubscription? ended = null;
         lock (_pendingLock)
         {
-            if (!_pending.Remove(header.RequestId, out pending))
-                return null; // timed out or canceled earlier: the late answer has no one to go to
+            // An error under a live push id that is not answering its Subscribe ends that push subscription.
+            if (!_pending.Remove(header.RequestId, out pending) && header.Opcode == Opcode.Error)
+                _pushes.Remove(header.RequestId, out ended);
         }
+        if (pending is null)
+            return ended is null ? null : EndPush(ended, body); // else timed out or canceled earlier: no one to answer
 
         if (header.Opcode == Opcode.Error)
         {

@@ -207,7 +207,7 @@ public sealed partial class BrokerConnection : IAsyncDisposable
     /// Registers a request before its frame is written, so its response cannot arrive unmatched. When the
     /// connection is already closed the request comes back completed with the reason and an id of 0.
     /// </summary>
-    internal PendingRequest BeginRequest(Opcode opcode, TimeSpan extraTimeout, CancellationToken cancellationToken)
+    internal PendingRequest BeginRequest(Opcode opcode, TimeSpan extraTimeout, CancellationToken cancellationToken, PushSubscription? push = null)
     {
         PendingRequest pending;
         Exception? closed;
@@ -220,10 +220,17 @@ public sealed partial class BrokerConnection : IAsyncDisposable
             if (closed is null)
             {
                 uint id = ++_nextId;
-                if (id == 0)
-                    id = ++_nextId; // 0 means "about the whole connection"
+                // 0 means "about the whole connection"; a live push id keeps its number for as long as it lives.
+                while (id == 0 || (_pushes.Count > 0 && _pushes.ContainsKey(id)))
+                    id = ++_nextId;
                 pending.Id = id;
                 _pending.Add(id, pending);
+                if (push is not null)
+                {
+                    // Registered before the Subscribe frame is written, so no Deliver frame can arrive unrouted.
+                    push.PushId = id;
+                    _pushes.Add(id, push);
+                }
             }
         }
 
@@ -292,10 +299,11 @@ public sealed partial class BrokerConnection : IAsyncDisposable
         Volatile.Write(ref _sweeping, 0);
     }
 
-    /// <summary>Closes the connection once, for <paramref name="reason"/>, and fails every pending request.</summary>
+    /// <summary>Closes the connection once, for <paramref name="reason"/>, and fails every pending request and push subscription.</summary>
     private void Shutdown(Exception reason)
     {
         List<PendingRequest> failed;
+        List<PushSubscription>? pushes = null;
         lock (_pendingLock)
         {
             if (_closeReason is not null)
@@ -303,10 +311,20 @@ public sealed partial class BrokerConnection : IAsyncDisposable
             _closeReason = reason;
             failed = new List<PendingRequest>(_pending.Values);
             _pending.Clear();
+            if (_pushes.Count > 0)
+            {
+                pushes = new List<PushSubscription>(_pushes.Values);
+                _pushes.Clear();
+            }
         }
 
         foreach (var pending in failed)
             pending.SetError(ConnectionLost(reason));
+        if (pushes is not null)
+        {
+            foreach (var push in pushes)
+                push.End(ConnectionLost(reason));
+        }
         _sendSignal.Set();
         try
         {
@@ -327,7 +345,18 @@ public sealed partial class BrokerConnection : IAsyncDisposable
         _ => new BrokerConnectionException($"The connection to {_endpointText} was lost: {reason.Message}", reason),
     };
 
-    private BrokerConnectionException ProtocolViolation(string what)
+    /// <summary>
+    /// Closes the connection because a response broke the protocol where only its reader could tell (a delivery
+    /// whose messages cannot be identified): the broker then releases whatever was in flight to it.
+    /// </summary>
+    internal BrokerConnectionException CloseForViolation(string what)
+    {
+        var violation = ProtocolViolation(what);
+        Shutdown(violation);
+        return violation;
+    }
+
+    internal BrokerConnectionException ProtocolViolation(string what)
         => new($"Protocol violation from {_endpointText}: {what}.");
 
     private long ToTimestampTicks(TimeSpan span)

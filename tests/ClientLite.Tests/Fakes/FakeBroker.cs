@@ -59,6 +59,23 @@ internal sealed class FakeBroker : IAsyncDisposable
         return n;
     }
 
+    /// <summary>Sends every push delivery the subscriptions' state and credit allow now (done after every request too).</summary>
+    public void Pump()
+    {
+        foreach (var (connection, frame) in _store.Pump())
+        {
+            if (_clients.TryGetValue(connection, out var client))
+                client.Send(frame);
+        }
+    }
+
+    /// <summary>Sends <paramref name="frame"/> to connection <paramref name="connection"/> as if the broker had.</summary>
+    public void SendTo(int connection, byte[] frame)
+    {
+        if (_clients.TryGetValue(connection, out var client))
+            client.Send(frame);
+    }
+
     /// <summary>Closes every open connection, as a broker crash would.</summary>
     public void DropConnections()
     {
@@ -122,6 +139,8 @@ internal sealed class FakeBroker : IAsyncDisposable
             await reader.CompleteAsync();
             client.Close();
             _clients.TryRemove(client.Number, out _);
+            _store.ConnectionClosed(client.Number);
+            Pump();
         }
     }
 
@@ -156,13 +175,19 @@ internal sealed class FakeBroker : IAsyncDisposable
             client.Send(Frames.Error(header.RequestId, error, reply.Message));
             return true;
         }
+        if (reply?.Respond is { } respond)
+        {
+            client.Send(respond(header.RequestId));
+            return true;
+        }
 
         // The effect happens now, in arrival order; only the answer may be held back.
-        var response = _store.Process(header, body);
+        var response = _store.Process(client.Number, header, body);
         if (reply?.Gate is null && response.IsCompleted)
             client.Send(response.Result);
         else
             _ = SendLaterAsync(client, reply?.Gate, response);
+        Pump();
         return true;
     }
 

@@ -5,8 +5,10 @@ using FastBroker.Wire.Records;
 namespace FastBroker.ClientLite.Tests.Fakes;
 
 /// <summary>The fake broker's topics, partitions and group positions, and the answer to each request.</summary>
-internal sealed class FakeStore(TimeProvider time)
+internal sealed partial class FakeStore(TimeProvider time)
 {
+    public TimeProvider Time { get; } = time;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, FakePartition[]> _topics = [];
     private readonly Dictionary<(string Group, string Topic, int Partition), long> _positions = [];
@@ -46,7 +48,7 @@ internal sealed class FakeStore(TimeProvider time)
             return _positions.TryGetValue((group, topic, partition), out long position) ? position : null;
     }
 
-    public Task<byte[]> Process(FrameHeader header, byte[] body)
+    public Task<byte[]> Process(int connection, FrameHeader header, byte[] body)
     {
         uint id = header.RequestId;
         lock (_lock)
@@ -98,6 +100,7 @@ internal sealed class FakeStore(TimeProvider time)
                     if (check != ErrorCode.None)
                         return Done(Frames.Error(id, check, "batch rejected"));
                     long baseOffset = partition!.Append(publish.Batch);
+                    SignalChangedLocked();
                     return Done(Frames.Build(w => FrameWriter.WritePublishResponse(w, id, baseOffset)));
                 }
                 case Opcode.Fetch when FetchRequest.TryParse(body, out var fetch):
@@ -125,7 +128,8 @@ internal sealed class FakeStore(TimeProvider time)
                     return Done(Frames.Build(w => FrameWriter.WriteReadPositionResponse(w, id, position)));
                 }
                 default:
-                    return Done(Frames.Error(id, ErrorCode.MalformedFrame, $"cannot parse {header.Opcode}"));
+                    return ProcessQueueLocked(connection, header, body)
+                           ?? Done(Frames.Error(id, ErrorCode.MalformedFrame, $"cannot parse {header.Opcode}"));
             }
         }
     }
@@ -135,7 +139,7 @@ internal sealed class FakeStore(TimeProvider time)
         Task arrived;
         lock (_lock)
             arrived = partition.DataArrived;
-        await Task.WhenAny(arrived, Task.Delay(maxWait, time));
+        await Task.WhenAny(arrived, Task.Delay(maxWait, Time));
         lock (_lock)
             return partition.Read(id, offset, maxBytes);
     }

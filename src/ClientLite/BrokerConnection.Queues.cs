@@ -1,0 +1,149 @@
+using System.Buffers.Binary;
+using FastBroker.ClientLite.Internal;
+using FastBroker.Wire;
+using FastBroker.Wire.Messages;
+using FastBroker.Wire.Messages.Queues;
+
+namespace FastBroker.ClientLite;
+
+public sealed partial class BrokerConnection
+{
+    /// <summary>
+    /// Creates a work queue: topic <paramref name="name"/> with <paramref name="partitions"/> partitions (an existing
+    /// topic is kept as it is) and the shared subscription <paramref name="name"/> on it. Fails with
+    /// <see cref="ErrorCode.SubscriptionExists"/> when the queue exists.
+    /// </summary>
+    public async ValueTask CreateQueueAsync(string name, QueueOptions? options = null, int partitions = 1, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await CreateTopicAsync(name, partitions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokerException e) when (e.Code == ErrorCode.TopicExists)
+        {
+            // A queue over a topic that already carries messages is allowed: the subscription starts at its beginning.
+        }
+        await CreateSubscriptionAsync(name, name, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates the shared subscription <paramref name="subscription"/> on <paramref name="topic"/> with
+    /// <paramref name="options"/> (defaults when null). Every message of the topic is delivered to one consumer of
+    /// the subscription at a time. Fails with <see cref="ErrorCode.UnknownTopic"/>,
+    /// <see cref="ErrorCode.SubscriptionExists"/> or <see cref="ErrorCode.InvalidTopicName"/>.
+    /// </summary>
+    public ValueTask CreateSubscriptionAsync(string topic, string subscription, QueueOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= QueueOptions.Default;
+        Span<byte> topicName = EncodeName(topic, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(topic));
+        Span<byte> subscriptionName = EncodeName(subscription, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(subscription));
+        Span<byte> deadLetter = options.DeadLetterTopic is { } dlq
+            ? EncodeName(dlq, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(options))
+            : default;
+        var pending = BeginRequest(Opcode.CreateSubscription, TimeSpan.Zero, cancellationToken);
+        if (BeginWrite(pending))
+        {
+            try
+            {
+                FrameWriter.WriteCreateSubscription(_writeBuffer, pending.Id, topicName, subscriptionName,
+                    QueueLimits.ToMilliseconds(options.VisibilityTimeout), (ushort)options.MaxDeliveries, deadLetter,
+                    (uint)options.MaxInFlight, (AckMode)options.AckMode);
+            }
+            finally { EndWrite(); }
+        }
+        return CompleteEmptyAsync(pending);
+    }
+
+    /// <summary>
+    /// Deletes a shared subscription and its ack state; the topic and its messages stay. Fails with
+    /// <see cref="ErrorCode.UnknownSubscription"/> when there is none.
+    /// </summary>
+    public ValueTask DeleteSubscriptionAsync(string topic, string subscription, CancellationToken cancellationToken = default)
+    {
+        var pending = StartSubscriptionRequest(Opcode.DeleteSubscription, topic, subscription, cancellationToken);
+        return CompleteEmptyAsync(pending);
+    }
+
+    /// <summary>The settings and counters of a shared subscription (a queue's: <paramref name="subscription"/> = <paramref name="topic"/>).</summary>
+    public async ValueTask<QueueStats> GetQueueStatsAsync(string topic, string subscription, CancellationToken cancellationToken = default)
+    {
+        var pending = StartSubscriptionRequest(Opcode.SubscriptionStats, topic, subscription, cancellationToken);
+        try
+        {
+            await pending.WaitAsync().ConfigureAwait(false);
+            if (!SubscriptionStats.TryParse(pending.BodySpan, out var stats))
+                throw ProtocolViolation("a malformed SubscriptionStats response");
+            return QueueStats.From(topic, subscription, stats);
+        }
+        finally
+        {
+            Release(pending);
+        }
+    }
+
+    /// <summary>A consumer of the queue <paramref name="name"/> (the shared subscription <paramref name="name"/> on topic <paramref name="name"/>).</summary>
+    public QueueConsumer OpenQueue(string name) => OpenSubscription(name, name);
+
+    /// <summary>
+    /// A consumer of the shared subscription <paramref name="subscription"/> on <paramref name="topic"/>. Nothing is
+    /// sent until it is used, so an unknown subscription shows up as <see cref="ErrorCode.UnknownSubscription"/> on
+    /// the first receive or subscribe. The consumer uses this connection and does not own it.
+    /// </summary>
+    public QueueConsumer OpenSubscription(string topic, string subscription)
+    {
+        EncodeName(topic, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(topic));
+        EncodeName(subscription, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(subscription));
+        return new QueueConsumer(this, topic, subscription);
+    }
+
+    /// <summary>Soft byte cap asked of each receive: well under the frame cap, since whole batches may overshoot it.</summary>
+    internal uint ReceiveMaxBytes => (uint)Math.Clamp(_options.MaxReceiveFrameBytes / 4, 64 * 1024, 4 * 1024 * 1024);
+
+    /// <summary>Queues a Receive; its request timeout is extended by the long-poll wait.</summary>
+    internal PendingRequest StartReceive(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> subscription, uint maxMessages, uint waitMs,
+        uint visibilityMs, CancellationToken cancellationToken)
+    {
+        var pending = BeginRequest(Opcode.Receive, TimeSpan.FromMilliseconds(waitMs), cancellationToken);
+        if (BeginWrite(pending))
+        {
+            try { FrameWriter.WriteReceive(_writeBuffer, pending.Id, topic, subscription, maxMessages, ReceiveMaxBytes, waitMs, visibilityMs); }
+            finally { EndWrite(); }
+        }
+        return pending;
+    }
+
+    /// <summary>Largest number of ranges one Ack, Nack or Extend frame carries within the broker's frame cap.</summary>
+    internal int MaxRangesPerSettle => (MaxFrameBytes - 2 * (2 + Protocol.MaxTopicNameBytes) - 8) / (OffsetRange.Size + 8);
+
+    /// <summary>Queues an Ack, Nack or Extend of <paramref name="ranges"/> (at most <see cref="MaxRangesPerSettle"/>).</summary>
+    internal PendingRequest StartSettle(Opcode opcode, ReadOnlySpan<byte> topic, ReadOnlySpan<byte> subscription, uint argument,
+        ReadOnlySpan<OffsetRange> ranges, CancellationToken cancellationToken)
+    {
+        var pending = BeginRequest(opcode, TimeSpan.Zero, cancellationToken);
+        if (BeginWrite(pending))
+        {
+            try { FrameWriter.WriteSettle(_writeBuffer, opcode, pending.Id, topic, subscription, argument, ranges); }
+            finally { EndWrite(); }
+        }
+        return pending;
+    }
+
+    /// <summary>The count of messages an Ack, Nack or Extend applied to.</summary>
+    internal uint ReadSettleResponse(PendingRequest pending)
+        => pending.BodyLength == 4
+            ? BinaryPrimitives.ReadUInt32LittleEndian(pending.BodySpan)
+            : throw ProtocolViolation($"a {pending.BodyLength}-byte {pending.Opcode} response where 4 bytes belong");
+
+    private PendingRequest StartSubscriptionRequest(Opcode opcode, string topic, string subscription, CancellationToken cancellationToken)
+    {
+        Span<byte> topicName = EncodeName(topic, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(topic));
+        Span<byte> subscriptionName = EncodeName(subscription, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(subscription));
+        var pending = BeginRequest(opcode, TimeSpan.Zero, cancellationToken);
+        if (BeginWrite(pending))
+        {
+            try { FrameWriter.WriteSubscriptionRequest(_writeBuffer, opcode, pending.Id, topicName, subscriptionName); }
+            finally { EndWrite(); }
+        }
+        return pending;
+    }
+}

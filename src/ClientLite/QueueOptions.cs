@@ -1,0 +1,82 @@
+using FastBroker.ClientLite.Internal;
+using FastBroker.Wire;
+
+namespace FastBroker.ClientLite;
+
+/// <summary>
+/// Settings of a shared subscription (a queue), fixed when it is created. Every property checks its value when it
+/// is set and throws <see cref="ArgumentException"/> (or <see cref="ArgumentOutOfRangeException"/>) outside the
+/// range the broker accepts.
+/// </summary>
+public sealed class QueueOptions
+{
+    /// <summary>
+    /// How long a delivered message stays hidden from other consumers before it is delivered again unless acked
+    /// (1 ms .. 12 h, whole milliseconds). A receive or subscribe may override it for its own deliveries. Default 30 s.
+    /// </summary>
+    public TimeSpan VisibilityTimeout
+    {
+        get;
+        init => field = QueueLimits.CheckVisibility(value, nameof(VisibilityTimeout));
+    } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Deliveries without an ack after which the broker moves a message to <see cref="DeadLetterTopic"/>
+    /// (1 .. 1000). Default 5.
+    /// </summary>
+    public int MaxDeliveries
+    {
+        get;
+        init
+        {
+            if (value < 1 || value > Protocol.MaxDeliveriesLimit)
+                throw new ArgumentOutOfRangeException(nameof(MaxDeliveries), value, $"Max deliveries must be between 1 and {Protocol.MaxDeliveriesLimit}.");
+            field = value;
+        }
+    } = 5;
+
+    /// <summary>
+    /// The topic dead letters go to, created by the broker on first use. Null (the default) means
+    /// <c>TOPIC.dlq</c> for a queue and <c>TOPIC.SUBSCRIPTION.dlq</c> for another subscription. Must follow the
+    /// topic-name rules: 1..249 characters of [A-Za-z0-9._-].
+    /// </summary>
+    public string? DeadLetterTopic
+    {
+        get;
+        init
+        {
+            if (value is not null && !QueueLimits.IsValidTopicName(value))
+                throw new ArgumentException($"'{value}' is not a valid topic name: use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-].", nameof(DeadLetterTopic));
+            field = value;
+        }
+    }
+
+    /// <summary>
+    /// Messages delivered and not yet settled, at most, over all consumers; above it receives wait and pushes stall
+    /// (1 .. 10,000,000). Default 100,000.
+    /// </summary>
+    public int MaxInFlight
+    {
+        get;
+        init
+        {
+            if (value < 1 || value > Protocol.MaxInFlightLimit)
+                throw new ArgumentOutOfRangeException(nameof(MaxInFlight), value, $"Max in flight must be between 1 and {Protocol.MaxInFlightLimit}.");
+            field = value;
+        }
+    } = 100_000;
+
+    /// <summary>Explicit acks (at-least-once, the default) or none (at-most-once).</summary>
+    public QueueAckMode AckMode
+    {
+        get;
+        init
+        {
+            if (value is not (QueueAckMode.Explicit or QueueAckMode.None))
+                throw new ArgumentOutOfRangeException(nameof(AckMode), value, "The ack mode must be Explicit or None.");
+            field = value;
+        }
+    } = QueueAckMode.Explicit;
+
+    internal static QueueOptions Default { get; } = new();
+}
