@@ -21,7 +21,7 @@ public sealed partial class BrokerConnection
         }
         catch (BrokerException e) when (e.Code == ErrorCode.TopicExists)
         {
-            // A queue over a topic that already carries messages is allowed: the subscription starts at its beginning.
+            // A queue over an existing topic is allowed: its subscription starts at the end of each partition.
         }
         await CreateSubscriptionAsync(name, name, options, cancellationToken).ConfigureAwait(false);
     }

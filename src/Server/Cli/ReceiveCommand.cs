@@ -15,7 +15,7 @@ internal static class ReceiveCommand
         var wait = CliOptions.Duration("--wait", "How long to wait for a first message (at most 20s)", "0s: return at once");
         var ack = new Option<bool>("--ack") { Description = "Ack each message after printing it (the default)" };
         var nack = new Option<bool>("--nack") { Description = "Nack each message: it is delivered again at once" };
-        var noAck = new Option<bool>("--no-ack") { Description = "Leave messages in flight: they come back after the visibility timeout" };
+        var noAck = new Option<bool>("--no-ack") { Description = "Leave messages unacked: they come back after the visibility timeout" };
         command.Arguments.Add(name);
         command.Options.Add(max);
         command.Options.Add(wait);
@@ -53,6 +53,13 @@ internal static class ReceiveCommand
             // Settled one by one after printing: a message is only acked once it has really been shown.
             if (settle == Settle.Ack) await message.AckAsync(ct).ConfigureAwait(false);
             else if (settle == Settle.Nack) await message.NackAsync(TimeSpan.Zero, ct).ConfigureAwait(false);
+        }
+        if (settle == Settle.None && messages.Count > 0)
+        {
+            // Closing the connection would release the messages at once (that is what a crashed worker needs);
+            // handing them back delayed by the visibility timeout keeps the promise of --no-ack instead.
+            var stats = await connection.GetQueueStatsAsync(queue, queue, ct).ConfigureAwait(false);
+            await consumer.NackAsync(messages, stats.VisibilityTimeout, ct).ConfigureAwait(false);
         }
         await console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         return ClientCli.ExitOk;
