@@ -9,9 +9,9 @@ namespace FastBroker.ClientLite;
 /// <summary>
 /// Push delivery from a shared subscription: the broker sends messages as they become visible, never more than
 /// the credit this subscription granted. It grants <see cref="Prefetch"/> up front and grants more as messages are
-/// settled (acked or nacked; under ack mode none, as <see cref="ReadAllAsync"/> hands them out), in chunks of at
-/// least a quarter of the prefetch, so the broker never has more than <see cref="Prefetch"/> unsettled messages
-/// out to it. Thread-safe; several readers may share it, each message going to one of them.
+/// settled (acked or nacked; under ack mode none, as <see cref="ReadAllAsync"/> hands them out): in chunks of at
+/// least a quarter of the prefetch while messages are buffered, everything owed as soon as a reader finds the
+/// buffer empty. So the broker never has more than <see cref="Prefetch"/> unsettled messages out to it. Thread-safe; several readers may share it, each message going to one of them.
 /// </summary>
 /// <remarks>
 /// The subscription ends when it is disposed (<see cref="ReadAllAsync"/> then ends), when the broker sends an
@@ -65,7 +65,7 @@ public sealed class PushSubscription : IAsyncDisposable
     public async IAsyncEnumerable<QueueMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var reader = _buffer.Reader;
-        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        while (true)
         {
             while (TryTake(out var message))
             {
@@ -74,6 +74,11 @@ public sealed class PushSubscription : IAsyncDisposable
                 yield return message;
             }
             if (Volatile.Read(ref _state) >= Stopping)
+                break;
+            // Nothing in hand: grant whatever is owed now rather than at the next chunk, or a reader holding most of
+            // the prefetch unsettled while it waits for more would wait forever.
+            GrantOwed(1);
+            if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                 break;
         }
         if (Volatile.Read(ref _error) is { } error)
@@ -160,12 +165,23 @@ public sealed class PushSubscription : IAsyncDisposable
     /// <summary>Counts messages settled and grants the broker matching credit once enough is owed.</summary>
     internal void OnSettled(int count)
     {
+        lock (_lock)
+            _settled += count;
+        GrantOwed(_creditChunk);
+    }
+
+    /// <summary>
+    /// Grants the credit settled messages freed once at least <paramref name="minimum"/> is owed. Granted never
+    /// exceeds settled + <see cref="Prefetch"/>, and settlements are counted only after their frames are queued,
+    /// which is what bounds the unsettled messages at the broker by the prefetch.
+    /// </summary>
+    private void GrantOwed(long minimum)
+    {
         uint grant = 0;
         lock (_lock)
         {
-            _settled += count;
             long owed = _settled + Prefetch - _granted;
-            if (_state is Starting or Live && owed >= _creditChunk)
+            if (_state is Starting or Live && owed >= minimum && owed > 0)
             {
                 _granted += owed;
                 grant = (uint)owed;

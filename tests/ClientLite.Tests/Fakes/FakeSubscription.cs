@@ -136,6 +136,7 @@ internal sealed class FakeSubscription(string topic, string name, FakePartition[
         DeliveredTotal++;
         if (Settings.AckMode == AckMode.None)
         {
+            push?.OnSettled(); // acked on delivery: settled the moment it leaves
             _leases.Remove((lease.Partition, lease.Offset));
             _acked.Add((lease.Partition, lease.Offset));
             AckedTotal++;

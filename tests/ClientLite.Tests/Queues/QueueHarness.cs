@@ -33,8 +33,13 @@ internal sealed class QueueHarness : IAsyncDisposable
         return new QueueHarness(broker, connection, time);
     }
 
-    /// <summary>Appends one batch of <paramref name="values"/> to a partition of "jobs".</summary>
-    public long Publish(int partition, params string[] values) => Store.Append("jobs", partition, TestBatches.Of(values));
+    /// <summary>Appends one batch of <paramref name="values"/> to a partition of "jobs" and lets push subscriptions have it.</summary>
+    public long Publish(int partition, params string[] values)
+    {
+        long first = Store.Append("jobs", partition, TestBatches.Of(values));
+        Broker.Pump();
+        return first;
+    }
 
     public async ValueTask DisposeAsync()
     {
