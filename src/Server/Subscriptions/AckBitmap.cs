@@ -98,6 +98,13 @@ internal sealed class AckBitmap
     {
         long word = (floor - _base) >> 6;
         if (word == 0 || word < _words.Length / 2) return;
+        if (word >= _words.Length)
+        {
+            // The floor jumped past every word held (a floor restored from a snapshot): nothing above it is set.
+            Array.Clear(_words);
+            _base = floor & ~63L;
+            return;
+        }
         int keep = _words.Length - (int)word;
         Array.Copy(_words, word, _words, 0, keep);
         Array.Clear(_words, keep, (int)word);
