@@ -100,7 +100,7 @@ internal sealed class AckBitmap
         if (word == 0 || word < _words.Length / 2) return;
         if (word >= _words.Length)
         {
-            // The floor jumped past every word: nothing kept is above it.
+            // The floor jumped past every word held (a floor restored from a snapshot): nothing above it is set.
             Array.Clear(_words);
             _base = floor & ~63L;
             return;

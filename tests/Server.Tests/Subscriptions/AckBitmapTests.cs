@@ -1,0 +1,164 @@
+using FastBroker.Server.Subscriptions;
+
+namespace FastBroker.Server.Tests.Subscriptions;
+
+public sealed class AckBitmapTests
+{
+    [Fact]
+    public void Set_marks_only_that_offset()
+    {
+        var bitmap = new AckBitmap(0);
+        bitmap.Set(5);
+        bitmap.Set(64);
+        Assert.True(bitmap.IsSet(5));
+        Assert.True(bitmap.IsSet(64));
+        Assert.False(bitmap.IsSet(4));
+        Assert.False(bitmap.IsSet(6));
+        Assert.False(bitmap.IsSet(63));
+        Assert.False(bitmap.IsSet(65));
+        Assert.False(bitmap.IsSet(100_000));
+    }
+
+    [Fact]
+    public void Offsets_below_the_first_word_count_as_set()
+    {
+        // The bitmap starts at the word holding its floor: everything below that word is done by definition.
+        var bitmap = new AckBitmap(130);
+        Assert.True(bitmap.IsSet(127));
+        Assert.True(bitmap.IsSet(0));
+        Assert.False(bitmap.IsSet(128));
+        Assert.False(bitmap.IsSet(130));
+        bitmap.Set(3);
+        Assert.Equal(0, bitmap.CountSet(128, 256));
+    }
+
+    [Fact]
+    public void AdvanceFloor_stops_at_the_first_gap()
+    {
+        var bitmap = new AckBitmap(0);
+        for (long offset = 0; offset < 10; offset++) bitmap.Set(offset);
+        bitmap.Set(11);
+        Assert.Equal(10, bitmap.AdvanceFloor(0, 100));
+        bitmap.Set(10);
+        Assert.Equal(12, bitmap.AdvanceFloor(10, 100));
+    }
+
+    [Fact]
+    public void AdvanceFloor_crosses_word_boundaries()
+    {
+        var bitmap = new AckBitmap(0);
+        for (long offset = 0; offset < 200; offset++) bitmap.Set(offset);
+        Assert.Equal(200, bitmap.AdvanceFloor(0, 1000));
+        for (long offset = 200; offset < 256; offset++) bitmap.Set(offset);
+        bitmap.Set(257);
+        Assert.Equal(256, bitmap.AdvanceFloor(200, 1000));
+    }
+
+    [Fact]
+    public void AdvanceFloor_never_passes_the_limit()
+    {
+        var bitmap = new AckBitmap(0);
+        for (long offset = 0; offset < 128; offset++) bitmap.Set(offset);
+        Assert.Equal(70, bitmap.AdvanceFloor(0, 70));
+        Assert.Equal(128, bitmap.AdvanceFloor(70, 128));
+    }
+
+    [Fact]
+    public void AdvanceFloor_keeps_every_bit_above_the_floor_after_sliding()
+    {
+        var bitmap = new AckBitmap(0);
+        // Fill well past half of the initial 16 words so the array slides, and leave marks above the gap.
+        for (long offset = 0; offset < 700; offset++) bitmap.Set(offset);
+        long[] above = [701, 702, 767, 768, 900, 1500, 3000];
+        foreach (long offset in above) bitmap.Set(offset);
+
+        Assert.Equal(700, bitmap.AdvanceFloor(0, 5000));
+        foreach (long offset in above) Assert.True(bitmap.IsSet(offset), $"offset {offset} lost by the slide");
+        Assert.False(bitmap.IsSet(700));
+        Assert.False(bitmap.IsSet(703));
+        Assert.False(bitmap.IsSet(2999));
+        Assert.True(bitmap.IsSet(699));
+        Assert.Equal(above.Length, bitmap.CountSet(700, 5000));
+
+        bitmap.Set(700);
+        Assert.Equal(703, bitmap.AdvanceFloor(700, 5000));
+    }
+
+    [Fact]
+    public void AdvanceFloor_jumps_far_past_the_words_it_holds()
+    {
+        // A floor restored from a snapshot can sit far above everything the bitmap has held.
+        var bitmap = new AckBitmap(0);
+        bitmap.Set(3);
+        Assert.Equal(5000, bitmap.AdvanceFloor(5000, 5000));
+        Assert.True(bitmap.IsSet(3));
+        Assert.False(bitmap.IsSet(5000));
+        bitmap.Set(5000);
+        bitmap.Set(5001);
+        Assert.Equal(5002, bitmap.AdvanceFloor(5000, 10_000));
+        Assert.Equal(0, bitmap.CountSet(5002, 10_000));
+    }
+
+    [Theory]
+    [InlineData(0, 64, 4)]
+    [InlineData(0, 1, 1)]
+    [InlineData(1, 2, 0)]
+    [InlineData(63, 65, 2)]
+    [InlineData(64, 200, 2)]
+    [InlineData(0, 10_000, 6)]
+    [InlineData(129, 130, 1)]
+    [InlineData(130, 130, 0)]
+    public void CountSet_counts_set_bits_in_the_half_open_range(long from, long to, long expected)
+    {
+        var bitmap = new AckBitmap(0);
+        foreach (long offset in new long[] { 0, 2, 40, 63, 64, 129 }) bitmap.Set(offset);
+        Assert.Equal(expected, bitmap.CountSet(from, to));
+    }
+
+    [Fact]
+    public void ForEachSetRun_reports_maximal_runs_in_order()
+    {
+        var bitmap = new AckBitmap(0);
+        foreach (long offset in new long[] { 1, 2, 3, 63, 64, 65, 100, 199 }) bitmap.Set(offset);
+        var runs = new List<(long First, long Count)>();
+        bitmap.ForEachSetRun(0, 200, runs, static (list, first, count) => list.Add((first, count)));
+        Assert.Equal([(1L, 3L), (63L, 3L), (100L, 1L), (199L, 1L)], runs);
+
+        runs.Clear();
+        bitmap.ForEachSetRun(2, 64, runs, static (list, first, count) => list.Add((first, count)));
+        Assert.Equal([(2L, 2L), (63L, 1L)], runs);
+    }
+
+    [Fact]
+    public void Set_far_above_grows_and_keeps_earlier_bits()
+    {
+        var bitmap = new AckBitmap(0);
+        bitmap.Set(10);
+        bitmap.Set(1_000_000);
+        Assert.True(bitmap.IsSet(10));
+        Assert.True(bitmap.IsSet(1_000_000));
+        Assert.False(bitmap.IsSet(999_999));
+        Assert.Equal(2, bitmap.CountSet(0, 2_000_000));
+    }
+
+    [Fact]
+    public void A_floor_sliding_step_by_step_matches_a_set_of_offsets()
+    {
+        var random = new Random(7);
+        var bitmap = new AckBitmap(0);
+        var done = new HashSet<long>();
+        long floor = 0;
+        for (int step = 0; step < 20_000; step++)
+        {
+            long offset = floor + random.Next(0, 300);
+            bitmap.Set(offset);
+            done.Add(offset);
+            long expected = floor;
+            while (done.Contains(expected)) expected++;
+            floor = bitmap.AdvanceFloor(floor, long.MaxValue);
+            Assert.Equal(expected, floor);
+        }
+        for (long offset = floor; offset < floor + 400; offset++)
+            Assert.Equal(done.Contains(offset), bitmap.IsSet(offset));
+    }
+}
