@@ -226,9 +226,9 @@ public sealed class PushSubscription : IAsyncDisposable
             return;
         try
         {
-            await _consumer.NackAsync(left).ConfigureAwait(false);
+            await _consumer.ReleaseAsync(left).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is BrokerException or BrokerConnectionException or TimeoutException or ObjectDisposedException)
+        catch (Exception e) when (e is BrokerException or BrokerConnectionException or TimeoutException)
         {
             // Best effort: what is not nacked comes back when its visibility timeout passes.
         }

@@ -170,9 +170,18 @@ public sealed partial class QueueConsumer : IAsyncDisposable
             _pushes.Remove(push);
     }
 
-    private ValueTask Settle(Opcode opcode, ReadOnlySpan<QueueMessage> messages, uint argument, bool settles, CancellationToken cancellationToken)
+    /// <summary>
+    /// Nacks messages a push subscription received but never handed out, so others get them at once. Works while
+    /// the consumer is being disposed, which is when it is needed most.
+    /// </summary>
+    internal ValueTask ReleaseAsync(List<QueueMessage> messages)
+        => Settle(Opcode.Nack, CollectionsMarshal.AsSpan(messages), 0, settles: true, CancellationToken.None, checkDisposed: false);
+
+    private ValueTask Settle(Opcode opcode, ReadOnlySpan<QueueMessage> messages, uint argument, bool settles, CancellationToken cancellationToken,
+        bool checkDisposed = true)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (checkDisposed)
+            ObjectDisposedException.ThrowIf(_disposed, this);
         if (messages.IsEmpty)
             return ValueTask.CompletedTask;
         var ranges = new List<OffsetRange>(messages.Length);

@@ -68,15 +68,17 @@ public sealed class QueueMessage
     /// <summary>The value of the first header named <paramref name="name"/>; false when there is none.</summary>
     public bool TryGetHeader(string name, out ReadOnlyMemory<byte> value)
     {
-        var reader = new RecordHeaderReader(Headers.Span);
-        int position = 0;
+        ArgumentNullException.ThrowIfNull(name);
         var all = Headers.Span;
+        var reader = new RecordHeaderReader(all);
         while (reader.TryReadNext(out var headerName, out var headerValue))
         {
             if (Utf8Equals(headerName, name))
             {
-                all.Overlaps(headerValue, out position);
-                value = Headers.Slice(position, headerValue.Length);
+                // The reader hands out spans; the caller gets the same bytes as memory, located by their position.
+                value = !headerValue.IsEmpty && all.Overlaps(headerValue, out int start)
+                    ? Headers.Slice(start, headerValue.Length)
+                    : ReadOnlyMemory<byte>.Empty;
                 return true;
             }
         }

@@ -174,6 +174,26 @@ public sealed class PushTests
     }
 
     [Fact(Timeout = TestLimits.TestMs)]
+    public async Task Disposing_the_consumer_ends_its_push_subscriptions_and_gives_back_what_was_not_read()
+    {
+        await using var q = await QueueHarness.StartAsync();
+        q.Publish(0, "a", "b");
+        var consumer = q.Connection.OpenQueue("jobs");
+        var push = await consumer.SubscribeAsync();
+        await Eventually.True(() => q.Store.Inspect(() => q.Store.Pushes.Single().Delivered) == 2, "both were pushed");
+        // Whether or not the Deliver frame has reached the client yet, it arrives before the Unsubscribe answer.
+
+        await consumer.DisposeAsync();
+
+        Assert.Equal(1, q.Broker.Count(Opcode.Unsubscribe));
+        Assert.Equal([new Wire.Messages.Queues.OffsetRange(0, 0, 2)], q.Last(Opcode.Nack).Ranges);
+        await using var other = await BrokerConnection.ConnectAsync(q.Broker.Endpoint);
+        Assert.Equal(2, (await other.OpenQueue("jobs").ReceiveAsync(10, TimeSpan.Zero)).Count);
+        await push.DisposeAsync();
+        Assert.Equal(1, q.Broker.Count(Opcode.Unsubscribe));
+    }
+
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task An_error_frame_on_the_push_id_ends_the_subscription_with_that_error()
     {
         await using var q = await QueueHarness.StartAsync();
