@@ -72,16 +72,22 @@ internal sealed class QueueState
             Deliver(offset, lease, nowMs, holder, visibilityMs, autoAck, taken);
             count++;
         }
+        bool skipped = false;
         while (count < max && Next < end && Next - Floor < MaxWindow)
         {
             long offset = Next++;
-            if (_done.IsSet(offset)) continue;
+            if (_done.IsSet(offset))
+            {
+                // Done before a restart: the floor may now pass it.
+                skipped = true;
+                continue;
+            }
             ushort deliveries = 1;
             if (_pastDeliveries.Remove(offset, out ushort past)) deliveries = (ushort)(past + 1);
             Deliver(offset, new Lease(LeaseState.InFlight, deliveries, holder, 0), nowMs, holder, visibilityMs, autoAck, taken);
             count++;
         }
-        if (autoAck) AdvanceFloor();
+        if (autoAck || skipped) AdvanceFloor();
         return count;
     }
 
@@ -123,17 +129,30 @@ internal sealed class QueueState
     }
 
     /// <summary>Acks every delivered, not yet done offset in the range, whoever holds it. Returns how many.</summary>
-    public int Ack(long first, int count)
+    public int Ack(long first, int count) => Ack(first, count, 0, static (_, _, _) => { });
+
+    /// <summary>As <see cref="Ack(long, int)"/>, and reports each run of offsets it applied to: what the ack log must
+    /// record, never the whole range asked for, whose other offsets may not be delivered yet or be on their way to
+    /// the dead-letter topic.</summary>
+    public int Ack<TState>(long first, int count, TState state, Action<TState, long, int> appliedRun)
     {
         int applied = 0;
+        long run = -1;
         long end = Math.Min(first + count, Next);
         for (long offset = Math.Max(first, Floor); offset < end; offset++)
         {
-            if (!_leases.TryGetValue(offset, out var lease) || lease.State == LeaseState.DeadLettering) continue;
+            if (!_leases.TryGetValue(offset, out var lease) || lease.State == LeaseState.DeadLettering)
+            {
+                if (run >= 0) appliedRun(state, run, (int)(offset - run));
+                run = -1;
+                continue;
+            }
             Forget(offset, lease);
             MarkDone(offset);
             applied++;
+            if (run < 0) run = offset;
         }
+        if (run >= 0) appliedRun(state, run, (int)(end - run));
         if (applied > 0) AdvanceFloor();
         return applied;
     }

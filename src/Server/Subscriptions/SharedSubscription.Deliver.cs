@@ -221,8 +221,7 @@ internal sealed partial class SharedSubscription
             int before = state.InFlight;
             for (int i = 0; i < kept; i++)
             {
-                int applied = state.Ack(list[i].First, list[i].Count);
-                if (applied > 0) _log.TryAppend(new AckLogEntry(AckRecordKind.Ack, partition, list[i].First, list[i].Count));
+                int applied = state.Ack(list[i].First, list[i].Count, (_log, partition), LogAckRun);
                 Interlocked.Add(ref _acked, applied);
             }
             Interlocked.Add(ref _inFlight, state.InFlight - before);

@@ -14,8 +14,7 @@ internal sealed partial class SharedSubscription
         lock (state.Gate)
         {
             int before = state.InFlight;
-            applied = state.Ack(range.First, range.Count);
-            if (applied > 0) _log.TryAppend(new AckLogEntry(AckRecordKind.Ack, range.Partition, range.First, range.Count));
+            applied = state.Ack(range.First, range.Count, (_log, range.Partition), LogAckRun);
             Interlocked.Add(ref _inFlight, state.InFlight - before);
         }
         if (applied > 0)
@@ -25,6 +24,10 @@ internal sealed partial class SharedSubscription
         }
         return applied;
     }
+
+    // Only the offsets an ack applied to are logged: replay marks every logged offset done.
+    private static readonly Action<(AckLog Log, int Partition), long, int> LogAckRun =
+        static (s, first, count) => s.Log.TryAppend(new AckLogEntry(AckRecordKind.Ack, s.Partition, first, count));
 
     /// <summary>Answers <paramref name="completion"/> once everything queued to the log so far is durable.</summary>
     public void CompleteWhenDurable(ISettleCompletion completion, uint requestId, Opcode opcode, int applied)

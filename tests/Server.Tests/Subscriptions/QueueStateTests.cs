@@ -74,6 +74,30 @@ public sealed class QueueStateTests
     }
 
     [Fact]
+    public void Ack_reports_only_the_runs_it_applied_to()
+    {
+        var state = new QueueState(maxDeliveries: 3);
+        Take(state, 0, end: 10, max: 6, A);
+        state.Ack(1, 1);
+        // 1 is acked already and 6..9 were never delivered: logging them as acked would lose them at a restart.
+        var runs = new List<(long, int)>();
+        Assert.Equal(5, state.Ack(0, 10, runs, static (list, first, count) => list.Add((first, count))));
+        Assert.Equal([(0L, 1), (2L, 4)], runs);
+    }
+
+    [Fact]
+    public void Ack_never_reports_a_message_being_dead_lettered()
+    {
+        var state = new QueueState(maxDeliveries: 1);
+        Take(state, 0, end: 3, max: 3, A);
+        state.Nack(1, 1, A, 0, 0);
+        Assert.Equal([(1L, (ushort)1)], state.DeadLetters);
+        var runs = new List<(long, int)>();
+        Assert.Equal(2, state.Ack(0, 3, runs, static (list, first, count) => list.Add((first, count))));
+        Assert.Equal([(0L, 1), (2L, 1)], runs);
+    }
+
+    [Fact]
     public void Ack_counts_a_late_ack_after_the_lease_timed_out()
     {
         var state = new QueueState(maxDeliveries: 3);
@@ -326,6 +350,20 @@ public sealed class QueueStateTests
         Assert.Equal([(2L, 3), (5L, 1), (7L, 1)], Take(state, 0, end: 8, max: 10, A));
         Assert.Equal(3, state.Ack(0, 8));
         Assert.Equal(8, state.Floor);
+    }
+
+    [Fact]
+    public void After_a_restart_the_floor_passes_done_offsets_that_fresh_delivery_skips()
+    {
+        var state = new QueueState(maxDeliveries: 5);
+        state.RestoreDone(1, deadLettered: false);
+        state.RestoreDone(2, deadLettered: false);
+        state.FinishRestore();
+        Assert.Equal([0L], Offsets(Take(state, 0, end: 5, max: 1, A)));
+        state.Ack(0, 1);
+        Assert.Equal(1, state.Floor);
+        Assert.Equal([3L], Offsets(Take(state, 0, end: 5, max: 1, A)));
+        Assert.Equal(3, state.Floor);
     }
 
     [Fact]
