@@ -32,7 +32,7 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         Settings = settings;
         _context = context;
         _states = new QueueState[topic.Partitions.Length];
-        for (int i = 0; i < _states.Length; i++) _states[i] = new QueueState(settings.MaxDeliveries);
+        for (int i = 0; i < _states.Length; i++) _states[i] = new QueueState(settings.MaxDeliveries, FirstStored(topic.Partitions[i]));
         _durableFloors = new long[_states.Length];
         _deadLetters = System.Threading.Channels.Channel.CreateUnbounded<DeadLetterItem>(
             new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
@@ -66,6 +66,10 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         subscription._mover = Task.Run(subscription.MoveDeadLettersAsync);
         return subscription;
     }
+
+    // Segments below the journal's start were deleted once every subscription of the time had acked them; one
+    // created later starts at the first message still stored, as reads below it fail.
+    private static long FirstStored(Partition partition) => partition.TryGetJournal(out var journal, out _) ? journal.StartOffset : 0;
 
     private long NowMs => _context.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
