@@ -126,7 +126,7 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         for (int i = 0; i < floors.Length; i++) Volatile.Write(ref _durableFloors[i], floors[i]);
     }
 
-    /// <summary>Stops the tick and the mover, then writes and syncs the ack log.</summary>
+    /// <summary>Stops the tick and the mover, waits for dead-letter copies already handed over, then writes and syncs the ack log.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_closed) return;
@@ -134,6 +134,7 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         await _tick.DisposeAsync().ConfigureAwait(false);
         _deadLetters.Writer.TryComplete();
         await _mover.ConfigureAwait(false);
+        await WaitForMovesAsync().ConfigureAwait(false);
         await _log.DisposeAsync().ConfigureAwait(false);
         _signal.Fire();
     }

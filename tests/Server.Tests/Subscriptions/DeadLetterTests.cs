@@ -106,6 +106,27 @@ public sealed class DeadLetterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_move_still_in_progress_at_shutdown_is_recorded_before_the_ack_log_closes()
+    {
+        for (int round = 0; round < 5; round++)
+        {
+            string name = $"orders{round}";
+            var queue = await _broker.CreateQueueAsync(name, name, QueueBroker.Settings(maxDeliveries: 1, dlq: $"dlq{round}"));
+            await _broker.PublishAsync(name, 0, $"x{round}");
+            QueueBroker.Receive(queue, A, max: 1);
+            Assert.Equal(1, queue.Nack(new OffsetRange(0, 0, 1), A, 0));
+
+            await _broker.RestartAsync();
+
+            // Moved exactly once: in the dead-letter topic, and never delivered again.
+            var reopened = _broker.Subscription(name, name);
+            Assert.Equal([$"x{round}"], _broker.ReadAll($"dlq{round}").Select(r => r.Value));
+            Assert.Empty(QueueBroker.Receive(reopened, B, max: 10));
+            Assert.Equal(1, reopened.Stats().DeadLettered);
+        }
+    }
+
+    [Fact]
     public async Task An_ack_arriving_while_the_message_is_being_moved_does_not_count()
     {
         var queue = await _broker.CreateQueueAsync("orders", "orders", QueueBroker.Settings(visibilityMs: 1_000, maxDeliveries: 1));
