@@ -4,7 +4,7 @@ using FastBroker.Wire;
 
 namespace FastBroker.Server.Tests.Subscriptions;
 
-/// <summary>Completes one task per published batch with its base offset, as a session would answer the producer.</summary>
+/// <summary>Completes one task per published batch with its base offset, as the producer's connection would hear it.</summary>
 internal sealed class PublishWaiter : IPublishCompletion
 {
     private readonly ConcurrentDictionary<uint, TaskCompletionSource<long>> _pending = new();

@@ -3,7 +3,7 @@ using FastBroker.Wire;
 
 namespace FastBroker.Server.Tests.Subscriptions;
 
-/// <summary>Hears when an ack is durable (or failed), as the session that asked would.</summary>
+/// <summary>Hears when an ack is durable (or failed), as the connection that asked would.</summary>
 internal sealed class SettleWaiter : ISettleCompletion
 {
     private readonly TaskCompletionSource<uint> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
