@@ -16,6 +16,7 @@ internal sealed partial class SharedSubscription : IPublishCompletion
     private readonly Channel<DeadLetterItem> _deadLetters;
     private readonly Dictionary<uint, DeadLetterItem> _moving = new();
     private Task _mover = Task.CompletedTask;
+    private TaskCompletionSource? _movesDone;
     private uint _nextMove;
 
     // Cancels a mover waiting for the topic registry, which may be deleting this very topic and waiting for us.
@@ -91,7 +92,7 @@ internal sealed partial class SharedSubscription : IPublishCompletion
         if (!target.TryEnqueue(new AppendRequest(this, id, buffer, batch.Length)))
         {
             BatchBuffers.Pool.Return(buffer);
-            lock (_moving) _moving.Remove(id);
+            FinishMove(id);
             return "the dead-letter topic is closing";
         }
         return null;
@@ -122,12 +123,34 @@ internal sealed partial class SharedSubscription : IPublishCompletion
 
     private static RecordHeader Header(string name, string value) => new(name, Encoding.UTF8.GetBytes(value));
 
+    // Moves handed to the dead-letter partition complete on its loop, which outlives this subscription at shutdown:
+    // closing waits for them, so each one's record reaches the ack log (else the message would be in the
+    // dead-letter topic and delivered again after the restart).
+    private Task WaitForMovesAsync()
+    {
+        lock (_moving)
+        {
+            if (_moving.Count == 0) return Task.CompletedTask;
+            _movesDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _movesDone.Task;
+        }
+    }
+
+    private void FinishMove(uint id)
+    {
+        lock (_moving)
+        {
+            _moving.Remove(id);
+            if (_moving.Count == 0) _movesDone?.TrySetResult();
+        }
+    }
+
     void IPublishCompletion.PublishSucceeded(uint requestId, long baseOffset, int batchBytes)
     {
         DeadLetterItem item;
         lock (_moving)
         {
-            if (!_moving.Remove(requestId, out item)) return;
+            if (!_moving.TryGetValue(requestId, out item)) return;
         }
         var state = _states[item.Partition];
         lock (state.Gate)
@@ -135,6 +158,7 @@ internal sealed partial class SharedSubscription : IPublishCompletion
             state.CompleteDeadLetter(item.Offset);
             _log.TryAppend(new AckLogEntry(AckRecordKind.DeadLettered, item.Partition, item.Offset, item.Deliveries));
         }
+        FinishMove(requestId);
         SubscriptionsLog.DeadLettered(_context.Logger, _topic.Name, item.Partition, item.Offset, Settings.DeadLetterTopic, item.Deliveries, Name);
         Wake();
     }
@@ -144,8 +168,9 @@ internal sealed partial class SharedSubscription : IPublishCompletion
         DeadLetterItem item;
         lock (_moving)
         {
-            if (!_moving.Remove(requestId, out item)) return;
+            if (!_moving.TryGetValue(requestId, out item)) return;
         }
+        FinishMove(requestId);
         SubscriptionsLog.DeadLetterFailed(_context.Logger, _topic.Name, item.Partition, item.Offset, Settings.DeadLetterTopic, message);
         Retry(item);
     }

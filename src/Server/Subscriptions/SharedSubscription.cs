@@ -32,7 +32,7 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         Settings = settings;
         _context = context;
         _states = new QueueState[topic.Partitions.Length];
-        for (int i = 0; i < _states.Length; i++) _states[i] = new QueueState(settings.MaxDeliveries);
+        for (int i = 0; i < _states.Length; i++) _states[i] = new QueueState(settings.MaxDeliveries, FirstStored(topic.Partitions[i]));
         _durableFloors = new long[_states.Length];
         _deadLetters = System.Threading.Channels.Channel.CreateUnbounded<DeadLetterItem>(
             new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
@@ -74,6 +74,10 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         subscription._mover = Task.Run(subscription.MoveDeadLettersAsync);
         return subscription;
     }
+
+    // Segments below the journal's start were deleted once every subscription of the time had acked them; one
+    // created later starts at the first message still stored, as reads below it fail.
+    private static long FirstStored(Partition partition) => partition.TryGetJournal(out var journal, out _) ? journal.StartOffset : 0;
 
     private long NowMs => _context.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -130,16 +134,19 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         for (int i = 0; i < floors.Length; i++) Volatile.Write(ref _durableFloors[i], floors[i]);
     }
 
-    /// <summary>Stops the tick and the mover, then writes and syncs the ack log.</summary>
+    /// <summary>Stops the tick and the mover, waits for dead-letter copies already handed over, then writes and syncs the ack log.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_closed) return;
         _closed = true;
         await _tick.DisposeAsync().ConfigureAwait(false);
         _deadLetters.Writer.TryComplete();
-        _moverStop.Cancel();
+        // A topic being deleted holds the registry's lock, which a mover creating the dead-letter topic waits for;
+        // any other stop lets the mover finish, so a move under way is recorded before the ack log closes.
+        if (_topic.Deleted) _moverStop.Cancel();
         await _mover.ConfigureAwait(false);
         _moverStop.Dispose();
+        await WaitForMovesAsync().ConfigureAwait(false);
         await _log.DisposeAsync().ConfigureAwait(false);
         _signal.Fire();
     }
