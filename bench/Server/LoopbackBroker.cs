@@ -47,11 +47,12 @@ internal sealed class LoopbackBroker : IAsyncDisposable
     }
 
     /// <summary>Sends pre-encoded frames and reads until <paramref name="responses"/> frames came back.</summary>
-    public async ValueTask RoundTripAsync(byte[] frames, int responses)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask RoundTripAsync(ReadOnlyMemory<byte> frames, int responses)
     {
         int sent = 0;
         while (sent < frames.Length)
-            sent += await Socket.SendAsync(frames.AsMemory(sent), SocketFlags.None);
+            sent += await Socket.SendAsync(frames[sent..], SocketFlags.None);
 
         int buffered = 0, seen = 0, position = 0;
         while (seen < responses)
