@@ -113,12 +113,17 @@ internal sealed partial class AckLog : IAsyncDisposable
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                _owner.CaptureFloors(_floors);
                 int count = 0;
                 int bytes = 0;
                 while (count < group.Length && reader.TryRead(out var entry))
                 {
                     group[count++] = entry;
+                    if (entry.Kind == AckRecordKind.Floor)
+                    {
+                        // Queued after the records that moved the floor, so once this group is durable, so is it.
+                        _floors[entry.Partition] = Math.Max(_floors[entry.Partition], entry.A);
+                        continue;
+                    }
                     if (entry.Kind == AckRecordKind.Marker) continue;
                     AckRecord.Write(buffer.AsSpan(bytes), entry.Kind, entry.Partition, entry.A, entry.B);
                     bytes += AckRecord.Size;

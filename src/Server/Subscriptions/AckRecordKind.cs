@@ -13,4 +13,6 @@ internal enum AckRecordKind : byte
     DeadLettered = 3,
     /// <summary>A whole partition's state (written only by compaction).</summary>
     Snapshot = 4,
+    /// <summary>No record: partition's ack floor reached A, once everything queued before is durable.</summary>
+    Floor = 5,
 }

@@ -21,11 +21,17 @@ internal sealed class QueueState
     private readonly AckBitmap _done;
     private readonly Dictionary<long, Lease> _leases = new();
     private readonly PriorityQueue<long, long> _ready = new();
+    // Deadlines: most arrive in time order (one visibility timeout for every delivery), so they go to a FIFO;
+    // the rest (per-receive timeouts, extends, nack delays) to a heap. Entries go stale when their message is
+    // acked or its deadline moves; stale heads are dropped at once, so both hold about what is in flight rather
+    // than every delivery of the last visibility timeout.
+    private readonly Queue<(long Offset, long DueMs)> _inOrder = new();
     private readonly PriorityQueue<long, long> _timers = new();
     private readonly Dictionary<long, ushort> _pastDeliveries = new();
     private readonly List<long> _scratch = [];
     private readonly int _maxDeliveries;
     private long _doneEnd;
+    private long _lastInOrderDue;
 
     public QueueState(int maxDeliveries, long floor = 0)
     {
@@ -53,7 +59,8 @@ internal sealed class QueueState
     public long Visible(long end) => ReadyCount + Math.Max(0, end - Next) - _done.CountSet(Next, end);
 
     /// <summary>The earliest time a lease may time out or a delay end, or <see cref="long.MaxValue"/>.</summary>
-    public long NextDueMs => _timers.TryPeek(out _, out long due) ? due : long.MaxValue;
+    public long NextDueMs => Math.Min(_inOrder.TryPeek(out var head) ? head.DueMs : long.MaxValue,
+        _timers.TryPeek(out _, out long due) ? due : long.MaxValue);
 
     /// <summary>
     /// Takes up to <paramref name="max"/> visible messages below <paramref name="end"/> for <paramref name="holder"/>:
@@ -102,7 +109,7 @@ internal sealed class QueueState
         }
         long due = nowMs + visibilityMs;
         _leases[offset] = new Lease(LeaseState.InFlight, lease.Deliveries, holder, due);
-        _timers.Enqueue(offset, due);
+        AddDeadline(offset, due);
         InFlight++;
     }
 
@@ -153,7 +160,11 @@ internal sealed class QueueState
             if (run < 0) run = offset;
         }
         if (run >= 0) appliedRun(state, run, (int)(end - run));
-        if (applied > 0) AdvanceFloor();
+        if (applied > 0)
+        {
+            AdvanceFloor();
+            DropStaleDeadlines();
+        }
         return applied;
     }
 
@@ -183,7 +194,7 @@ internal sealed class QueueState
         {
             if (!_leases.TryGetValue(offset, out var lease) || lease.State != LeaseState.InFlight || lease.Holder != holder) continue;
             _leases[offset] = lease with { DueMs = due };
-            _timers.Enqueue(offset, due);
+            AddDeadline(offset, due);
             applied++;
         }
         return applied;
@@ -207,9 +218,9 @@ internal sealed class QueueState
     /// <summary>Applies every deadline at or before <paramref name="nowMs"/>.</summary>
     public void Expire(long nowMs)
     {
-        while (_timers.TryPeek(out long offset, out long due) && due <= nowMs)
+        DropStaleDeadlines();
+        while (TryTakeDue(nowMs, out long offset, out long due))
         {
-            _timers.Dequeue();
             if (!_leases.TryGetValue(offset, out var lease) || lease.DueMs != due) continue;
             if (lease.State == LeaseState.InFlight)
             {
@@ -296,7 +307,7 @@ internal sealed class QueueState
         else
         {
             _leases[offset] = lease with { State = LeaseState.Delayed, DueMs = visibleAtMs };
-            _timers.Enqueue(offset, visibleAtMs);
+            AddDeadline(offset, visibleAtMs);
             Delayed++;
         }
     }
@@ -317,6 +328,49 @@ internal sealed class QueueState
             case LeaseState.Ready: ReadyCount--; break;
             case LeaseState.Delayed: Delayed--; break;
         }
+    }
+
+    private void AddDeadline(long offset, long dueMs)
+    {
+        if (_inOrder.Count == 0 || dueMs >= _lastInOrderDue)
+        {
+            _inOrder.Enqueue((offset, dueMs));
+            _lastInOrderDue = dueMs;
+        }
+        else
+        {
+            _timers.Enqueue(offset, dueMs);
+        }
+    }
+
+    private bool TryTakeDue(long nowMs, out long offset, out long dueMs)
+    {
+        bool fifo = _inOrder.TryPeek(out var head) && head.DueMs <= nowMs;
+        bool heap = _timers.TryPeek(out long heapOffset, out long heapDue) && heapDue <= nowMs;
+        if (fifo && (!heap || head.DueMs <= heapDue))
+        {
+            _inOrder.Dequeue();
+            (offset, dueMs) = head;
+            return true;
+        }
+        if (heap)
+        {
+            _timers.Dequeue();
+            (offset, dueMs) = (heapOffset, heapDue);
+            return true;
+        }
+        offset = dueMs = 0;
+        return false;
+    }
+
+    private bool IsLive(long offset, long dueMs)
+        => _leases.TryGetValue(offset, out var lease) && lease.DueMs == dueMs
+           && lease.State is LeaseState.InFlight or LeaseState.Delayed;
+
+    private void DropStaleDeadlines()
+    {
+        while (_inOrder.TryPeek(out var head) && !IsLive(head.Offset, head.DueMs)) _inOrder.Dequeue();
+        while (_timers.TryPeek(out long offset, out long due) && !IsLive(offset, due)) _timers.Dequeue();
     }
 
     private void MarkDone(long offset)

@@ -155,8 +155,10 @@ internal sealed partial class SharedSubscription : IPublishCompletion
         var state = _states[item.Partition];
         lock (state.Gate)
         {
+            long floor = state.Floor;
             state.CompleteDeadLetter(item.Offset);
             _log.TryAppend(new AckLogEntry(AckRecordKind.DeadLettered, item.Partition, item.Offset, item.Deliveries));
+            NoteFloorLocked(item.Partition, state, floor);
         }
         FinishMove(requestId);
         SubscriptionsLog.DeadLettered(_context.Logger, _topic.Name, item.Partition, item.Offset, Settings.DeadLetterTopic, item.Deliveries, Name);

@@ -41,9 +41,11 @@ internal sealed partial class SharedSubscription
             lock (state.Gate)
             {
                 int before = state.InFlight;
+                long floor = state.Floor;
                 taken += state.Acquire(now, end, max - taken, holder, visibilityMs, autoAck: false, ranges[p]);
                 Interlocked.Add(ref _inFlight, state.InFlight - before);
                 DrainLocked(p, state);
+                NoteFloorLocked(p, state, floor);
             }
         }
         if (taken == 0) return false;
@@ -219,12 +221,14 @@ internal sealed partial class SharedSubscription
         lock (state.Gate)
         {
             int before = state.InFlight;
+            long floor = state.Floor;
             for (int i = 0; i < kept; i++)
             {
                 int applied = state.Ack(list[i].First, list[i].Count, (_log, partition), LogAckRun);
                 Interlocked.Add(ref _acked, applied);
             }
             Interlocked.Add(ref _inFlight, state.InFlight - before);
+            NoteFloorLocked(partition, state, floor);
         }
     }
 }

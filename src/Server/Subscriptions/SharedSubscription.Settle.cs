@@ -14,8 +14,10 @@ internal sealed partial class SharedSubscription
         lock (state.Gate)
         {
             int before = state.InFlight;
+            long floor = state.Floor;
             applied = state.Ack(range.First, range.Count, (_log, range.Partition), LogAckRun);
             Interlocked.Add(ref _inFlight, state.InFlight - before);
+            NoteFloorLocked(range.Partition, state, floor);
         }
         if (applied > 0)
         {

@@ -123,15 +123,18 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         }
     }
 
-    void IAckLogOwner.CaptureFloors(Span<long> floors)
-    {
-        for (int i = 0; i < _states.Length; i++)
-            lock (_states[i].Gate) floors[i] = _states[i].Floor;
-    }
-
     void IAckLogOwner.FloorsDurable(ReadOnlySpan<long> floors)
     {
-        for (int i = 0; i < floors.Length; i++) Volatile.Write(ref _durableFloors[i], floors[i]);
+        // Only the ack log's loop writes these, so a plain read-compare-write cannot lose a raise.
+        for (int i = 0; i < floors.Length; i++)
+            if (floors[i] > Volatile.Read(ref _durableFloors[i])) Volatile.Write(ref _durableFloors[i], floors[i]);
+    }
+
+    // Called with the partition's lock held, after the records that moved the floor were queued: the log tells
+    // the subscription the new floor once those records are durable (segments below it may then go).
+    private void NoteFloorLocked(int partition, QueueState state, long before)
+    {
+        if (state.Floor > before) _log.TryAppend(new AckLogEntry(AckRecordKind.Floor, partition, state.Floor, 0));
     }
 
     /// <summary>Stops the tick and the mover, waits for dead-letter copies already handed over, then writes and syncs the ack log.</summary>
