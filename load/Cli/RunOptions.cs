@@ -38,6 +38,12 @@ internal sealed class RunOptions
     private readonly Option<string?> _consumers = Text("--consumers", "N", $"Consumers, each on its own connection (default {Defaults.Consumers}, for fastbroker at most --partitions)");
     private readonly Option<string?> _idleTimeout = Text("--idle-timeout", "DURATION", "Fail when consumers receive nothing for this long (default 10s)");
     private readonly Option<string?> _rate = Text("--rate", "MSG/S", $"Open-loop send rate, e.g. 10k, 50k, 100k (default {Defaults.Rate:N0})");
+    private readonly Option<string?> _fastBrokerConsumers = Text("--fastbroker-consumers", "stream|queue",
+        "FastBroker consumers: stream cursors splitting the partitions, or competing consumers of a queue that ack every message (default stream)");
+    private readonly Option<string?> _queueReceive = Text("--queue-receive", "push|pull",
+        "FastBroker queue consumers: pushed with prefetch credit, or pulled with long-poll receives (default push)");
+    private readonly Option<string?> _queueBatch = Text("--queue-batch", "N",
+        $"FastBroker queue consumers: prefetch per consumer (push) or messages per receive (pull) (default {Defaults.QueueBatch})");
     private readonly Option<string?> _maxP99 = Text("--max-p99", "DURATION", "Exit 3 when the p99 latency is above this (e.g. 1ms)");
 
     /// <summary>Adds the options <paramref name="scenario"/> uses to <paramref name="command"/>.</summary>
@@ -46,7 +52,7 @@ internal sealed class RunOptions
         Option<string?>[] common =
         [
             _target, _fastBroker, _redis, _nats, _rabbitMq, _topic, _partitions, _size, _count, _duration, _producers,
-            _batchBytes, _linger, _fsync, _reportDir, _name, _minThroughput,
+            _batchBytes, _linger, _fsync, _fastBrokerConsumers, _reportDir, _name, _minThroughput,
         ];
         foreach (var option in common)
             command.Options.Add(option);
@@ -57,6 +63,8 @@ internal sealed class RunOptions
         {
             command.Options.Add(_consumers);
             command.Options.Add(_idleTimeout);
+            command.Options.Add(_queueReceive);
+            command.Options.Add(_queueBatch);
         }
         if ((features & ScenarioFeatures.Rate) != 0)
             command.Options.Add(_rate);
@@ -70,6 +78,11 @@ internal sealed class RunOptions
         var s = new RunSettings { Scenario = scenario.Name };
         string? Get(Option<string?> option) => parsed.GetValue(option);
         void Fail(string message) => errors.Add(message);
+        T Invalid<T>(T fallback, string message)
+        {
+            errors.Add(message);
+            return fallback;
+        }
 
         string target = Get(_target) ?? s.Target;
         var endpoints = new TargetEndpoints
@@ -118,6 +131,23 @@ internal sealed class RunOptions
                 Fail($"--min-throughput: '{throughputText}' is not a number of messages per second (e.g. 100000, 100k, 1.5M)");
         }
 
+        var consumerMode = Get(_fastBrokerConsumers) switch
+        {
+            null or "stream" => FastBrokerConsumerMode.Stream,
+            "queue" => FastBrokerConsumerMode.Queue,
+            var other => Invalid(FastBrokerConsumerMode.Stream, $"--fastbroker-consumers: '{other}' is not stream or queue"),
+        };
+        var queueReceive = parsed.GetValue(_queueReceive) switch
+        {
+            null or "push" => QueueReceiveMode.Push,
+            "pull" => QueueReceiveMode.Pull,
+            var other => Invalid(QueueReceiveMode.Push, $"--queue-receive: '{other}' is not push or pull"),
+        };
+        // A receive asks for at most Protocol.MaxReceiveMessages; push credit could go higher, but one limit is simpler.
+        int queueBatch = Whole(parsed.GetValue(_queueBatch), "--queue-batch", 1, (int)Protocol.MaxReceiveMessages, s.QueueBatch, errors);
+        if (consumerMode != FastBrokerConsumerMode.Queue && (parsed.GetValue(_queueReceive) ?? parsed.GetValue(_queueBatch)) is not null)
+            Fail("--queue-receive and --queue-batch apply to FastBroker queue consumers only: add --fastbroker-consumers queue");
+
         int window = Whole(parsed.GetValue(_window), "--window", 1, 1 << 24, s.Window, errors);
         string? consumersText = parsed.GetValue(_consumers);
         int consumers = Whole(consumersText, "--consumers", 1, 256, s.Consumers, errors);
@@ -128,12 +158,13 @@ internal sealed class RunOptions
             : null;
 
         bool usesConsumers = (scenario.Features & ScenarioFeatures.Consumers) != 0;
-        bool fastBroker = target == TargetFactory.FastBrokerName;
-        // FastBroker consumers each need a partition of their own: the default shrinks to fit, a given number must.
-        if (fastBroker && consumersText is null)
+        // FastBroker stream consumers each need a partition of their own: the default shrinks to fit, a given number
+        // must. Queue consumers compete for every partition's messages, as the peers' consumers do.
+        bool streamCursors = target == TargetFactory.FastBrokerName && consumerMode == FastBrokerConsumerMode.Stream;
+        if (streamCursors && consumersText is null)
             consumers = Math.Min(consumers, partitions);
-        if (usesConsumers && fastBroker && consumers > partitions)
-            Fail($"--consumers {consumers} is more than --partitions {partitions}: FastBroker consumers each read their own partitions (p % consumers == i)");
+        if (usesConsumers && streamCursors && consumers > partitions)
+            Fail($"--consumers {consumers} is more than --partitions {partitions}: FastBroker stream consumers each read their own partitions (p % consumers == i); --fastbroker-consumers queue lifts the limit");
 
         if (errors.Count > 0)
             return null;
@@ -141,7 +172,7 @@ internal sealed class RunOptions
         {
             Target = target, Endpoints = endpoints, Topic = topic, Partitions = partitions, Size = size, Count = count,
             Duration = duration, Producers = producers, Consumers = consumers, Window = window, BatchBytes = batchBytes,
-            Linger = linger, Fsync = fsync, Rate = rate, IdleTimeout = idleTimeout, ReportDirectory = reportDirectory,
+            Linger = linger, Fsync = fsync, FastBrokerConsumers = consumerMode, QueueReceive = queueReceive, QueueBatch = queueBatch, Rate = rate, IdleTimeout = idleTimeout, ReportDirectory = reportDirectory,
             Name = name, MaxP99 = maxP99, MinThroughput = minThroughput,
         };
     }

@@ -95,8 +95,15 @@ internal static class CombinedReport
         return list;
     }
 
-    /// <summary>"fastbroker (fsync always)" for FastBroker runs, so runs under different policies stay apart; the target name otherwise.</summary>
-    public static string TargetLabel(RunReport run) => run.Fsync is { } fsync ? $"{run.Target} (fsync {fsync})" : run.Target;
+    /// <summary>
+    /// "fastbroker (fsync always)" for FastBroker runs, so runs under different policies stay apart, with the consumer
+    /// mode when it is not the default stream cursors ("fastbroker queue/push (fsync always)"); the target name otherwise.
+    /// </summary>
+    public static string TargetLabel(RunReport run)
+    {
+        string target = run.Consumers is { } consumers && consumers != "stream" ? $"{run.Target} {consumers}" : run.Target;
+        return run.Fsync is { } fsync ? $"{target} (fsync {fsync})" : target;
+    }
 
     private static int CompareRows(CombinedRow a, CombinedRow b)
     {

@@ -64,7 +64,9 @@ internal static class MarkdownReport
         if (r.Fill is { } fill)
             text.Append($"- Fill (not timed): {NumberText.Count(fill.Messages)} messages in {NumberText.Seconds(fill.ElapsedSeconds)} ({NumberText.Count(fill.MessagesPerSecond)} msg/s).\n");
         text.Append($"- Topic `{p.Topic}`, {p.Partitions} partitions, {NumberText.Bytes(p.MessageBytes)} payloads, --count {NumberText.Count(p.Count)}, ")
-            .Append($"--duration {NumberText.Seconds(p.DurationSeconds)}, {p.Producers} producers, {p.Consumers} consumers, window {NumberText.Count(p.Window)}");
+            .Append($"--duration {NumberText.Seconds(p.DurationSeconds)}, {p.Producers} producers, {p.Consumers} consumers")
+            .Append(run.Consumers is { } mode ? $" ({mode})" : "")
+            .Append($", window {NumberText.Count(p.Window)}");
         if (p.BatchBytes is { } batch)
             text.Append($", batch {NumberText.Count(batch)} B, linger {NumberText.Plain(p.LingerMilliseconds ?? 0)} ms");
         if (p.RatePerSecond is { } rate)

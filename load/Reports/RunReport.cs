@@ -32,6 +32,10 @@ public sealed class RunReport
     /// <summary>FastBroker only: the fsync policy label given with --fsync; null for other targets.</summary>
     public string? Fsync { get; init; }
 
+    /// <summary>FastBroker only: how its consumers read — "stream" (cursors), "queue/pull" or "queue/push"; null for
+    /// other targets and for reports written before the field existed (which were all "stream").</summary>
+    public string? Consumers { get; init; }
+
     /// <summary>When the measured phase started (UTC).</summary>
     public DateTimeOffset StartedAt { get; init; }
 

@@ -28,6 +28,7 @@ internal static class ReportBuilder
             ServerVersion = target.ServerVersion,
             Durability = target.Durability,
             Fsync = fastBroker ? settings.Fsync : null,
+            Consumers = (target as FastBrokerTarget)?.ConsumerModeLabel,
             StartedAt = startedAt,
             Machine = MachineInfo.Current(),
             Parameters = new RunParameters

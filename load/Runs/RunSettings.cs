@@ -47,6 +47,15 @@ internal sealed record RunSettings
     /// <summary>FastBroker producer linger.</summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>FastBroker consumers: stream cursors or competing consumers of a queue.</summary>
+    public FastBrokerConsumerMode FastBrokerConsumers { get; init; } = FastBrokerConsumerMode.Stream;
+
+    /// <summary>How FastBroker queue consumers get messages.</summary>
+    public QueueReceiveMode QueueReceive { get; init; } = QueueReceiveMode.Push;
+
+    /// <summary>FastBroker queue consumers: messages per receive (pull) or prefetch (push).</summary>
+    public int QueueBatch { get; init; } = FastBrokerTargetOptions.DefaultQueueBatch;
+
     /// <summary>Label of the fsync policy the FastBroker server was started with (the harness starts no server).</summary>
     public string Fsync { get; init; } = "always";
 

@@ -21,6 +21,9 @@ internal static class TargetFactory
                 BatchBytes = settings.BatchBytes,
                 Linger = settings.Linger,
                 ConsumersPerGroup = settings.Consumers,
+                ConsumerMode = settings.FastBrokerConsumers,
+                QueueReceive = settings.QueueReceive,
+                QueueBatch = settings.QueueBatch,
                 FsyncLabel = settings.Fsync,
                 TimeProvider = time,
             });

@@ -4,9 +4,10 @@ using FastBroker.Wire;
 namespace FastBroker.Load.Targets;
 
 /// <summary>
-/// FastBroker through ClientLite: one connection and one batching <see cref="Producer"/> per publisher, one
-/// <see cref="TopicReader"/> per consumer reading its own share of the partitions in a group, committing its
-/// position every second.
+/// FastBroker through ClientLite: one connection and one batching <see cref="Producer"/> per publisher. Consumers
+/// are either stream cursors — one <see cref="TopicReader"/> per consumer reading its own share of the partitions in
+/// a group, committing its position every second — or, in queue mode, competing consumers of a queue created over
+/// the topic, each reading every partition and acking every message.
 /// </summary>
 public sealed class FastBrokerTarget : IBrokerTarget
 {
@@ -33,8 +34,12 @@ public sealed class FastBrokerTarget : IBrokerTarget
     /// <inheritdoc/>
     public string Durability =>
         $"fsync {_options.FsyncLabel} (the policy the server was started with, as labelled by --fsync); a publish is acknowledged after its group commit; "
-        + $"consumers are stream cursors (no per-message acks in v1): consumer i of {_options.ConsumersPerGroup} reads partitions p % {_options.ConsumersPerGroup} == i "
-        + $"and commits its position every {_options.CommitInterval.TotalSeconds:0.###} s";
+        + (_options.ConsumerMode == FastBrokerConsumerMode.Queue ? QueueConsumersText() : StreamConsumersText());
+
+    /// <summary>How the run's consumers read, for reports: "stream", "queue/pull" or "queue/push".</summary>
+    public string ConsumerModeLabel => _options.ConsumerMode == FastBrokerConsumerMode.Queue
+        ? "queue/" + (_options.QueueReceive == QueueReceiveMode.Pull ? "pull" : "push")
+        : "stream";
 
     /// <inheritdoc/>
     public async Task PrepareAsync(string topic, int partitions, CancellationToken cancellationToken)
@@ -51,7 +56,10 @@ public sealed class FastBrokerTarget : IBrokerTarget
             {
                 // Nothing left from an earlier run: the topic is created fresh below either way.
             }
-            await connection.CreateTopicAsync(topic, partitions, cancellationToken).ConfigureAwait(false);
+            if (_options.ConsumerMode == FastBrokerConsumerMode.Queue)
+                await connection.CreateQueueAsync(topic, new QueueOptions(), partitions, cancellationToken).ConfigureAwait(false);
+            else
+                await connection.CreateTopicAsync(topic, partitions, cancellationToken).ConfigureAwait(false);
         }
         (_topic, _partitions) = (topic, partitions);
         lock (_consumersByGroup)
@@ -80,6 +88,8 @@ public sealed class FastBrokerTarget : IBrokerTarget
     public async Task<IConsumer> CreateConsumerAsync(string group, CancellationToken cancellationToken)
     {
         string topic = _topic ?? throw new InvalidOperationException("PrepareAsync first.");
+        if (_options.ConsumerMode == FastBrokerConsumerMode.Queue)
+            return await CreateQueueConsumerAsync(topic, cancellationToken).ConfigureAwait(false);
         int index;
         lock (_consumersByGroup)
         {
@@ -120,6 +130,37 @@ public sealed class FastBrokerTarget : IBrokerTarget
                 share.Add(p);
         }
         return share;
+    }
+
+    private async Task<IConsumer> CreateQueueConsumerAsync(string topic, CancellationToken cancellationToken)
+    {
+        // The group does not matter here: a queue has one shared subscription, and every consumer competes on it.
+        var connection = await BrokerConnection.ConnectAsync(_endpoint, ConnectionOptions(), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // A queue that is not there fails here, before anything is measured, rather than on the first receive.
+            await connection.GetQueueStatsAsync(topic, topic, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new FastBrokerQueueConsumer(connection, connection.OpenQueue(topic), _options.QueueReceive, _options.QueueBatch);
+    }
+
+    private string StreamConsumersText() =>
+        $"consumers are stream cursors (no per-message acks): consumer i of {_options.ConsumersPerGroup} reads partitions p % {_options.ConsumersPerGroup} == i "
+        + $"and commits its position every {_options.CommitInterval.TotalSeconds:0.###} s";
+
+    private string QueueConsumersText()
+    {
+        string how = _options.QueueReceive == QueueReceiveMode.Pull
+            ? $"pull: Receive of up to {_options.QueueBatch} messages (long poll of {FastBrokerQueueConsumer.ReceiveWait.TotalMilliseconds:0} ms), "
+              + "then the batch acked in one Ack frame after the handler"
+            : $"push: Subscribe with prefetch {_options.QueueBatch}, each message acked after the handler (acks gathered into frames)";
+        return "consumers compete on one queue (the topic with one shared subscription, default settings: visibility 30 s, max in flight 100,000), "
+            + $"every consumer reading every partition; {how}; an Ack is answered once durable under the fsync policy, and every ack is awaited";
     }
 
     /// <summary>Nothing to release: publishers and consumers own their connections.</summary>

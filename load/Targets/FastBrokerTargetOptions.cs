@@ -1,8 +1,12 @@
 namespace FastBroker.Load.Targets;
 
-/// <summary>How the harness drives FastBroker: producer batching and how consumers split the partitions.</summary>
+/// <summary>How the harness drives FastBroker: producer batching, and whether consumers are stream cursors splitting
+/// the partitions or competing consumers of a queue.</summary>
 public sealed record FastBrokerTargetOptions
 {
+    /// <summary>The default of <see cref="QueueBatch"/>.</summary>
+    public const int DefaultQueueBatch = 1000;
+
     /// <summary>Producer batch size (<see cref="ClientLite.ProducerOptions.MaxBatchBytes"/>). Default 256 KiB.</summary>
     public int BatchBytes { get; init; } = 256 * 1024;
 
@@ -10,10 +14,23 @@ public sealed record FastBrokerTargetOptions
     public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
-    /// Consumers the run creates per group. FastBroker v1 has stream cursors, not per-message acks, so consumers
-    /// cannot compete for messages: consumer i of N reads the partitions p with p % N == i. Default 1.
+    /// Consumers the run creates per group. In <see cref="FastBrokerConsumerMode.Stream"/> mode stream cursors cannot
+    /// compete for messages, so consumer i of N reads the partitions p with p % N == i; queue consumers ignore it
+    /// (they all read every partition). Default 1.
     /// </summary>
     public int ConsumersPerGroup { get; init; } = 1;
+
+    /// <summary>Stream cursors (the default) or competing consumers of a queue.</summary>
+    public FastBrokerConsumerMode ConsumerMode { get; init; } = FastBrokerConsumerMode.Stream;
+
+    /// <summary>How queue consumers get messages (<see cref="FastBrokerConsumerMode.Queue"/> only). Default push.</summary>
+    public QueueReceiveMode QueueReceive { get; init; } = QueueReceiveMode.Push;
+
+    /// <summary>
+    /// Queue consumers only: messages per receive when pulling, prefetch (unsettled messages held at most) when
+    /// pushed. Default 1000, as the peers' consumers use (XREADGROUP COUNT, JetStream MaxMsgs, RabbitMQ prefetch).
+    /// </summary>
+    public int QueueBatch { get; init; } = DefaultQueueBatch;
 
     /// <summary>The fsync policy the server was started with, as given to the harness (it cannot ask the server). Default "always".</summary>
     public string FsyncLabel { get; init; } = "always";

@@ -1,5 +1,6 @@
 using FastBroker.Load.Cli;
 using FastBroker.Load.Runs;
+using FastBroker.Load.Targets;
 using FastBroker.Load.Tests.Infrastructure;
 
 namespace FastBroker.Load.Tests.Cli;
@@ -133,6 +134,76 @@ public sealed class CommandLineTests
         Assert.Equal(1, LoadCli.Parse(["consume", "--partitions", "1"]).Settings!.Consumers);
         // Peers share messages between competing consumers, so the limit is FastBroker's alone.
         Assert.Empty(LoadCli.Parse(["consume", "--target", "redis", "--consumers", "5", "--partitions", "4"]).Errors);
+    }
+
+    [Fact]
+    public void FastBroker_consumers_are_stream_cursors_unless_queue_mode_is_asked_for()
+    {
+        var s = LoadCli.Parse(["e2e"]).Settings!;
+
+        Assert.Equal(FastBrokerConsumerMode.Stream, s.FastBrokerConsumers);
+        Assert.Equal(QueueReceiveMode.Push, s.QueueReceive);
+        Assert.Equal(1000, s.QueueBatch);
+    }
+
+    [Theory]
+    [InlineData("consume", "pull")]
+    [InlineData("e2e", "push")]
+    [InlineData("latency", "pull")]
+    public void Queue_mode_and_its_receive_options_are_parsed(string scenario, string receive)
+    {
+        var outcome = LoadCli.Parse([scenario, "--fastbroker-consumers", "queue", "--queue-receive", receive, "--queue-batch", "5k"]);
+
+        Assert.Empty(outcome.Errors);
+        var s = outcome.Settings!;
+        Assert.Equal(FastBrokerConsumerMode.Queue, s.FastBrokerConsumers);
+        Assert.Equal(receive == "pull" ? QueueReceiveMode.Pull : QueueReceiveMode.Push, s.QueueReceive);
+        Assert.Equal(5000, s.QueueBatch);
+    }
+
+    [Fact]
+    public void Publish_may_go_to_a_queue_but_has_no_consumers_to_configure()
+    {
+        Assert.Equal(FastBrokerConsumerMode.Queue, LoadCli.Parse(["publish", "--fastbroker-consumers", "queue"]).Settings!.FastBrokerConsumers);
+        Assert.NotEmpty(LoadCli.Parse(["publish", "--fastbroker-consumers", "queue", "--queue-receive", "pull"]).Errors);
+    }
+
+    [Theory]
+    [InlineData("--fastbroker-consumers", "queues")]
+    [InlineData("--fastbroker-consumers", "Queue")]
+    [InlineData("--queue-receive", "poll")]
+    [InlineData("--queue-batch", "0")]
+    [InlineData("--queue-batch", "10001")]
+    public void A_bad_queue_option_value_is_refused_naming_its_option(string option, string value)
+    {
+        string[] queueMode = option == "--fastbroker-consumers" ? [] : ["--fastbroker-consumers", "queue"];
+        var outcome = LoadCli.Parse(["consume", .. queueMode, option, value]);
+
+        Assert.Null(outcome.Settings);
+        Assert.Contains(outcome.Errors, e => e.StartsWith(option + ":", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--queue-receive", "pull")]
+    [InlineData("--queue-batch", "100")]
+    public void Queue_receive_options_without_queue_mode_are_refused(string option, string value)
+    {
+        var outcome = LoadCli.Parse(["consume", option, value]);
+
+        Assert.Null(outcome.Settings);
+        Assert.Contains(outcome.Errors, e => e.Contains("--fastbroker-consumers queue", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Queue_consumers_may_outnumber_partitions_and_keep_their_default_count()
+    {
+        var outcome = LoadCli.Parse(["consume", "--fastbroker-consumers", "queue", "--consumers", "5", "--partitions", "4"]);
+
+        Assert.Empty(outcome.Errors);
+        Assert.Equal(5, outcome.Settings!.Consumers);
+        // Stream cursors shrink the default to the partitions; queue consumers compete for all of them.
+        Assert.Equal(2, LoadCli.Parse(["consume", "--fastbroker-consumers", "queue", "--partitions", "1"]).Settings!.Consumers);
+        Assert.Contains(LoadCli.Parse(["consume", "--consumers", "5", "--partitions", "4"]).Errors, e => e.Contains("--fastbroker-consumers queue", StringComparison.Ordinal));
     }
 
     [Theory]

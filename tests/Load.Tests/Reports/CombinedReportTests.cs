@@ -69,6 +69,23 @@ public sealed class CombinedReportTests
     }
 
     [Fact]
+    public void FastBroker_queue_runs_get_rows_of_their_own_and_stream_runs_keep_their_label()
+    {
+        var stream = SampleRuns.Publish();
+        var plain = SampleRuns.Publish();
+        var queue = SampleRuns.Publish();
+        stream = new RunReport { Name = "s", Scenario = stream.Scenario, ScenarioLabel = stream.ScenarioLabel, Target = stream.Target, Fsync = "always", Consumers = "stream", Parameters = stream.Parameters, Result = stream.Result };
+        queue = new RunReport { Name = "q", Scenario = queue.Scenario, ScenarioLabel = queue.ScenarioLabel, Target = queue.Target, Fsync = "always", Consumers = "queue/pull", Parameters = queue.Parameters, Result = queue.Result };
+
+        var rows = CombinedReport.Group([stream, plain, queue]);
+
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(["fastbroker (fsync always)", "fastbroker queue/pull (fsync always)"], rows.Select(r => r.TargetLabel));
+        Assert.Equal(2, rows[0].Runs.Count);
+        Assert.Equal("redis", CombinedReport.TargetLabel(SampleRuns.Publish(target: "redis")));
+    }
+
+    [Fact]
     public async Task Files_that_are_not_completed_runs_are_skipped_and_named()
     {
         using var dir = new TempDirectory("combine-skip");

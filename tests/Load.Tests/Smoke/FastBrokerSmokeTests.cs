@@ -1,3 +1,4 @@
+using FastBroker.ClientLite;
 using FastBroker.Load.Cli;
 using FastBroker.Load.Reports;
 using FastBroker.Load.Tests.Infrastructure;
@@ -47,6 +48,42 @@ public sealed class FastBrokerSmokeTests(BrokerFixture fixture) : IClassFixture<
         Assert.True(File.Exists(Path.Combine(reports.Path, scenario + ".md")));
         Assert.Contains("<svg ", await File.ReadAllTextAsync(Path.Combine(reports.Path, scenario + ".html")));
         Assert.Contains($"| fastbroker | {report.ServerVersion} |", stdout.ToString());
+    }
+
+    [Theory]
+    [InlineData("consume", "pull", "3000")]
+    [InlineData("consume", "push", "3000")]
+    [InlineData("e2e", "pull", "3000")]
+    [InlineData("e2e", "push", "3000")]
+    [InlineData("latency", "pull", "2000", "--rate", "2000")]
+    [InlineData("latency", "push", "2000", "--rate", "2000")]
+    public async Task Each_consuming_scenario_runs_with_queue_consumers_that_ack_every_message(string scenario, string receive, string count, params string[] extra)
+    {
+        using var reports = new TempDirectory($"smoke-queue-{scenario}-{receive}");
+        string topic = $"smoke-queue-{scenario}-{receive}";
+        var stderr = new StringWriter();
+        // Three consumers on two partitions: more than stream cursors could use, all of them competing.
+        string[] args = [scenario, "--fastbroker", fixture.Broker.Address, "--topic", topic, "--partitions", "2", "--consumers", "3",
+            "--fastbroker-consumers", "queue", "--queue-receive", receive,
+            "--count", count, "--duration", "5s", "--report-dir", reports.Path, "--name", scenario, .. extra];
+
+        int exit = await LoadCli.RunAsync(args, new StringWriter(), stderr, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(exit == ExitCodes.Ok, $"exit {exit}\n{stderr}\n{fixture.Broker.Output}");
+        var report = ReportFiles.FromJson(await File.ReadAllTextAsync(Path.Combine(reports.Path, scenario + ".json")))!;
+        long expected = long.Parse(count);
+        Assert.Equal($"queue/{receive}", report.Consumers);
+        Assert.Equal(3, report.Parameters.Consumers);
+        Assert.Contains("consumers compete on one queue", report.Durability);
+        Assert.Equal(expected, report.Result.Published);
+        Assert.Equal(expected, report.Result.Consumed);
+        Assert.Equal("count reached", report.Result.EndReason);
+        Assert.Equal(scenario is "e2e" or "latency", report.Latency is not null);
+        // Every message handled was acked: the queue is empty and nothing is left in flight.
+        await using var connection = await BrokerConnection.ConnectAsync(fixture.Broker.Address);
+        var stats = await connection.GetQueueStatsAsync(topic, topic);
+        Assert.Equal(expected, stats.Acked);
+        Assert.Equal(0, stats.Depth);
     }
 
     [Fact]

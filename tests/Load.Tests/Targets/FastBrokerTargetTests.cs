@@ -27,4 +27,34 @@ public sealed class FastBrokerTargetTests
         Assert.Contains("consumer i of 3", target.Durability);
         Assert.Contains("every 1 s", target.Durability);
     }
+
+    [Theory]
+    [InlineData(QueueReceiveMode.Pull, "queue/pull", "pull: Receive of up to 500 messages")]
+    [InlineData(QueueReceiveMode.Push, "queue/push", "push: Subscribe with prefetch 500")]
+    public void Queue_mode_durability_says_consumers_compete_and_ack_every_message(QueueReceiveMode mode, string label, string how)
+    {
+        var target = new FastBrokerTarget("127.0.0.1:7420", new FastBrokerTargetOptions
+        {
+            ConsumerMode = FastBrokerConsumerMode.Queue,
+            QueueReceive = mode,
+            QueueBatch = 500,
+            ConsumersPerGroup = 3,
+        });
+
+        Assert.Equal(label, target.ConsumerModeLabel);
+        Assert.StartsWith("fsync always", target.Durability);
+        Assert.Contains("consumers compete on one queue", target.Durability);
+        Assert.Contains(how, target.Durability);
+        Assert.Contains("every ack is awaited", target.Durability);
+        Assert.DoesNotContain("stream cursors", target.Durability);
+    }
+
+    [Fact]
+    public void Stream_mode_is_the_default_and_says_so()
+    {
+        var target = new FastBrokerTarget("127.0.0.1:7420");
+
+        Assert.Equal("stream", target.ConsumerModeLabel);
+        Assert.Contains("stream cursors", target.Durability);
+    }
 }
