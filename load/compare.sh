@@ -1,16 +1,33 @@
 #!/usr/bin/env bash
 # The standard comparison: FastBroker and its peers (Redis Streams, NATS JetStream, RabbitMQ) run the same
 # scenarios on this machine in one go, next to the physical limits measured in the same run (sequential disk
-# bandwidth with fdatasync, loopback TCP bandwidth). Rewrites the comparison section of docs/PERFORMANCE.md.
+# bandwidth with fdatasync, loopback TCP bandwidth). Two parts, each rewriting its own marked section of
+# docs/PERFORMANCE.md:
+#   streams  publish, e2e and latency; FastBroker consumers are stream cursors     (<!-- compare:begin ... -->)
+#   queues   consume, e2e and latency with competing consumers acking every message: FastBroker in queue mode
+#            (--fastbroker-consumers queue), the peers with their usual consumers, which already compete and
+#            ack; FastBroker stream cursors as the baseline                         (<!-- queues:begin ... -->)
 # Everything listens on and talks to 127.0.0.1 only; temp data directories are removed at the end.
 #
-# usage: load/compare.sh [--quick]      --quick: 2-second runs, to check the script itself
+# usage: load/compare.sh [--quick] [--only streams|queues]
+#   --quick: 2-second runs, to check the script itself; --only: run one part (default: both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
+usage() { echo "usage: load/compare.sh [--quick] [--only streams|queues]" >&2; exit 2; }
 quick=0
-[ "${1:-}" = "--quick" ] && quick=1
+only=all
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --only) [ $# -ge 2 ] || usage; only=$2; shift ;;
+    *) usage ;;
+  esac
+  shift
+done
+case "$only" in all|streams|queues) ;; *) usage ;; esac
+want() { [ "$only" = all ] || [ "$only" = "$1" ]; }
 if [ "$quick" -eq 1 ]; then seconds=2; else seconds=15; fi
 latency_seconds=$((seconds * 2 / 3 > 1 ? seconds * 2 / 3 : 2))
 sizes=(100 1024)
@@ -19,9 +36,14 @@ rates=(10000 50000)
 
 stamp=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 run_dir="$root/artifacts/compare/$(date -u +%Y%m%dT%H%M%SZ)"
+streams_dir="$run_dir/streams"
+queues_dir="$run_dir/queues"
 work=$(mktemp -d /tmp/fastbroker-compare.XXXXXX)
 export FASTBROKER_PEERS_DIR="$work/peers"
-mkdir -p "$run_dir"
+mkdir -p "$streams_dir" "$queues_dir"
+# The queue comparison's FastBroker consumers: pull (receive up to 1000, ack the batch in one frame) measured
+# faster than push on this machine; see load/README.md.
+queue_args=(--fastbroker-consumers queue --queue-receive pull)
 broker=
 cleanup() {
   if [ -n "$broker" ]; then kill "$broker" 2>/dev/null || true; wait "$broker" 2>/dev/null || true; fi
@@ -68,67 +90,108 @@ start_broker() {
 stop_broker() { kill "$broker"; wait "$broker" || true; broker=; }
 
 failures=0
-run() { # target fsync-label scenario size [extra...]
-  local target=$1 fsync=$2 scenario=$3 size=$4; shift 4
-  local name="$target-$fsync-$scenario-${size}b${RATE_TAG:-}"
+run() { # dir target fsync-label scenario size [extra...]; RUN_TAG names the variant, RATE_TAG the rate
+  local dir=$1 target=$2 fsync=$3 scenario=$4 size=$5; shift 5
+  local name="$target${RUN_TAG:-}-$fsync-$scenario-${size}b${RATE_TAG:-}"
   echo "-- $name" >&2
   if ! dotnet "$load_dll" "$scenario" --target "$target" --fastbroker "$address" --fsync "$fsync" --size "$size" \
-       --report-dir "$run_dir" --name "$name" "$@" > "$work/$name.out" 2>&1; then
+       --report-dir "$dir" --name "$name" "$@" > "$work/$name.out" 2>&1; then
     echo "   failed:" >&2; tail -n 5 "$work/$name.out" >&2
     failures=$((failures + 1))
+    echo "$name" >> "$work/$(basename "$dir").failed"
   fi
+}
+
+# About 8 MiB of payload in flight per producer, whatever the message size.
+window_for() { local w=$((8 * 1024 * 1024 / $1)); [ "$w" -gt 65536 ] && w=65536; echo "$w"; }
+
+e2e_run() { # dir target fsync size [extra...]
+  local dir=$1 target=$2 fsync=$3 size=$4; shift 4
+  run "$dir" "$target" "$fsync" e2e "$size" --count 50M --duration "${seconds}s" --window "$(window_for "$size")" "$@"
+}
+
+latency_run() { # dir target fsync size rate [extra...]
+  local dir=$1 target=$2 fsync=$3 size=$4 rate=$5; shift 5
+  RATE_TAG="-${rate}ps" run "$dir" "$target" "$fsync" latency "$size" --rate "$rate" --count $((rate * latency_seconds)) \
+    --duration "$((latency_seconds + 5))s" --linger 0 "$@"
 }
 
 suite() { # target fsync
   local target=$1 fsync=$2 size rate
   for size in "${sizes[@]}"; do
-    # About 8 MiB of payload in flight per producer, whatever the message size.
-    window=$((8 * 1024 * 1024 / size)); [ "$window" -gt 65536 ] && window=65536
-    run "$target" "$fsync" publish "$size" --count 50M --duration "${seconds}s" --window "$window"
-    run "$target" "$fsync" e2e "$size" --count 50M --duration "${seconds}s" --window "$window"
+    run "$streams_dir" "$target" "$fsync" publish "$size" --count 50M --duration "${seconds}s" --window "$(window_for "$size")"
+    e2e_run "$streams_dir" "$target" "$fsync" "$size"
     for rate in "${rates[@]}"; do
-      RATE_TAG="-${rate}ps" run "$target" "$fsync" latency "$size" --rate "$rate" --count $((rate * latency_seconds)) --duration "$((latency_seconds + 5))s" --linger 0
+      latency_run "$streams_dir" "$target" "$fsync" "$size" "$rate"
     done
   done
 }
 
+# The work-queue comparison: consume (100 B), e2e (100 B and 1 KiB), latency at each rate (100 B). A run the
+# streams part already made with the very same settings (the peers' and FastBroker stream cursors' e2e and
+# latency) is reused rather than run again, which keeps the whole script near 20 minutes.
+queue_suite() { # target fsync [extra...]
+  local target=$1 fsync=$2 size rate name; shift 2
+  run "$queues_dir" "$target" "$fsync" consume 100 --count "$consume_count" --duration "${seconds}s" --window "$(window_for 100)" "$@"
+  for size in 100 1024; do
+    name="$target${RUN_TAG:-}-$fsync-e2e-${size}b"
+    if [ -z "${RUN_TAG:-}" ] && [ -f "$streams_dir/$name.json" ]; then
+      cp "$streams_dir/$name".* "$queues_dir/"
+    else
+      e2e_run "$queues_dir" "$target" "$fsync" "$size" "$@"
+    fi
+  done
+  for rate in "${rates[@]}"; do
+    name="$target${RUN_TAG:-}-$fsync-latency-100b-${rate}ps"
+    if [ -z "${RUN_TAG:-}" ] && [ -f "$streams_dir/$name.json" ]; then
+      cp "$streams_dir/$name".* "$queues_dir/"
+    else
+      latency_run "$queues_dir" "$target" "$fsync" 100 "$rate" "$@"
+    fi
+  done
+}
+if [ "$quick" -eq 1 ]; then consume_count=200k; else consume_count=2M; fi
+
 say "fastbroker, fsync always"
 start_broker always
-suite fastbroker always
+if want streams; then suite fastbroker always; fi
+if want queues; then
+  queue_suite fastbroker always
+  RUN_TAG=-queue queue_suite fastbroker always "${queue_args[@]}"
+fi
 for target in "${targets[@]:1}"; do
   say "$target"
-  suite "$target" always
+  if want streams; then suite "$target" always; fi
+  if want queues; then queue_suite "$target" always; fi
 done
 stop_broker
 
 say "fastbroker, fsync never"
 start_broker never
-suite fastbroker never
+if want streams; then suite fastbroker never; fi
+if want queues; then RUN_TAG=-queue queue_suite fastbroker never "${queue_args[@]}"; fi
 stop_broker
 
 say "combine"
-dotnet "$load_dll" report --combine "$run_dir" --out "$run_dir/combined.md" --html "$run_dir/combined.html" \
-  --title "FastBroker and peers, $stamp" > /dev/null
+combine() { # dir title
+  dotnet "$load_dll" report --combine "$1" --out "$1/combined.md" --html "$1/combined.html" --title "$2, $stamp" > /dev/null
+}
+if want streams; then combine "$streams_dir" "FastBroker and peers"; fi
+if want queues; then combine "$queues_dir" "Work queues: FastBroker and peers"; fi
 
-say "docs/PERFORMANCE.md"
-section="$work/section.md"
-{
-  echo "<!-- compare:begin (written by load/compare.sh; edits here are overwritten) -->"
-  echo "## Side by side with Redis Streams, NATS JetStream and RabbitMQ"
-  echo
+command_line="load/compare.sh$([ "$quick" -eq 1 ] && echo ' --quick')$([ "$only" != all ] && echo " --only $only")"
+
+machine_and_limits() {
   echo "Run $stamp on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB,"
   echo "every broker on 127.0.0.1 with the load generator on the same machine. Command:"
   echo
   echo '```'
-  echo "load/compare.sh$([ "$quick" -eq 1 ] && echo ' --quick')"
+  echo "$command_line"
   echo '```'
   echo
-  echo "Per target and payload size: \`publish\` (closed loop, ${seconds} s or 50M messages), \`e2e\` (publish and consume"
-  echo "at once, ${seconds} s), \`latency\` (open loop at each rate for ${latency_seconds} s; latency from the *intended* send time,"
-  echo "so coordinated omission is accounted for; FastBroker producers with \`--linger 0\`). Defaults otherwise: 4 partitions (streams, subjects, queues),"
-  echo "2 producers with about 8 MiB of publishes in flight each (65,536 messages of 100 B, 8,192 of 1 KiB), 2 consumers. Full per-run reports (markdown, JSON, HTML)"
-  echo "are written to \`artifacts/compare/\`."
-  echo
+}
+
+limits_and_servers() {
   echo "### Physical limits, same run"
   echo
   echo "| limit | measured |"
@@ -140,26 +203,86 @@ section="$work/section.md"
   echo
   echo '```'
   cat "$work/peers.txt"
-  echo "fastbroker: $(artifacts/bin/fastbroker serve --help > /dev/null 2>&1; echo 'native AOT build of this commit') ($(git rev-parse --short HEAD))"
+  echo "fastbroker: native AOT build of this commit ($(git rev-parse --short HEAD))"
   echo '```'
   echo
+}
+
+failed_note() { # part
+  [ -f "$work/$1.failed" ] || return 0
+  echo "$(wc -l < "$work/$1.failed") run(s) failed in this comparison and their rows are missing: $(paste -sd ' ' "$work/$1.failed") (see the script's output)."
+}
+
+streams_section() {
+  echo "<!-- compare:begin (written by load/compare.sh; edits here are overwritten) -->"
+  echo "## Side by side with Redis Streams, NATS JetStream and RabbitMQ"
+  echo
+  machine_and_limits
+  echo "Per target and payload size: \`publish\` (closed loop, ${seconds} s or 50M messages), \`e2e\` (publish and consume"
+  echo "at once, ${seconds} s), \`latency\` (open loop at each rate for ${latency_seconds} s; latency from the *intended* send time,"
+  echo "so coordinated omission is accounted for; FastBroker producers with \`--linger 0\`). Defaults otherwise: 4 partitions (streams, subjects, queues),"
+  echo "2 producers with about 8 MiB of publishes in flight each (65,536 messages of 100 B, 8,192 of 1 KiB), 2 consumers. Full per-run reports (markdown, JSON, HTML)"
+  echo "are written to \`artifacts/compare/\`."
+  echo
+  limits_and_servers
   echo "### Results"
   echo
-  sed -e 's/^# /#### /' "$run_dir/combined.md"
+  sed -e 's/^# /#### /' "$streams_dir/combined.md"
   echo
-  [ "$failures" -eq 0 ] || echo "$failures run(s) failed in this comparison; their rows are missing (see the script's output)."
+  failed_note streams
   echo "<!-- compare:end -->"
-} > "$section"
+}
 
-doc=docs/PERFORMANCE.md
-if grep -q '<!-- compare:begin' "$doc"; then
-  awk -v section="$section" '
-    /<!-- compare:begin/ { while ((getline line < section) > 0) print line; skip = 1; next }
-    /<!-- compare:end -->/ { skip = 0; next }
-    !skip { print }' "$doc" > "$work/doc.md"
-else
-  { cat "$doc"; echo; cat "$section"; } > "$work/doc.md"
-fi
-cp "$work/doc.md" "$doc"
-echo "compare: $failures failed run(s); results in $run_dir and $doc" >&2
+queues_section() {
+  echo "<!-- queues:begin (written by load/compare.sh; edits here are overwritten) -->"
+  echo "## Work queues side by side: competing consumers that ack every message"
+  echo
+  machine_and_limits
+  echo "Every target's consumers compete for the messages of one queue and ack each message after the handler saw it;"
+  echo "a message counts when the handler sees it, for every target alike. FastBroker runs in queue mode"
+  echo "(\`--fastbroker-consumers queue --queue-receive pull\`: the topic is created as a queue, each consumer receives up"
+  echo "to 1,000 messages per long poll from every partition and acks the batch in one frame), under \`fsync always\` and"
+  echo "\`never\`; its stream cursors (no per-message acks) are the baseline. How each target consumes and acks"
+  echo "(details in load/README.md, \"Like for like\"):"
+  echo
+  echo "| target | consumers get messages by | ack | the ack is answered |"
+  echo "|---|---|---|---|"
+  echo "| fastbroker queue/pull | Receive of up to 1,000 from every partition (100 ms long poll), the next one asked for before handling | one Ack frame per batch, awaited (at most 4 frames unanswered before the loop waits) | after the ack is durable under the broker's fsync policy |"
+  echo "| fastbroker (stream cursors, the baseline) | Fetch of its own partitions (p % consumers == i) | none per message; the group position is committed every second | after the commit is durable |"
+  echo "| redis | XREADGROUP COUNT 1000 BLOCK 100 over every stream, one consumer group | XACK per batch, awaited before the next read | after the AOF write is fsynced (\`appendfsync always\`) |"
+  echo "| nats | one durable pull consumer (MaxMsgs 1000; the client keeps pulls going), explicit acks | AckAsync per message, awaited: written to the connection | never (no double ack): fire and forget |"
+  echo "| rabbitmq | push, prefetch 1000 per queue, each consumer on every queue | BasicAck per message (\`multiple=false\`), awaited: written to the channel | never (AMQP acks have no reply) |"
+  echo
+  echo "Per target: \`consume\` (fill the queue with up to ${consume_count} messages of 100 B, untimed, then time the two"
+  echo "consumers draining it; fill and drain each at most ${seconds} s), \`e2e\` (publish and consume at once, ${seconds} s, 100 B and 1 KiB),"
+  echo "\`latency\` (open loop at each rate for ${latency_seconds} s, 100 B, latency from the *intended* send time; FastBroker producers"
+  echo "with \`--linger 0\`). 4 partitions, 2 producers, 2 consumers. Full per-run reports are written to \`artifacts/compare/\`."
+  echo
+  limits_and_servers
+  echo "### Results"
+  echo
+  sed -e 's/^# /#### /' "$queues_dir/combined.md"
+  echo
+  failed_note queues
+  echo "<!-- queues:end -->"
+}
+
+# Replaces the section between <!-- NAME:begin and <!-- NAME:end --> in the doc, or appends it.
+replace_section() { # marker file
+  local marker=$1 section=$2 doc=docs/PERFORMANCE.md
+  if grep -q "<!-- $marker:begin" "$doc"; then
+    awk -v section="$section" -v begin="<!-- $marker:begin" -v end="<!-- $marker:end -->" '
+      index($0, begin) == 1 { while ((getline line < section) > 0) print line; skip = 1; next }
+      index($0, end) == 1 { skip = 0; next }
+      !skip { print }' "$doc" > "$work/doc.md"
+  else
+    { cat "$doc"; echo; cat "$section"; } > "$work/doc.md"
+  fi
+  cp "$work/doc.md" "$doc"
+}
+
+say "docs/PERFORMANCE.md"
+if want streams; then streams_section > "$work/streams.md"; replace_section compare "$work/streams.md"; fi
+if want queues; then queues_section > "$work/queues.md"; replace_section queues "$work/queues.md"; fi
+echo "compare: $failures failed run(s); results in $run_dir and docs/PERFORMANCE.md" >&2
 [ "$failures" -eq 0 ]

@@ -40,8 +40,8 @@ internal sealed class RunOptions
     private readonly Option<string?> _rate = Text("--rate", "MSG/S", $"Open-loop send rate, e.g. 10k, 50k, 100k (default {Defaults.Rate:N0})");
     private readonly Option<string?> _fastBrokerConsumers = Text("--fastbroker-consumers", "stream|queue",
         "FastBroker consumers: stream cursors splitting the partitions, or competing consumers of a queue that ack every message (default stream)");
-    private readonly Option<string?> _queueReceive = Text("--queue-receive", "push|pull",
-        "FastBroker queue consumers: pushed with prefetch credit, or pulled with long-poll receives (default push)");
+    private readonly Option<string?> _queueReceive = Text("--queue-receive", "pull|push",
+        "FastBroker queue consumers: pulled with long-poll receives, or pushed with prefetch credit (default pull)");
     private readonly Option<string?> _queueBatch = Text("--queue-batch", "N",
         $"FastBroker queue consumers: prefetch per consumer (push) or messages per receive (pull) (default {Defaults.QueueBatch})");
     private readonly Option<string?> _maxP99 = Text("--max-p99", "DURATION", "Exit 3 when the p99 latency is above this (e.g. 1ms)");
@@ -139,9 +139,9 @@ internal sealed class RunOptions
         };
         var queueReceive = parsed.GetValue(_queueReceive) switch
         {
-            null or "push" => QueueReceiveMode.Push,
-            "pull" => QueueReceiveMode.Pull,
-            var other => Invalid(QueueReceiveMode.Push, $"--queue-receive: '{other}' is not push or pull"),
+            null or "pull" => QueueReceiveMode.Pull,
+            "push" => QueueReceiveMode.Push,
+            var other => Invalid(QueueReceiveMode.Pull, $"--queue-receive: '{other}' is not pull or push"),
         };
         // A receive asks for at most Protocol.MaxReceiveMessages; push credit could go higher, but one limit is simpler.
         int queueBatch = Whole(parsed.GetValue(_queueBatch), "--queue-batch", 1, (int)Protocol.MaxReceiveMessages, s.QueueBatch, errors);

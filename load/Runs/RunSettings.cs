@@ -51,7 +51,7 @@ internal sealed record RunSettings
     public FastBrokerConsumerMode FastBrokerConsumers { get; init; } = FastBrokerConsumerMode.Stream;
 
     /// <summary>How FastBroker queue consumers get messages.</summary>
-    public QueueReceiveMode QueueReceive { get; init; } = QueueReceiveMode.Push;
+    public QueueReceiveMode QueueReceive { get; init; } = QueueReceiveMode.Pull;
 
     /// <summary>FastBroker queue consumers: messages per receive (pull) or prefetch (push).</summary>
     public int QueueBatch { get; init; } = FastBrokerTargetOptions.DefaultQueueBatch;

@@ -67,11 +67,15 @@ internal sealed class FastBrokerQueueConsumer : IConsumer
         long handled = 0;
         var acks = new Queue<Task>(MaxPendingAcks + 1);
         Task? lastAck = null;
-        while (!cancellationToken.IsCancellationRequested)
+        // The next receive is asked for before the current batch is handled, so the broker fills it meanwhile (as
+        // the peers' clients keep their next pull or prefetch going). Not canceled through the token: a canceled
+        // receive leaves what the broker already sent in flight until its visibility timeout, and the short wait
+        // ends the loop soon enough.
+        ValueTask<IReadOnlyList<QueueMessage>>? next = _queue.ReceiveAsync(_batch, ReceiveWait);
+        while (next is { } pending)
         {
-            // Not canceled through the token: a canceled receive leaves what the broker already sent in flight until
-            // its visibility timeout, and the short wait ends the loop soon enough.
-            var messages = await _queue.ReceiveAsync(_batch, ReceiveWait).ConfigureAwait(false);
+            var messages = await pending.ConfigureAwait(false);
+            next = cancellationToken.IsCancellationRequested ? null : _queue.ReceiveAsync(_batch, ReceiveWait);
             if (messages.Count == 0)
                 continue;
             // ReceiveAsync hands out an array; acking a slice of it needs no copy.
@@ -98,8 +102,15 @@ internal sealed class FastBrokerQueueConsumer : IConsumer
             if (!more)
                 break;
         }
-        while (acks.TryDequeue(out var pending))
-            await pending.ConfigureAwait(false);
+        if (next is { } unused)
+        {
+            // Received after the end: give it back at once rather than hold it until the connection closes.
+            var left = await unused.ConfigureAwait(false);
+            if (left.Count > 0)
+                await _queue.NackAsync(left as QueueMessage[] ?? [.. left]).ConfigureAwait(false);
+        }
+        while (acks.TryDequeue(out var ackPending))
+            await ackPending.ConfigureAwait(false);
         return handled;
     }
 

@@ -142,7 +142,7 @@ public sealed class CommandLineTests
         var s = LoadCli.Parse(["e2e"]).Settings!;
 
         Assert.Equal(FastBrokerConsumerMode.Stream, s.FastBrokerConsumers);
-        Assert.Equal(QueueReceiveMode.Push, s.QueueReceive);
+        Assert.Equal(QueueReceiveMode.Pull, s.QueueReceive);
         Assert.Equal(1000, s.QueueBatch);
     }
 
