@@ -104,8 +104,10 @@ public sealed partial class QueueConsumer
     private static async Task WorkAsync(PushSubscription push, Func<QueueMessage, CancellationToken, ValueTask> handler, CancellationTokenSource stop)
     {
         bool acks = !push.CreditOnConsume;
-        // The ack of the previous frame is awaited only when a later ack lands in a new frame, so a worker moves on
-        // to its next message without waiting a round trip per message, yet never leaves a failed ack unnoticed.
+        // Ack frames this worker has used, oldest first. A finished one is awaited at once (a failed ack surfaces);
+        // an unfinished one only when more than a few are outstanding, so a worker never waits a round trip per
+        // message, yet a broker that stops answering acks stops it soon.
+        var pending = new Queue<Task>();
         Task lastAck = Task.CompletedTask;
         try
         {
@@ -130,20 +132,24 @@ public sealed partial class QueueConsumer
                     var ack = message.Consumer.AckForLater(message);
                     if (ack != lastAck)
                     {
-                        await lastAck.ConfigureAwait(false);
+                        pending.Enqueue(ack);
                         lastAck = ack;
                     }
+                    while (pending.Count > MaxPendingAckFrames || (pending.Count > 0 && pending.Peek().IsCompleted))
+                        await pending.Dequeue().ConfigureAwait(false);
                 }
                 else
                 {
                     await message.NackAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
                 }
             }
-            await lastAck.ConfigureAwait(false);
+            while (pending.Count > 0)
+                await pending.Dequeue().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            await lastAck.ConfigureAwait(false);
+            while (pending.Count > 0)
+                await pending.Dequeue().ConfigureAwait(false);
         }
         catch
         {
@@ -151,6 +157,9 @@ public sealed partial class QueueConsumer
             throw;
         }
     }
+
+    // Outstanding ack frames a handler worker runs ahead of.
+    private const int MaxPendingAckFrames = 4;
 
     private async ValueTask<QueueAckMode> GetAckModeAsync(CancellationToken cancellationToken)
     {

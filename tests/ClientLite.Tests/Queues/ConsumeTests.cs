@@ -67,6 +67,33 @@ public sealed class ConsumeTests
     }
 
     [Fact(Timeout = TestLimits.TestMs)]
+    public async Task A_handler_worker_does_not_wait_for_each_ack_to_be_answered_before_the_next_message()
+    {
+        await using var q = await QueueHarness.StartAsync();
+        for (int i = 0; i < 30; i++)
+            q.Publish(0, $"m{i}");
+        var acksAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        q.Broker.Intercept = request => request.Opcode == Opcode.Ack ? new FakeReply(Gate: acksAnswered.Task) : null;
+        var consumer = q.Connection.OpenQueue("jobs");
+        using var stop = new CancellationTokenSource();
+        int handled = 0;
+
+        var consuming = consumer.ConsumeAsync((_, _) =>
+        {
+            Interlocked.Increment(ref handled);
+            return ValueTask.CompletedTask;
+        }, new ConsumeOptions { Prefetch = 30 }, stop.Token);
+
+        // Not one ack has been answered, yet every prefetched message was handled: acks gather behind the first.
+        await Eventually.True(() => Volatile.Read(ref handled) == 30, "all 30 handled while acks are unanswered");
+        acksAnswered.SetResult();
+        await Eventually.True(() => q.Store.Inspect(() => q.Store.Subscription("jobs", "jobs").AckedTotal) == 30, "all acked");
+        await stop.CancelAsync();
+        await consuming;
+        Assert.True(q.Broker.Count(Opcode.Ack) <= 3, $"{q.Broker.Count(Opcode.Ack)} ack frames for 30 messages");
+    }
+
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task ConsumeAsync_returns_quietly_when_canceled_before_anything_arrives()
     {
         await using var q = await QueueHarness.StartAsync();
