@@ -9,19 +9,22 @@
 #            ack; FastBroker stream cursors as the baseline                         (<!-- queues:begin ... -->)
 # Everything listens on and talks to 127.0.0.1 only; temp data directories are removed at the end.
 #
-# usage: load/compare.sh [--quick] [--only streams|queues]
-#   --quick: 2-second runs, to check the script itself; --only: run one part (default: both)
+# usage: load/compare.sh [--quick] [--only streams|queues] [--repeat N]
+#   --quick: 2-second runs, to check the script itself; --only: run one part (default: both);
+#   --repeat N: every run N times (the tables then show medians and the msg/s range; the time grows N-fold)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-usage() { echo "usage: load/compare.sh [--quick] [--only streams|queues]" >&2; exit 2; }
+usage() { echo "usage: load/compare.sh [--quick] [--only streams|queues] [--repeat N]" >&2; exit 2; }
 quick=0
 only=all
+repeat=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --only) [ $# -ge 2 ] || usage; only=$2; shift ;;
+    --repeat) [ $# -ge 2 ] && [[ "$2" =~ ^[1-9]$ ]] || usage; repeat=$2; shift ;;
     *) usage ;;
   esac
   shift
@@ -92,14 +95,30 @@ stop_broker() { kill "$broker"; wait "$broker" || true; broker=; }
 failures=0
 run() { # dir target fsync-label scenario size [extra...]; RUN_TAG names the variant, RATE_TAG the rate
   local dir=$1 target=$2 fsync=$3 scenario=$4 size=$5; shift 5
-  local name="$target${RUN_TAG:-}-$fsync-$scenario-${size}b${RATE_TAG:-}"
-  echo "-- $name" >&2
-  if ! dotnet "$load_dll" "$scenario" --target "$target" --fastbroker "$address" --fsync "$fsync" --size "$size" \
-       --report-dir "$dir" --name "$name" "$@" > "$work/$name.out" 2>&1; then
-    echo "   failed:" >&2; tail -n 5 "$work/$name.out" >&2
-    failures=$((failures + 1))
-    echo "$name" >> "$work/$(basename "$dir").failed"
-  fi
+  local base="$target${RUN_TAG:-}-$fsync-$scenario-${size}b${RATE_TAG:-}" name r
+  for r in $(seq "$repeat"); do
+    name=$base
+    [ "$repeat" -eq 1 ] || name="$base-r$r"
+    echo "-- $name" >&2
+    if ! dotnet "$load_dll" "$scenario" --target "$target" --fastbroker "$address" --fsync "$fsync" --size "$size" \
+         --report-dir "$dir" --name "$name" "$@" > "$work/$name.out" 2>&1; then
+      echo "   failed:" >&2; tail -n 5 "$work/$name.out" >&2
+      failures=$((failures + 1))
+      echo "$name" >> "$work/$(basename "$dir").failed"
+    fi
+  done
+}
+
+# Copies the reports of run NAME (all its repeats) from the streams part into the queues part; false when the
+# streams part has none.
+reuse() { # name
+  local files=("$streams_dir/$1".json "$streams_dir/$1"-r[0-9].json) file found=1
+  for file in "${files[@]}"; do
+    [ -f "$file" ] || continue
+    cp "${file%.json}".* "$queues_dir/"
+    found=0
+  done
+  return "$found"
 }
 
 # About 8 MiB of payload in flight per producer, whatever the message size.
@@ -127,28 +146,21 @@ suite() { # target fsync
   done
 }
 
-# The work-queue comparison: consume (100 B), e2e (100 B and 1 KiB), latency at each rate (100 B). A run the
-# streams part already made with the very same settings (the peers' and FastBroker stream cursors' e2e and
-# latency) is reused rather than run again, which keeps the whole script near 20 minutes.
-queue_suite() { # target fsync [extra...]
-  local target=$1 fsync=$2 size rate name; shift 2
-  run "$queues_dir" "$target" "$fsync" consume 100 --count "$consume_count" --duration "${seconds}s" --window "$(window_for 100)" "$@"
-  for size in 100 1024; do
-    name="$target${RUN_TAG:-}-$fsync-e2e-${size}b"
-    if [ -z "${RUN_TAG:-}" ] && [ -f "$streams_dir/$name.json" ]; then
-      cp "$streams_dir/$name".* "$queues_dir/"
-    else
-      e2e_run "$queues_dir" "$target" "$fsync" "$size" "$@"
-    fi
-  done
-  for rate in "${rates[@]}"; do
-    name="$target${RUN_TAG:-}-$fsync-latency-100b-${rate}ps"
-    if [ -z "${RUN_TAG:-}" ] && [ -f "$streams_dir/$name.json" ]; then
-      cp "$streams_dir/$name".* "$queues_dir/"
-    else
-      latency_run "$queues_dir" "$target" "$fsync" 100 "$rate" "$@"
-    fi
-  done
+# The work-queue comparison, one step at a time: consume (100 B), e2e (100 B, 1 KiB), latency at each rate (100 B).
+# A run the streams part already made with the very same settings (the peers' and FastBroker stream cursors' e2e
+# and latency) is reused rather than run again, which keeps the whole script near 20 minutes.
+queue_steps=(consume e2e-100 e2e-1024)
+for rate in "${rates[@]}"; do queue_steps+=("latency-$rate"); done
+queue_step() { # step target fsync [extra...]
+  local step=$1 target=$2 fsync=$3; shift 3
+  case "$step" in
+    consume)
+      run "$queues_dir" "$target" "$fsync" consume 100 --count "$consume_count" --duration "${seconds}s" --window "$(window_for 100)" "$@" ;;
+    e2e-*)
+      [ -z "${RUN_TAG:-}" ] && reuse "$target-$fsync-e2e-${step#e2e-}b" || e2e_run "$queues_dir" "$target" "$fsync" "${step#e2e-}" "$@" ;;
+    latency-*)
+      [ -z "${RUN_TAG:-}" ] && reuse "$target-$fsync-latency-100b-${step#latency-}ps" || latency_run "$queues_dir" "$target" "$fsync" 100 "${step#latency-}" "$@" ;;
+  esac
 }
 if [ "$quick" -eq 1 ]; then consume_count=200k; else consume_count=2M; fi
 
@@ -156,20 +168,23 @@ say "fastbroker, fsync always"
 start_broker always
 if want streams; then suite fastbroker always; fi
 if want queues; then
-  queue_suite fastbroker always
-  RUN_TAG=-queue queue_suite fastbroker always "${queue_args[@]}"
+  # Stream cursors and queue consumers take turns step by step, so both meet the same state of a shared machine.
+  for step in "${queue_steps[@]}"; do
+    queue_step "$step" fastbroker always
+    RUN_TAG=-queue queue_step "$step" fastbroker always "${queue_args[@]}"
+  done
 fi
 for target in "${targets[@]:1}"; do
   say "$target"
   if want streams; then suite "$target" always; fi
-  if want queues; then queue_suite "$target" always; fi
+  if want queues; then for step in "${queue_steps[@]}"; do queue_step "$step" "$target" always; done; fi
 done
 stop_broker
 
 say "fastbroker, fsync never"
 start_broker never
 if want streams; then suite fastbroker never; fi
-if want queues; then RUN_TAG=-queue queue_suite fastbroker never "${queue_args[@]}"; fi
+if want queues; then for step in "${queue_steps[@]}"; do RUN_TAG=-queue queue_step "$step" fastbroker never "${queue_args[@]}"; done; fi
 stop_broker
 
 say "combine"
@@ -179,7 +194,7 @@ combine() { # dir title
 if want streams; then combine "$streams_dir" "FastBroker and peers"; fi
 if want queues; then combine "$queues_dir" "Work queues: FastBroker and peers"; fi
 
-command_line="load/compare.sh$([ "$quick" -eq 1 ] && echo ' --quick')$([ "$only" != all ] && echo " --only $only")"
+command_line="load/compare.sh$([ "$quick" -eq 1 ] && echo ' --quick')$([ "$only" != all ] && echo " --only $only")$([ "$repeat" -gt 1 ] && echo " --repeat $repeat")"
 
 machine_and_limits() {
   echo "Run $stamp on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB,"
@@ -256,7 +271,9 @@ queues_section() {
   echo "Per target: \`consume\` (fill the queue with up to ${consume_count} messages of 100 B, untimed, then time the two"
   echo "consumers draining it; fill and drain each at most ${seconds} s), \`e2e\` (publish and consume at once, ${seconds} s, 100 B and 1 KiB),"
   echo "\`latency\` (open loop at each rate for ${latency_seconds} s, 100 B, latency from the *intended* send time; FastBroker producers"
-  echo "with \`--linger 0\`). 4 partitions, 2 producers, 2 consumers. Full per-run reports are written to \`artifacts/compare/\`."
+  echo "with \`--linger 0\`). 4 partitions, 2 producers, 2 consumers. FastBroker's stream and queue runs take turns step by step, so"
+  echo "both meet the same state of the shared machine.$([ "$repeat" -gt 1 ] && echo " Every run ${repeat} times: each cell is the median, msg/s also shows the range.")"
+  echo "Full per-run reports are written to \`artifacts/compare/\`."
   echo
   limits_and_servers
   echo "### Results"
