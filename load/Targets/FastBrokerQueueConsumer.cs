@@ -19,8 +19,8 @@ internal sealed class FastBrokerQueueConsumer : IConsumer
     /// <summary>Long-poll wait of a pull: short, so that stopping never waits long, as Redis's BLOCK 100.</summary>
     public static readonly TimeSpan ReceiveWait = TimeSpan.FromMilliseconds(100);
 
-    // Ack frames of one consumer go out one at a time (the next gathers while one is answered), so more than a
-    // few unanswered ones means the broker is not answering; waiting there bounds the messages held unacked.
+    // How far a consumer may run ahead of its acks, in frames. ClientLite sends one Ack frame of a consumer at a
+    // time and gathers the next meanwhile, so two are pending at most in practice; the bound is the backstop.
     private const int MaxPendingAcks = 4;
 
     private readonly BrokerConnection _connection;
@@ -72,46 +72,65 @@ internal sealed class FastBrokerQueueConsumer : IConsumer
         // receive leaves what the broker already sent in flight until its visibility timeout, and the short wait
         // ends the loop soon enough.
         ValueTask<IReadOnlyList<QueueMessage>>? next = _queue.ReceiveAsync(_batch, ReceiveWait);
-        while (next is { } pending)
+        try
         {
-            var messages = await pending.ConfigureAwait(false);
-            next = cancellationToken.IsCancellationRequested ? null : _queue.ReceiveAsync(_batch, ReceiveWait);
-            if (messages.Count == 0)
-                continue;
-            // ReceiveAsync hands out an array; acking a slice of it needs no copy.
-            var received = messages as QueueMessage[] ?? [.. messages];
-            int seen = 0;
-            bool more = true;
-            while (seen < received.Length && more)
+            while (next is { } pending)
             {
-                var message = received[seen];
-                CheckFirstDelivery(message);
-                more = handler(message.Value.Span);
-                seen++;
-            }
-            handled += seen;
+                // Cleared before the await: a receive that fails must not be awaited a second time below.
+                next = null;
+                var messages = await pending.ConfigureAwait(false);
+                next = cancellationToken.IsCancellationRequested ? null : _queue.ReceiveAsync(_batch, ReceiveWait);
+                if (messages.Count == 0)
+                    continue;
+                // ReceiveAsync hands out an array; acking a slice of it needs no copy.
+                var received = messages as QueueMessage[] ?? [.. messages];
+                int seen = 0;
+                bool more = true;
+                while (seen < received.Length && more)
+                {
+                    var message = received[seen];
+                    CheckFirstDelivery(message);
+                    more = handler(message.Value.Span);
+                    seen++;
+                }
+                handled += seen;
 
-            var ack = _queue.AckAsync(received.AsSpan(0, seen)).AsTask();
-            // Acks queued while a frame is answered share the next frame's task: count each frame once.
-            if (ack != lastAck)
-            {
-                acks.Enqueue(ack);
-                lastAck = ack;
+                var ack = _queue.AckAsync(received.AsSpan(0, seen)).AsTask();
+                // Acks queued while a frame is answered share the next frame's task: count each frame once.
+                if (ack != lastAck)
+                {
+                    acks.Enqueue(ack);
+                    lastAck = ack;
+                }
+                await ObservePendingAcksAsync(acks).ConfigureAwait(false);
+                if (!more)
+                    break;
             }
-            await ObservePendingAcksAsync(acks).ConfigureAwait(false);
-            if (!more)
-                break;
         }
-        if (next is { } unused)
+        finally
         {
-            // Received after the end: give it back at once rather than hold it until the connection closes.
-            var left = await unused.ConfigureAwait(false);
-            if (left.Count > 0)
-                await _queue.NackAsync(left as QueueMessage[] ?? [.. left]).ConfigureAwait(false);
+            if (next is { } unused)
+                await GiveBackAsync(unused).ConfigureAwait(false);
         }
         while (acks.TryDequeue(out var ackPending))
             await ackPending.ConfigureAwait(false);
         return handled;
+    }
+
+    /// <summary>Waits for a receive that is no longer wanted and nacks what it brought, so other consumers get it at
+    /// once rather than when this connection closes. Best effort: the run is ending either way.</summary>
+    private async ValueTask GiveBackAsync(ValueTask<IReadOnlyList<QueueMessage>> receive)
+    {
+        try
+        {
+            var left = await receive.ConfigureAwait(false);
+            if (left.Count > 0)
+                await _queue.NackAsync(left as QueueMessage[] ?? [.. left]).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is BrokerException or BrokerConnectionException or TimeoutException)
+        {
+            // The connection is failing or gone; closing it releases the messages anyway.
+        }
     }
 
     /// <summary>Surfaces acks that already failed, and waits for the oldest while too many are unanswered.</summary>
