@@ -253,8 +253,9 @@ queues_section() {
   echo "## Work queues side by side: competing consumers that ack every message"
   echo
   machine_and_limits
-  echo "Every target's consumers compete for the messages of one queue and ack each message after the handler saw it;"
-  echo "a message counts when the handler sees it, for every target alike. FastBroker runs in queue mode"
+  echo "Every target's consumers compete for the messages of every partition (the peers: one stream, subject or quorum"
+  echo "queue per partition) and ack each message after the handler saw it; a message counts when the handler sees it,"
+  echo "for every target alike. FastBroker runs in queue mode"
   echo "(\`--fastbroker-consumers queue --queue-receive pull\`: the topic is created as a queue, each consumer receives up"
   echo "to 1,000 messages per long poll from every partition and acks the batch in one frame), under \`fsync always\` and"
   echo "\`never\`; its stream cursors (no per-message acks) are the baseline. How each target consumes and acks"
