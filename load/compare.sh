@@ -194,7 +194,10 @@ combine() { # dir title
 if want streams; then combine "$streams_dir" "FastBroker and peers"; fi
 if want queues; then combine "$queues_dir" "Work queues: FastBroker and peers"; fi
 
-command_line="load/compare.sh$([ "$quick" -eq 1 ] && echo ' --quick')$([ "$only" != all ] && echo " --only $only")$([ "$repeat" -gt 1 ] && echo " --repeat $repeat")"
+command_line=load/compare.sh
+[ "$quick" -eq 0 ] || command_line+=" --quick"
+[ "$only" = all ] || command_line+=" --only $only"
+[ "$repeat" -eq 1 ] || command_line+=" --repeat $repeat"
 
 machine_and_limits() {
   echo "Run $stamp on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB,"
@@ -273,7 +276,7 @@ queues_section() {
   echo "consumers draining it; fill and drain each at most ${seconds} s), \`e2e\` (publish and consume at once, ${seconds} s, 100 B and 1 KiB),"
   echo "\`latency\` (open loop at each rate for ${latency_seconds} s, 100 B, latency from the *intended* send time; FastBroker producers"
   echo "with \`--linger 0\`). 4 partitions, 2 producers, 2 consumers. FastBroker's stream and queue runs take turns step by step, so"
-  echo "both meet the same state of the shared machine.$([ "$repeat" -gt 1 ] && echo " Every run ${repeat} times: each cell is the median, msg/s also shows the range.")"
+  echo "both meet the same state of the shared machine.$([ "$repeat" -eq 1 ] || echo " Every run ${repeat} times: each cell is the median, msg/s also shows the range.")"
   echo "Full per-run reports are written to \`artifacts/compare/\`."
   echo
   limits_and_servers
