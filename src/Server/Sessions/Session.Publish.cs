@@ -91,14 +91,7 @@ internal sealed partial class Session
     private bool TryResolve(uint requestId, ReadOnlySpan<byte> topicName, Topic? topic, uint partitionIndex, out Partition partition)
     {
         partition = null!;
-        if (topic is null && !_broker.Topics.TryGet(topicName, out topic))
-        {
-            if (TopicName.IsValid(topicName))
-                Fail(requestId, ErrorCode.UnknownTopic, $"unknown topic '{System.Text.Encoding.ASCII.GetString(topicName)}'");
-            else
-                Fail(requestId, ErrorCode.InvalidTopicName, "invalid topic name: use 1-249 characters of [A-Za-z0-9._-]");
-            return false;
-        }
+        if (topic is null && !TryResolveTopic(requestId, topicName, out topic)) return false;
         return TryResolvePartition(requestId, topic, partitionIndex, out partition);
     }
 

@@ -47,14 +47,8 @@ internal sealed class SubscriptionSet : IAsyncDisposable
     public bool TryGet(ReadOnlySpan<byte> utf8Name, out SharedSubscription subscription)
     {
         subscription = null!;
-        if (utf8Name.Length is 0 or > Protocol.MaxTopicNameBytes) return false;
-        Span<char> chars = stackalloc char[utf8Name.Length];
-        for (int i = 0; i < utf8Name.Length; i++)
-        {
-            if (utf8Name[i] > 127) return false;
-            chars[i] = (char)utf8Name[i];
-        }
-        return _byChars.TryGetValue(chars, out subscription!);
+        Span<char> chars = stackalloc char[Protocol.MaxTopicNameBytes];
+        return TopicName.TryWiden(utf8Name, chars) && _byChars.TryGetValue(chars[..utf8Name.Length], out subscription!);
     }
 
     public async ValueTask<(ErrorCode Code, string Message)> CreateAsync(string name, SubscriptionSettings settings)
@@ -114,12 +108,6 @@ internal sealed class SubscriptionSet : IAsyncDisposable
             foreach (var subscription in _byName.Values) floor = Math.Min(floor, subscription.DurableFloor(p));
             if (floor != long.MaxValue && floor > 0) _topic.Partitions[p].RequestTrim(floor);
         }
-    }
-
-    /// <summary>Releases everything in flight to a closed connection, in every subscription.</summary>
-    public void Release(long holder)
-    {
-        foreach (var subscription in _byName.Values) subscription.Release(holder);
     }
 
     public async ValueTask DisposeAsync()

@@ -19,6 +19,19 @@ public static class TopicName
         return true;
     }
 
+    /// <summary>Widens an ASCII name into <paramref name="chars"/> for alternate dictionary lookups without
+    /// allocating; false for an empty, too long or non-ASCII name (which no topic or subscription has).</summary>
+    public static bool TryWiden(ReadOnlySpan<byte> utf8, Span<char> chars)
+    {
+        if (utf8.Length is 0 or > Protocol.MaxTopicNameBytes || chars.Length < utf8.Length) return false;
+        for (int i = 0; i < utf8.Length; i++)
+        {
+            if (utf8[i] > 127) return false;
+            chars[i] = (char)utf8[i];
+        }
+        return true;
+    }
+
     public static bool IsValid(string name)
     {
         Span<byte> bytes = stackalloc byte[Protocol.MaxTopicNameBytes + 1];

@@ -79,14 +79,8 @@ internal sealed class TopicRegistry : IAsyncDisposable
     public bool TryGet(ReadOnlySpan<byte> utf8Name, out Topic topic)
     {
         topic = null!;
-        if (utf8Name.Length is 0 or > Protocol.MaxTopicNameBytes) return false;
-        Span<char> chars = stackalloc char[utf8Name.Length];
-        for (int i = 0; i < utf8Name.Length; i++)
-        {
-            if (utf8Name[i] > 127) return false;
-            chars[i] = (char)utf8Name[i];
-        }
-        return _byChars.TryGetValue(chars, out topic!);
+        Span<char> chars = stackalloc char[Protocol.MaxTopicNameBytes];
+        return TopicName.TryWiden(utf8Name, chars) && _byChars.TryGetValue(chars[..utf8Name.Length], out topic!);
     }
 
     public bool TryGet(string name, out Topic topic) => _topics.TryGetValue(name, out topic!);

@@ -94,8 +94,7 @@ public sealed class DeadLetterTests : IAsyncLifetime
         var queue = await _broker.CreateQueueAsync("orders", "orders", QueueBroker.Settings(maxDeliveries: 1, dlq: "parking-lot"));
         await _broker.PublishAsync("orders", 0, "a", "b", "c");
         QueueBroker.Receive(queue, A, max: 3);
-        _broker.Registry.TryGet("orders", out var topic);
-        topic.Subscriptions.Release(A);
+        queue.Release(A);
 
         await QueueBroker.EventuallyAsync(() => queue.Stats().DeadLettered == 3, "three dead-letter moves");
         var moved = _broker.ReadAll("parking-lot");

@@ -148,8 +148,7 @@ public sealed class SharedSubscriptionDeliveryTests : IAsyncLifetime
         QueueBroker.Receive(queue, A, max: 2);
         QueueBroker.Receive(queue, B, max: 1);
 
-        _broker.Registry.TryGet("orders", out var topic);
-        topic.Subscriptions.Release(A);
+        queue.Release(A);
         var again = QueueBroker.Receive(queue, B, max: 10);
         Assert.Equal([new DeliveredMessage(0, 0, 2, "x"), new DeliveredMessage(0, 1, 2, "y")], again);
         Assert.Equal(3, queue.Stats().InFlight);
