@@ -8,15 +8,10 @@ namespace FastBroker.Server.Sessions;
 
 internal sealed partial class Session
 {
-    private const int MaxPingBytes = 1024;
-
+    // Any payload the frame cap lets in is echoed (PROTOCOL.md section 5.2); what bounds the memory held for echoes
+    // is the connection's output limit, not a ping-specific cap.
     private void Ping(uint requestId, in ReadOnlySequence<byte> body)
     {
-        if (body.Length > MaxPingBytes)
-        {
-            Fail(requestId, ErrorCode.InvalidArgument, $"ping payload over {MaxPingBytes} bytes");
-            return;
-        }
         byte[] echo = ArrayPool<byte>.Shared.Rent(Math.Max(1, (int)body.Length));
         body.CopyTo(echo);
         Enqueue(new Outbound(OutboundKind.Ping, Opcode.Ping, requestId, Length: (int)body.Length, Data: echo));
@@ -42,6 +37,11 @@ internal sealed partial class Session
     private ValueTask<bool> DeleteTopicAsync(uint requestId, ReadOnlySpan<byte> body)
     {
         if (!TopicRequest.TryParse(body, out var request)) return Malformed(requestId, "malformed delete-topic request");
+        if (!Topics.TopicName.IsValid(request.Topic))
+        {
+            Fail(requestId, ErrorCode.InvalidTopicName, $"invalid topic name: use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-]");
+            return new ValueTask<bool>(true);
+        }
         return DeleteTopicAsync(requestId, DecodeName(request.Topic));
     }
 
@@ -135,9 +135,9 @@ internal sealed partial class Session
     private bool TryPositionKey(uint requestId, in PositionRequest request, out PositionKey key)
     {
         key = default;
-        if (request.Group.Length is 0 or > Protocol.MaxGroupNameBytes)
+        if (!GroupName.IsValid(request.Group))
         {
-            Fail(requestId, ErrorCode.InvalidArgument, $"group name must be 1..{Protocol.MaxGroupNameBytes} bytes");
+            Fail(requestId, ErrorCode.InvalidArgument, $"group name must be 1..{Protocol.MaxGroupNameBytes} bytes of valid UTF-8");
             return false;
         }
         if (!TryResolve(requestId, request.Topic, null, request.Partition, out var partition)) return false;

@@ -17,15 +17,15 @@ internal sealed partial class Session
             Fail(requestId, ErrorCode.MalformedFrame, "malformed fetch request");
             return;
         }
-        if (request.MaxWaitMs > Protocol.MaxFetchWaitMs)
-        {
-            Fail(requestId, ErrorCode.InvalidArgument, $"max wait {request.MaxWaitMs} ms exceeds {Protocol.MaxFetchWaitMs} ms");
-            return;
-        }
         if (!TryResolve(requestId, request.Topic, null, request.Partition, out var partition)) return;
         if (!partition.TryGetJournal(out var journal, out string failure))
         {
             Fail(requestId, ErrorCode.PartitionUnavailable, failure);
+            return;
+        }
+        if (request.MaxWaitMs > Protocol.MaxFetchWaitMs)
+        {
+            Fail(requestId, ErrorCode.InvalidArgument, $"max wait {request.MaxWaitMs} ms exceeds {Protocol.MaxFetchWaitMs} ms");
             return;
         }
 

@@ -17,6 +17,7 @@ internal sealed partial class Session
         body.Slice(0, available).CopyTo(prefix);
         if (available < 2) return Malformed(requestId, "publish body too short");
         int topicLength = BinaryPrimitives.ReadUInt16LittleEndian(prefix);
+        if (body.Length < 2 + topicLength + 4) return Malformed(requestId, "publish body too short");
         if (topicLength > Protocol.MaxTopicNameBytes)
         {
             Fail(requestId, ErrorCode.InvalidTopicName, $"topic name of {topicLength} bytes is longer than {Protocol.MaxTopicNameBytes}");

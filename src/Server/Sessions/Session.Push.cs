@@ -15,6 +15,7 @@ internal sealed partial class Session
             Fail(requestId, ErrorCode.MalformedFrame, "malformed subscribe request");
             return;
         }
+        if (!TryResolveSubscription(requestId, request.Topic, request.Subscription, out var subscription)) return;
         if (request.Credit > Protocol.MaxCredit)
         {
             Fail(requestId, ErrorCode.InvalidArgument, $"credit {request.Credit} exceeds {Protocol.MaxCredit}");
@@ -25,7 +26,6 @@ internal sealed partial class Session
             Fail(requestId, ErrorCode.InvalidArgument, $"visibility timeout {request.VisibilityTimeoutMs} ms exceeds {Protocol.MaxVisibilityTimeoutMs} ms");
             return;
         }
-        if (!TryResolveSubscription(requestId, request.Topic, request.Subscription, out var subscription)) return;
         lock (_pushes)
         {
             if (_pushes.ContainsKey(requestId))

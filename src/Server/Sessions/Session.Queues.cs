@@ -14,9 +14,10 @@ internal sealed partial class Session
     private ValueTask<bool> CreateSubscriptionAsync(uint requestId, ReadOnlySpan<byte> body)
     {
         if (!CreateSubscriptionRequest.TryParse(body, out var request)) return Malformed(requestId, "malformed create-subscription request");
-        if (!TryResolveTopic(requestId, request.Topic, out var topic)
+        if (!TryCheckTopicName(requestId, request.Topic)
             || !TryDecodeName(requestId, request.Subscription, "subscription", out string name)
-            || !TryDecodeName(requestId, request.DeadLetterTopic, "dead-letter topic", out string dlq, allowEmpty: true))
+            || !TryDecodeName(requestId, request.DeadLetterTopic, "dead-letter topic", out string dlq, allowEmpty: true)
+            || !TryResolveTopic(requestId, request.Topic, out var topic))
             return new ValueTask<bool>(true);
         var settings = new SubscriptionSettings(request.VisibilityTimeoutMs, request.MaxDeliveries, dlq, request.MaxInFlight, request.AckMode);
         return CreateSubscriptionAsync(requestId, topic, name, settings);
@@ -32,8 +33,9 @@ internal sealed partial class Session
     private ValueTask<bool> DeleteSubscriptionAsync(uint requestId, ReadOnlySpan<byte> body)
     {
         if (!SubscriptionRequest.TryParse(body, out var request)) return Malformed(requestId, "malformed delete-subscription request");
-        if (!TryResolveTopic(requestId, request.Topic, out var topic)
-            || !TryDecodeName(requestId, request.Subscription, "subscription", out string name))
+        if (!TryCheckTopicName(requestId, request.Topic)
+            || !TryDecodeName(requestId, request.Subscription, "subscription", out string name)
+            || !TryResolveTopic(requestId, request.Topic, out var topic))
             return new ValueTask<bool>(true);
         return DeleteSubscriptionAsync(requestId, topic, name);
     }
@@ -63,6 +65,7 @@ internal sealed partial class Session
             Fail(requestId, ErrorCode.MalformedFrame, "malformed receive request");
             return;
         }
+        if (!TryResolveSubscription(requestId, request.Topic, request.Subscription, out var subscription)) return;
         if (request.MaxMessages is 0 or > Protocol.MaxReceiveMessages)
         {
             Fail(requestId, ErrorCode.InvalidArgument, $"max messages must be 1..{Protocol.MaxReceiveMessages}, not {request.MaxMessages}");
@@ -78,7 +81,6 @@ internal sealed partial class Session
             Fail(requestId, ErrorCode.InvalidArgument, $"visibility timeout {request.VisibilityTimeoutMs} ms exceeds {Protocol.MaxVisibilityTimeoutMs} ms");
             return;
         }
-        if (!TryResolveSubscription(requestId, request.Topic, request.Subscription, out var subscription)) return;
         NoteReceivedFrom(subscription);
 
         var delivery = new DeliveryAsk(subscription, (int)request.MaxMessages, MaxBytes(request.MaxBytes),
@@ -127,7 +129,14 @@ internal sealed partial class Session
             while (!closing.IsCancellationRequested)
             {
                 await ask.Subscription.WaitAsync(deadline, closing).ConfigureAwait(false);
-                if (closing.IsCancellationRequested || ask.Subscription.IsClosed) break;
+                if (closing.IsCancellationRequested) break;
+                // The broker stops its connections before its subscriptions, so closed here means deleted.
+                if (ask.Subscription.IsClosed)
+                {
+                    Fail(ask.RequestId, ErrorCode.UnknownSubscription,
+                        $"subscription '{ask.Subscription.Name}' on topic '{ask.Subscription.TopicName}' was deleted while the receive waited");
+                    return;
+                }
                 if (TryDeliver(ask)) return;
                 if (_broker.Time.GetUtcNow() >= deadline) break;
             }
@@ -146,6 +155,7 @@ internal sealed partial class Session
             Fail(requestId, ErrorCode.MalformedFrame, $"malformed {opcode} request");
             return;
         }
+        if (!TryResolveSubscription(requestId, request.Topic, request.Subscription, out var subscription)) return;
         uint limit = opcode == Opcode.Nack ? Protocol.MaxNackDelayMs : Protocol.MaxVisibilityTimeoutMs;
         if ((opcode == Opcode.Ack && request.Argument != 0) || request.Argument > limit || (opcode == Opcode.Extend && request.Argument == 0))
         {
@@ -157,17 +167,11 @@ internal sealed partial class Session
             });
             return;
         }
-        if (!TryResolveSubscription(requestId, request.Topic, request.Subscription, out var subscription)) return;
 
-        // Check every partition first, so a bad one fails the request before any range is applied.
+        // Check every offset first, so a bad one fails the request before any range is applied.
         var check = request.Ranges;
         while (check.TryReadNext(out var range))
         {
-            if ((uint)range.Partition >= (uint)subscription.PartitionCount)
-            {
-                Fail(requestId, ErrorCode.UnknownPartition, $"topic '{subscription.TopicName}' has {subscription.PartitionCount} partitions; there is no partition {(uint)range.Partition}");
-                return;
-            }
             if (range.First < 0)
             {
                 Fail(requestId, ErrorCode.InvalidArgument, $"offset {range.First} is negative");
@@ -175,10 +179,13 @@ internal sealed partial class Session
             }
         }
 
+        // Ranges on partitions the topic does not have are skipped like any other message that is not there
+        // (PROTOCOL.md section 5.16): they never cost the valid ranges of the same request.
         int applied = 0;
         var ranges = request.Ranges;
         while (ranges.TryReadNext(out var range))
         {
+            if ((uint)range.Partition >= (uint)subscription.PartitionCount) continue;
             applied += opcode switch
             {
                 Opcode.Ack => subscription.Ack(range),
@@ -227,6 +234,7 @@ internal sealed partial class Session
     private bool TryResolveSubscription(uint requestId, ReadOnlySpan<byte> topicName, ReadOnlySpan<byte> name, out SharedSubscription subscription)
     {
         subscription = null!;
+        if (!TryCheckTopicName(requestId, topicName) || !TryCheckName(requestId, name, "subscription")) return false;
         if (!TryResolveTopic(requestId, topicName, out var topic)) return false;
         if (topic.Subscriptions.TryGet(name, out subscription) && !subscription.IsClosed) return true;
         Fail(requestId, ErrorCode.UnknownSubscription,
@@ -238,12 +246,19 @@ internal sealed partial class Session
     {
         name = "";
         if (allowEmpty && utf8.IsEmpty) return true;
-        if (!TopicName.IsValid(utf8))
-        {
-            Fail(requestId, ErrorCode.InvalidTopicName, $"invalid {what} name: use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-]");
-            return false;
-        }
+        if (!TryCheckName(requestId, utf8, what)) return false;
         name = Encoding.ASCII.GetString(utf8);
         return true;
+    }
+
+    private bool TryCheckTopicName(uint requestId, ReadOnlySpan<byte> utf8) => TryCheckName(requestId, utf8, "topic");
+
+    // Topic, subscription and dead-letter names share the topic-name rules (PROTOCOL.md section 10); being ASCII,
+    // a name that passes is also valid UTF-8.
+    private bool TryCheckName(uint requestId, ReadOnlySpan<byte> utf8, string what)
+    {
+        if (TopicName.IsValid(utf8)) return true;
+        Fail(requestId, ErrorCode.InvalidTopicName, $"invalid {what} name: use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-]");
+        return false;
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Text.Unicode;
 using System.Threading.Channels;
 using FastBroker.Server.Subscriptions;
 using FastBroker.Wire;
@@ -46,6 +47,11 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     {
         if (!_handshakeDone)
             return new ValueTask<bool>(Handshake(header, Contiguous(body)));
+
+        // An answer with id 0 would read as a failure of the whole connection (PROTOCOL.md section 2), so a request
+        // carrying it cannot be answered on its own: it is a protocol violation.
+        if (header.RequestId == 0)
+            return new ValueTask<bool>(Close(0, ErrorCode.MalformedFrame, "request id 0 is reserved for errors about the connection"));
 
         if (header.IsResponse || header.Flags != FrameFlags.None)
         {
@@ -118,6 +124,8 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     {
         if (header.Opcode != Opcode.Handshake)
             return Close(0, ErrorCode.HandshakeRequired, "the first frame on a connection must be a handshake");
+        if (header.Flags != FrameFlags.None || header.RequestId == 0)
+            return Close(0, ErrorCode.MalformedFrame, "a handshake is a request: flags 0 and a request id other than 0");
         if (body.Length < 4 || BinaryPrimitives.ReadUInt32LittleEndian(body) != Protocol.Magic)
             return Close(0, ErrorCode.BadMagic, $"bad handshake magic; expected 0x{Protocol.Magic:X8} (\"FBRK\")");
         if (body.Length < 6)
@@ -125,10 +133,12 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(body[4..]);
         if (version != Protocol.Version)
             return Close(0, ErrorCode.UnsupportedVersion, $"protocol version {version} is not supported; this broker speaks version {Protocol.Version}");
-        if (!HandshakeRequest.TryParse(body, out var request))
+        if (!HandshakeRequest.TryParse(body, out var request) || !Utf8.IsValid(request.ClientName))
             return Close(0, ErrorCode.MalformedFrame, "malformed handshake");
         if (request.AuthMechanism != 0)
             return Close(0, ErrorCode.UnsupportedFeature, $"authentication mechanism {request.AuthMechanism} is not supported");
+        if (!request.Auth.IsEmpty)
+            return Close(0, ErrorCode.MalformedFrame, "auth data must be empty with authentication mechanism 0");
 
         _handshakeDone = true;
         Enqueue(new Outbound(OutboundKind.Handshake, Opcode.Handshake, header.RequestId));

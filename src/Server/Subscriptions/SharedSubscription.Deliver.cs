@@ -145,7 +145,9 @@ internal sealed partial class SharedSubscription
                 {
                     EnsureCapacity(ref buffer, at + Math.Max(room, RecordBatchHeader.Size), at);
                     failed = !TryRead(journal, need, buffer.AsSpan(at, Math.Max(room, RecordBatchHeader.Size)), out read);
-                    if (!failed && read.BytesWritten == 0 && read.RequiredBytes > 0 && first && at + read.RequiredBytes <= frameCap)
+                    // A batch larger than one read chunk is read on its own: whole, if it fits what is left of max
+                    // bytes, or, as the first batch of the delivery, whatever its size (PROTOCOL.md section 5.15).
+                    if (!failed && read.BytesWritten == 0 && read.RequiredBytes > 0 && at + read.RequiredBytes <= (first ? frameCap : budgetEnd))
                     {
                         EnsureCapacity(ref buffer, at + read.RequiredBytes, at);
                         failed = !TryRead(journal, need, buffer.AsSpan(at, read.RequiredBytes), out read);
