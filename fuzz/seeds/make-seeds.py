@@ -33,7 +33,8 @@ def main(spec, out):
         flags = int.from_bytes(data[6:8], "little")
         body = data[12:]
         table = RESPONSES if flags & 1 else REQUESTS
-        if opcode in table:
+        # A settle response is a bare u32 with no decoder in Wire; as a seed it would only exercise uninstrumented code.
+        if opcode in table and not name.startswith("settle-response"):
             write("response" if flags & 1 else "request", name, bytes([table.index(opcode)]) + body)
     write("frame", "conversation-7-byte-segments", b"\x06\xff" + b"".join(frames))
 

@@ -16,9 +16,15 @@ internal sealed partial class Session
         if (!CreateSubscriptionRequest.TryParse(body, out var request)) return Malformed(requestId, "malformed create-subscription request");
         if (!TryCheckTopicName(requestId, request.Topic)
             || !TryDecodeName(requestId, request.Subscription, "subscription", out string name)
-            || !TryDecodeName(requestId, request.DeadLetterTopic, "dead-letter topic", out string dlq, allowEmpty: true)
-            || !TryResolveTopic(requestId, request.Topic, out var topic))
+            || !TryDecodeName(requestId, request.DeadLetterTopic, "dead-letter topic", out string dlq, allowEmpty: true))
             return new ValueTask<bool>(true);
+        // The default dead-letter name is a name too, so it is checked with the others, before any lookup.
+        if (dlq.Length == 0 && !TopicName.IsValid(SubscriptionSettings.DefaultDeadLetterTopic(Encoding.ASCII.GetString(request.Topic), name)))
+        {
+            Fail(requestId, ErrorCode.InvalidTopicName, $"the default dead-letter topic name for '{name}' would be longer than {Protocol.MaxTopicNameBytes} bytes; name one");
+            return new ValueTask<bool>(true);
+        }
+        if (!TryResolveTopic(requestId, request.Topic, out var topic)) return new ValueTask<bool>(true);
         var settings = new SubscriptionSettings(request.VisibilityTimeoutMs, request.MaxDeliveries, dlq, request.MaxInFlight, request.AckMode);
         return CreateSubscriptionAsync(requestId, topic, name, settings);
     }

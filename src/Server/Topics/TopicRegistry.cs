@@ -114,6 +114,9 @@ internal sealed class TopicRegistry : IAsyncDisposable
             var topic = new Topic(name, directory, OpenPartitions(name, directory, partitions));
             topic.Subscriptions.Load(topic, _subscriptions);
             WriteMeta(Path.Combine(directory, MetaFileName), partitions);
+            // Answered means durable (PROTOCOL.md 5.3): the meta file's rename, then the topic's entry in topics/.
+            SyncDirectory(directory);
+            SyncDirectory(_root);
             _topics[name] = topic;
             TopicsLog.TopicCreated(_logger, name, partitions);
             return (ErrorCode.None, "", topic);
@@ -140,6 +143,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
             Directory.CreateDirectory(_trash);
             string doomed = Path.Combine(_trash, $"{name}.{Guid.NewGuid():N}");
             Directory.Move(topic.Directory, doomed);
+            SyncDirectory(_root); // answered means gone after a crash too (PROTOCOL.md 5.4)
             Directory.Delete(doomed, recursive: true);
             TopicsLog.TopicDeleted(_logger, name);
             return (ErrorCode.None, "");
@@ -159,6 +163,11 @@ internal sealed class TopicRegistry : IAsyncDisposable
             stream.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
+    }
+
+    private static void SyncDirectory(string directory)
+    {
+        if (OperatingSystem.IsLinux()) Journal.Internal.LibC.SyncDirectory(directory);
     }
 
     private static bool TryReadPartitionCount(string path, out int partitions)

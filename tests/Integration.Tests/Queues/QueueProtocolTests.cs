@@ -185,7 +185,7 @@ public sealed class QueueProtocolTests : IAsyncLifetime
         var badSettings = await client.RequestAsync((w, id) => FrameWriter.WriteCreateSubscription(w, id, "jobs"u8, "other"u8, 0, 3, default, 10, AckMode.Explicit));
         Assert.Equal(ErrorCode.InvalidArgument, badSettings.ErrorCode);
         var badPartition = await SettleAsync(client, Opcode.Ack, 0, new OffsetRange(7, 0, 1));
-        Assert.Equal(ErrorCode.UnknownPartition, badPartition.ErrorCode);
+        Assert.Equal(0u, Applied(badPartition));
 
         // A lying range count is a malformed frame, answered without closing the connection.
         await client.SendFrameAsync((w, id) =>
