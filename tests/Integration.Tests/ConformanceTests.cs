@@ -180,6 +180,20 @@ public sealed class ConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Fetch_max_bytes_0_returns_the_first_batch_only()
+    {
+        await PublishAsync(0, records: 3);
+        await PublishAsync(0, records: 3);
+
+        var fetched = await _client.RequestAsync((w, id) => FrameWriter.WriteFetch(w, id, "jobs"u8, 0, 0, 0, 0));
+
+        Assert.True(FetchResponse.TryParse(fetched.Body, out var response), fetched.ErrorMessage);
+        Assert.True(Wire.Records.RecordBatch.TryReadLength(response.Batches, response.Batches.Length, out int first));
+        Assert.Equal(first, response.Batches.Length);
+        Assert.Equal(6, response.LogEndOffset);
+    }
+
+    [Fact]
     public async Task A_request_with_id_0_is_refused_with_a_connection_error_and_close()
     {
         await _client.SendAsync(Frame(w => FrameWriter.WritePing(w, 5, "zero"u8), requestId: 0));
