@@ -47,4 +47,9 @@ public enum ErrorCode : ushort
     UnknownSubscription = 20,
     /// <summary>CreateSubscription named a subscription that exists.</summary>
     SubscriptionExists = 21,
+    /// <summary>
+    /// The broker's data filesystem has less free space than its watermark; the publish was refused before anything
+    /// was stored. Retry once space has been freed.
+    /// </summary>
+    DiskFull = 24,
 }
