@@ -39,7 +39,7 @@ public sealed partial class PartitionJournal
                 _rollingTo = -1;
                 // The roll wrote this segment's index for bytes that are about to go.
                 _files.Delete(active.IndexPath);
-                _files.SyncDirectory(Directory);
+                SyncDirectoryUnlessOutOfDescriptors();
             }
 
             // A failed pwritev may have written part of the group (a short write before ENOSPC).
@@ -62,6 +62,21 @@ public sealed partial class PartitionJournal
         return new JournalWriteFailedException(
             $"Journal '{Directory}': a write failed and was undone; nothing of the group was stored: {cause.Message}", cause,
             LibC.IsOutOfSpace(cause));
+    }
+
+    // Out of descriptors the directory cannot be opened to fsync it (no fsync ran, so nothing is in doubt). The unlinks
+    // then become durable with the next directory sync (every roll does one); a crash before it leaves a segment that
+    // does not continue the log, which recovery drops.
+    private void SyncDirectoryUnlessOutOfDescriptors()
+    {
+        try
+        {
+            _files.SyncDirectory(Directory);
+        }
+        catch (IOException e) when (e.HResult is LibC.EMFILE or LibC.ENFILE)
+        {
+            _logger.DirectorySyncSkipped(Directory, e.Message);
+        }
     }
 
     private void RemoveAborted(long baseOffset, Segment? segment)

@@ -79,7 +79,7 @@ internal sealed class SubscriptionSet : IAsyncDisposable
                 // Answered here, where it happened (descriptor limit, full disk); nothing half-made stays behind.
                 string left = TryDeleteDirectory(directory, out string? leftover) ? "nothing was kept" : $"removing '{directory}' failed too ({leftover})";
                 SubscriptionsLog.SubscriptionCreateFailed(_context.Logger, _topic.Name, name, ex);
-                return (ErrorCode.StorageError, $"could not create subscription '{name}' on topic '{_topic.Name}': {ex.Message}; {left}");
+                return (ErrorCode.StorageError, $"could not create subscription '{name}' on topic '{_topic.Name}': {ex.Message.TrimEnd('.')}; {left}");
             }
             SubscriptionsLog.SubscriptionCreated(_context.Logger, _topic.Name, name);
             return (ErrorCode.None, "");

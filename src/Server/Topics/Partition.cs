@@ -149,7 +149,7 @@ internal sealed class Partition : IAsyncDisposable
                 code = ErrorCode.StorageError;
                 failure = ex.OutOfSpace
                     ? $"no space left on device writing partition {Topic}/{Index}; nothing of this batch was stored; free space and retry"
-                    : $"writing partition {Topic}/{Index} failed: {ex.InnerException?.Message}; nothing of this batch was stored; retry";
+                    : $"writing partition {Topic}/{Index} failed: {ex.InnerException?.Message.TrimEnd('.')}; nothing of this batch was stored; retry";
                 TopicsLog.WriteUndone(_logger, Topic, Index, failure);
             }
             catch (Exception ex) when (ex is IOException or JournalFailedException or UnauthorizedAccessException)
@@ -177,8 +177,8 @@ internal sealed class Partition : IAsyncDisposable
     private string StopWrites(Exception ex)
     {
         string failure = ex is JournalFailedException journal
-            ? $"partition {Topic}/{Index}: {journal.Operation} failed: {journal.InnerException?.Message}; the partition accepts no writes until the broker is restarted"
-            : $"partition {Topic}/{Index}: {ex.Message}; the partition accepts no writes until the broker is restarted";
+            ? $"partition {Topic}/{Index}: {journal.Operation} failed: {journal.InnerException?.Message.TrimEnd('.')}; the partition accepts no writes until the broker is restarted"
+            : $"partition {Topic}/{Index}: {ex.Message.TrimEnd('.')}; the partition accepts no writes until the broker is restarted";
         _failure = failure;
         TopicsLog.PartitionFailed(_logger, Topic, Index, ex);
         return failure;

@@ -174,7 +174,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
                 if (partition is not null) await partition.DisposeAsync().ConfigureAwait(false);
             string left = TryDeleteDirectory(directory, out string? problem) ? "nothing was kept" : $"removing '{directory}' failed too ({problem}); it is ignored at the next start";
             TopicsLog.CreateFailed(_logger, name, ex);
-            return (ErrorCode.StorageError, $"could not create topic '{name}': {ex.Message}; {left}", null);
+            return (ErrorCode.StorageError, $"could not create topic '{name}': {ex.Message.TrimEnd('.')}; {left}", null);
         }
     }
 

@@ -76,8 +76,13 @@ internal sealed class FlakyFileFactory : ISegmentFileFactory
     public ISegmentFile Open(string path, FileMode mode, FileAccess access)
         => new FlakyFile(this, SegmentFileFactory.Instance.Open(path, mode, access));
 
+    /// <summary>When non-zero, a directory sync fails before it starts, as open(2) does with this errno (24 = EMFILE).</summary>
+    public int DirectoryOpenErrno { get; set; }
+
     public void SyncDirectory(string directory)
     {
+        if (DirectoryOpenErrno != 0)
+            throw new IOException($"open failed on '{directory}': Too many open files (errno {DirectoryOpenErrno}).", DirectoryOpenErrno);
         if (FailSyncs) throw new IOException("injected directory fsync failure");
         DirectorySyncs++;
         SegmentFileFactory.Instance.SyncDirectory(directory);

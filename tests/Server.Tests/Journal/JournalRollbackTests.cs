@@ -128,6 +128,38 @@ public sealed class JournalRollbackTests : IDisposable
     }
 
     [Fact]
+    public void Running_out_of_descriptors_while_rolling_is_undone_rather_than_taken_for_a_failed_fsync()
+    {
+        var (directory, files) = Fresh();
+        using var journal = Open(directory, files, segmentBytes: 1024);
+        Journals.AppendAndCommit(journal, TestBatches.Make(5));
+        journal.Append(TestBatches.Make(5));
+        files.DirectoryOpenErrno = 24;
+
+        var error = Assert.Throws<JournalWriteFailedException>(journal.Commit);
+
+        Assert.Contains("Too many open files", error.Message);
+        Assert.Equal(["00000000000000000000.log"], Journals.SegmentFiles(directory));
+        files.DirectoryOpenErrno = 0;
+        Assert.Equal(5, Journals.AppendAndCommit(journal, TestBatches.Make(5)));
+        Assert.Equal(2, journal.SegmentCount);
+    }
+
+    [Fact]
+    public void A_failed_directory_fsync_while_rolling_is_fail_stop()
+    {
+        var (directory, files) = Fresh();
+        using var journal = Open(directory, files, segmentBytes: 1024);
+        Journals.AppendAndCommit(journal, TestBatches.Make(5));
+        journal.Append(TestBatches.Make(5));
+        files.FailSyncs = true;
+
+        Assert.Equal("fsync", Assert.Throws<JournalFailedException>(journal.Commit).Operation);
+        Assert.NotNull(journal.WriteFailure);
+        Assert.Single(TestBatches.ReadAll(journal, 0));
+    }
+
+    [Fact]
     public void After_an_undone_write_the_index_finds_the_batches_written_since()
     {
         var (directory, files) = Fresh();

@@ -12,6 +12,8 @@ namespace FastBroker.Server.Journal.Internal;
 internal static unsafe partial class LibC
 {
     public const int EINTR = 4;
+    public const int ENFILE = 23;
+    public const int EMFILE = 24;
     public const int ENOSPC = 28;
     public const int EDQUOT = 122;
 

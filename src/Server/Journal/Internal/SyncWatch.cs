@@ -23,7 +23,8 @@ internal sealed class SyncWatch(ISegmentFileFactory inner) : ISegmentFileFactory
         }
         catch (Exception e)
         {
-            Note(e);
+            // Out of descriptors, the directory could not even be opened: no fsync ran, so nothing is in doubt.
+            if (e is not IOException { HResult: LibC.EMFILE or LibC.ENFILE }) Note(e);
             throw;
         }
     }
