@@ -48,14 +48,18 @@ public sealed class FullDiskTests(ITestOutputHelper output)
             Assert.True(fs.FreeBytes < 4 * MiB, $"free {fs.FreeBytes}");
 
             // The watermark is sampled about once a second: small publishes go on until it notices.
+            var crossed = System.Diagnostics.Stopwatch.StartNew();
             var refusal = await PublishSmallUntilRefusedAsync(connection);
+            output.WriteLine($"watermark: {_acked.Count} publishes acknowledged, free {fs.FreeBytes} bytes; refused {crossed.ElapsedMilliseconds} ms after crossing: {refusal.Message}");
             Assert.Equal(ErrorCode.DiskFull, refusal.Code);
             Assert.Contains("--min-free-disk", refusal.Message);
             Assert.Contains("free space", refusal.Message);
             await AssertEveryAcknowledgedMessageIsReadableAsync(connection);
 
             fs.Delete("filler");
+            var freed = System.Diagnostics.Stopwatch.StartNew();
             await PublishSmallUntilAcceptedAsync(connection);
+            output.WriteLine($"watermark: publishes accepted again {freed.ElapsedMilliseconds} ms after space was freed");
             await PublishBigAsync(connection);
             await AssertEveryAcknowledgedMessageIsReadableAsync(connection);
             Assert.Equal(0, await broker.StopAsync());
@@ -92,6 +96,7 @@ public sealed class FullDiskTests(ITestOutputHelper output)
             for (int i = 0; i < 200 && full is null; i++)
                 full = await Xunit.Record.ExceptionAsync(() => PublishBigAsync(connection)) as BrokerException;
             Assert.NotNull(full);
+            output.WriteLine($"ENOSPC: {_acked.Count} publishes acknowledged, free {fs.FreeBytes} bytes; then {full.Code}: {full.Message}");
             Assert.Equal(ErrorCode.StorageError, full.Code);
             Assert.Equal($"no space left on device writing partition {Topic}/0; nothing of this batch was stored; free space and retry", full.Message);
 

@@ -80,6 +80,6 @@ public sealed class FreeSpaceWatermark
         => OperatingSystem.IsLinux() ? LibC.AvailableBytes(directory) : new DriveInfo(Path.GetFullPath(directory)).AvailableFreeSpace;
 
     private static string ByteText(long bytes) => bytes >= 1024 * 1024
-        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MiB ({bytes} bytes)")
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.##} MiB ({bytes} bytes)")
         : string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes");
 }
