@@ -11,7 +11,7 @@ public sealed class JournalFailedException : Exception
     public JournalFailedException(string message, Exception? innerException)
         : base(message, innerException)
     {
-        Operation = "write";
+        Operation = "storage";
     }
 
     /// <summary>Creates the exception naming the <paramref name="operation"/> that failed ("fsync", ...).</summary>

@@ -183,6 +183,26 @@ public sealed class JournalRollbackTests : IDisposable
     }
 
     [Fact]
+    public void Keeping_what_an_undo_needs_costs_a_commit_no_allocation()
+    {
+        // Only Linux gathers writes without allocating (pwritev); elsewhere RandomAccess allocates per call anyway.
+        if (!OperatingSystem.IsLinux()) return;
+        var (directory, _) = Fresh();
+        using var journal = Journals.Open(directory, new JournalOptions { Fsync = FsyncPolicy.Never }, _time);
+        byte[] batch = TestBatches.Make(10);
+        for (int i = 0; i < 100; i++) Journals.AppendAndCommit(journal, batch);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            journal.Append(batch);
+            journal.Commit();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void A_failed_fsync_stops_writes_for_good_but_committed_data_stays_readable()
     {
         var (directory, files) = Fresh();
