@@ -53,7 +53,8 @@ public sealed class TopicReader : IAsyncDisposable
     /// It never ends by itself: stop with <paramref name="cancellationToken"/> (an <see cref="OperationCanceledException"/>)
     /// or by leaving the loop. Throws <see cref="BrokerConnectionException"/> when no connection could be made
     /// again within <see cref="TopicReaderOptions.ReconnectTimeout"/>, and <see cref="BrokerException"/> for
-    /// errors a retry cannot fix (unknown topic, offset out of range, corrupt data). The first connection is
+    /// errors a retry cannot fix (unknown topic, offset out of range, corrupt data, a partition the broker could not
+    /// open: <see cref="ErrorCode.PartitionUnavailable"/>). The first connection is
     /// not retried. Each message's memory is valid until the next message is requested.
     /// </summary>
     public async IAsyncEnumerable<TopicMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -202,6 +203,10 @@ public sealed class TopicReader : IAsyncDisposable
                 ? await _connection.ReadPositionAsync(group, Topic, partitions[i], cancellationToken).ConfigureAwait(false)
                 : null;
             var range = metadata.Partitions[partitions[i]];
+            // The broker reports -1/-1 for a partition it could not open (PROTOCOL.md section 5.6): nothing to read.
+            if (range.StartOffset < 0 || range.EndOffset < 0)
+                throw new BrokerException(ErrorCode.PartitionUnavailable,
+                    $"Partition {partitions[i]} of topic '{Topic}' is unavailable: the broker could not open it (see the broker's log).");
             positions[i] = stored ?? _options.Start.Kind switch
             {
                 StartPositionKind.Latest => range.EndOffset,

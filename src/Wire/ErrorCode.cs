@@ -33,9 +33,15 @@ public enum ErrorCode : ushort
     CorruptBatch = 13,
     /// <summary>The fetch offset is below the log start or above the log end.</summary>
     OffsetOutOfRange = 14,
-    /// <summary>The partition refuses service (corruption below its checkpoint, or a failed fsync).</summary>
+    /// <summary>
+    /// The partition refuses service: all of it when it could not be opened (corruption below its checkpoint), writes
+    /// only after a failed fsync (until the broker restarts; reads go on).
+    /// </summary>
     PartitionUnavailable = 15,
-    /// <summary>A storage I/O error; the request's data is not acknowledged.</summary>
+    /// <summary>
+    /// A storage I/O error (including running out of file descriptors); the request's data is not acknowledged, and
+    /// the message says whether anything of it may remain.
+    /// </summary>
     StorageError = 16,
     /// <summary>The broker is shutting down.</summary>
     ShuttingDown = 17,
@@ -47,4 +53,9 @@ public enum ErrorCode : ushort
     UnknownSubscription = 20,
     /// <summary>CreateSubscription named a subscription that exists.</summary>
     SubscriptionExists = 21,
+    /// <summary>
+    /// The broker's data filesystem has less free space than its watermark; the publish was refused before anything
+    /// was stored. Retry once space has been freed.
+    /// </summary>
+    DiskFull = 24,
 }

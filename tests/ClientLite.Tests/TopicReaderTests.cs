@@ -220,6 +220,23 @@ public sealed class TopicReaderTests
         Assert.Equal(ErrorCode.UnknownTopic, error.Code);
     }
 
+    [Theory(Timeout = TestLimits.TestMs)]
+    [InlineData(0, "earliest")]
+    [InlineData(1, "latest")]
+    [InlineData(1, "offset")]
+    public async Task A_partition_the_broker_could_not_open_fails_with_PartitionUnavailable(int unavailable, string start)
+    {
+        await using var broker = BrokerWithBatches("t", 2, batches: 1, perBatch: 2);
+        broker.Store.MarkUnavailable("t", unavailable);
+        var position = start switch { "latest" => StartPosition.Latest, "offset" => StartPosition.Offset(1), _ => StartPosition.Earliest };
+        await using var reader = new TopicReader(broker.Endpoint, "t", new TopicReaderOptions { Start = position });
+
+        var error = await Assert.ThrowsAsync<BrokerException>(() => Take(reader, 1));
+
+        Assert.Equal(ErrorCode.PartitionUnavailable, error.Code);
+        Assert.Contains($"Partition {unavailable}", error.Message);
+    }
+
     [Fact(Timeout = TestLimits.TestMs)]
     public async Task Cancellation_ends_a_waiting_read_and_positions_can_still_be_committed()
     {

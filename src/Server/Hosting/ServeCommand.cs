@@ -22,6 +22,7 @@ public static class ServeCommand
           --auto-create                 create unknown topics on publish or metadata (default off)
           --auto-create-partitions N    partitions of auto-created topics (default 1)
           --log-level LEVEL             trace|debug|information|warning|error (default information)
+          --min-free-disk SIZE          refuse publishes while the data filesystem has less free space (default 64MiB; 0 = off)
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -128,6 +129,10 @@ public static class ServeCommand
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int partitions) || partitions is < 1 or > Wire.Protocol.MaxPartitions)
                         return Bad(out error, $"--auto-create-partitions: '{value}' is not 1..{Wire.Protocol.MaxPartitions}");
                     options = options with { AutoCreatePartitions = partitions };
+                    break;
+                case "--min-free-disk":
+                    if (!TryParseSize(value, 0, long.MaxValue, out long minFree)) return Bad(out error, $"--min-free-disk: '{value}' is not a size (0 turns the check off)");
+                    options = options with { MinFreeDiskBytes = minFree };
                     break;
                 case "--log-level":
                     if (!Enum.TryParse(value, ignoreCase: true, out LogLevel level)) return Bad(out error, $"--log-level: '{value}' is not a log level");

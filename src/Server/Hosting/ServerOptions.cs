@@ -23,5 +23,8 @@ public sealed record ServerOptions
     /// <summary>Publish bytes a connection may have waiting for their acknowledgement before it stops reading.</summary>
     public long MaxInFlightBytesPerConnection { get; init; } = 64L * 1024 * 1024;
 
-    public JournalOptions JournalOptions => new() { SegmentBytes = SegmentBytes, Fsync = Fsync };
+    /// <summary>Publishes are refused while the data directory's filesystem has less free space than this; 0 turns it off.</summary>
+    public long MinFreeDiskBytes { get; init; } = 64L * 1024 * 1024;
+
+    public JournalOptions JournalOptions => new() { SegmentBytes = SegmentBytes, Fsync = Fsync, MinFreeDiskBytes = MinFreeDiskBytes };
 }

@@ -3,7 +3,7 @@ namespace FastBroker.Server.Journal;
 /// <summary>
 /// The journal hit an I/O error while writing or syncing and accepts no more writes. A failed fsync is not
 /// retried: the kernel may already have dropped the dirty pages, so a later success would prove nothing.
-/// Reopening the journal (which recovers from the files) is the way back.
+/// Reopening the journal (which recovers from the files) is the way back. Reads of committed data go on.
 /// </summary>
 public sealed class JournalFailedException : Exception
 {
@@ -11,5 +11,16 @@ public sealed class JournalFailedException : Exception
     public JournalFailedException(string message, Exception? innerException)
         : base(message, innerException)
     {
+        Operation = "storage";
     }
+
+    /// <summary>Creates the exception naming the <paramref name="operation"/> that failed ("fsync", ...).</summary>
+    public JournalFailedException(string message, string operation, Exception? innerException)
+        : base(message, innerException)
+    {
+        Operation = operation;
+    }
+
+    /// <summary>What failed: "fsync", "undoing a failed write", "segment deletion", ...</summary>
+    public string Operation { get; }
 }

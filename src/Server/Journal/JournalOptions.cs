@@ -24,6 +24,13 @@ public sealed class JournalOptions
     /// </summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Publishes are refused while the filesystem of the data directory has less free space than this, so acks,
+    /// positions and checkpoints still have room (see <see cref="FreeSpaceWatermark"/>). 0, the default here, turns the
+    /// check off; the broker's own default is set by <c>--min-free-disk</c>.
+    /// </summary>
+    public long MinFreeDiskBytes { get; init; }
+
     /// <summary>Where segment, index and checkpoint files are opened; tests substitute a fault-injecting factory.</summary>
     internal ISegmentFileFactory? FileFactory { get; init; }
 
@@ -33,6 +40,8 @@ public sealed class JournalOptions
             throw new ArgumentOutOfRangeException(nameof(SegmentBytes), SegmentBytes, "A segment must hold its header and at least one batch header.");
         if (IndexIntervalBytes < 1)
             throw new ArgumentOutOfRangeException(nameof(IndexIntervalBytes), IndexIntervalBytes, "The index interval must be positive.");
+        if (MinFreeDiskBytes < 0)
+            throw new ArgumentOutOfRangeException(nameof(MinFreeDiskBytes), MinFreeDiskBytes, "The free-space watermark cannot be negative.");
         if (CheckpointInterval < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), CheckpointInterval, "The checkpoint interval cannot be negative.");
         if (Fsync.Mode is not (FsyncMode.Always or FsyncMode.Interval or FsyncMode.Never))

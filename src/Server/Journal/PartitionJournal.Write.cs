@@ -39,16 +39,22 @@ public sealed partial class PartitionJournal
     /// fdatasyncs under <see cref="FsyncMode.Always"/> (or when an interval sync is due), then publishes the new
     /// <see cref="CommittedEndOffset"/>. Writer thread.
     /// </summary>
+    /// <exception cref="JournalWriteFailedException">
+    /// A write failed (a full disk, typically): it was undone — the segment file is truncated back to the committed
+    /// end, a segment rolled in this commit is removed — nothing of the group is stored or acknowledged, and the
+    /// journal accepts the next group.
+    /// </exception>
     /// <exception cref="JournalFailedException">
-    /// The write or sync failed: nothing of the group is acknowledged, <see cref="CommittedEndOffset"/> is unchanged,
-    /// and the journal accepts no more writes.
+    /// A sync failed (or undoing a failed write did): nothing of the group is acknowledged,
+    /// <see cref="CommittedEndOffset"/> is unchanged, and the journal accepts no more writes (reads go on).
     /// </exception>
     public void Commit()
     {
         ThrowIfUnusable();
         if (_pending.Count == 0) return;
 
-        int firstTouched = _segments.Length - 1;
+        var start = new CommitStart(_active, _segments.Length, _active.Index.Count, _active.EndOffset, _hasUnsynced, _unsyncedSince,
+            _syncedEndOffset, _syncedSegmentBase, _syncedPosition);
         try
         {
             WritePending();
@@ -56,12 +62,15 @@ public sealed partial class PartitionJournal
         }
         catch (Exception e)
         {
-            throw Fail("commit", e);
+            // Classified at the call that failed: after a failed sync the page state is unknown, so nothing may be
+            // undone or retried; anything else never reached stable storage as far as anyone was told, and is undone.
+            if (_watch.SyncFailure is not null) throw Fail("fsync", e);
+            throw RollBack(start, e);
         }
 
         // Segment ends first, then the committed offset: a reader that sees the new offset also sees the bytes.
         var segments = _segments;
-        for (int i = firstTouched; i < segments.Length; i++) segments[i].Publish();
+        for (int i = start.SegmentCount - 1; i < segments.Length; i++) segments[i].Publish();
         Volatile.Write(ref _committedEnd, _active.EndOffset);
         _pending.Clear();
         _pendingBytes = 0;
@@ -82,7 +91,7 @@ public sealed partial class PartitionJournal
         }
         catch (Exception e)
         {
-            throw Fail("sync", e);
+            throw Fail(_watch.SyncFailure is not null ? "fsync" : "checkpoint write", e);
         }
     }
 
@@ -164,6 +173,7 @@ public sealed partial class PartitionJournal
         sealedSegment.File.Sync();
         IndexFile.Write(_files, sealedSegment);
 
+        _rollingTo = sealedSegment.EndOffset;
         var next = Segment.Create(_files, Directory, sealedSegment.EndOffset, _time.GetUtcNow().ToUnixTimeMilliseconds(),
             new OffsetIndex(_options.IndexIntervalBytes, OffsetIndex.CapacityFor(_options.SegmentBytes, _options.IndexIntervalBytes)));
         var segments = new Segment[_segments.Length + 1];
@@ -171,6 +181,7 @@ public sealed partial class PartitionJournal
         segments[^1] = next;
         Volatile.Write(ref _segments, segments);
         _active = next;
+        _rollingTo = -1;
 
         _hasUnsynced = false;
         MarkSynced();

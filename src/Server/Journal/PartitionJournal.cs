@@ -13,13 +13,15 @@ namespace FastBroker.Server.Journal;
 /// <see cref="DeleteSegmentsBefore"/> and the writer-only properties; no locks are taken on that path.
 /// <see cref="Read"/>, <see cref="StartOffset"/>, <see cref="CommittedEndOffset"/>, <see cref="SegmentCount"/> and
 /// <see cref="SizeBytes"/> are safe from any thread at any time: readers see an immutable snapshot of the segment
-/// list and never look past the committed end. An I/O error while writing or syncing puts the journal in a failed
-/// state (see <see cref="JournalFailedException"/>).
+/// list and never look past the committed end, so reads keep working whatever happened to writes. A failed write is
+/// undone (see <see cref="JournalWriteFailedException"/>); a failed sync puts the journal in a failed state for
+/// writes (see <see cref="JournalFailedException"/>).
 /// </remarks>
 public sealed partial class PartitionJournal : IDisposable
 {
     private readonly JournalOptions _options;
     private readonly ISegmentFileFactory _files;
+    private readonly SyncWatch _watch;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CheckpointFile _checkpoint;
@@ -44,14 +46,16 @@ public sealed partial class PartitionJournal : IDisposable
 
     private string? _failure;
     private Exception? _failureCause;
+    private string _failedOperation = "";
     private bool _disposed;
 
-    private PartitionJournal(string directory, JournalOptions options, ISegmentFileFactory files, ILogger logger, TimeProvider time,
+    private PartitionJournal(string directory, JournalOptions options, SyncWatch files, ILogger logger, TimeProvider time,
         RecoveredJournal recovered)
     {
         Directory = directory;
         _options = options;
         _files = files;
+        _watch = files;
         _logger = logger;
         _time = time;
         _checkpoint = recovered.Checkpoint;
@@ -81,7 +85,7 @@ public sealed partial class PartitionJournal : IDisposable
         options.Validate();
 
         string fullPath = Path.GetFullPath(directory);
-        var files = options.FileFactory ?? SegmentFileFactory.Instance;
+        var files = new SyncWatch(options.FileFactory ?? SegmentFileFactory.Instance);
         var recovered = new JournalRecovery(fullPath, options, files, logger, time).Run();
         return new PartitionJournal(fullPath, options, files, logger, time, recovered);
     }
@@ -186,19 +190,23 @@ public sealed partial class PartitionJournal : IDisposable
         if (_failure is not null) ThrowFailed();
     }
 
-    // Fails the journal for good: the caller's group is not acknowledged and nothing more is written.
+    /// <summary>Why the journal accepts no more writes (a failed sync), or null while it does. Writer thread.</summary>
+    public string? WriteFailure => _failure;
+
+    // Fails the journal for good: the caller's group is not acknowledged and nothing more is written. Reads go on.
     private JournalFailedException Fail(string operation, Exception cause)
     {
-        _failure = $"Journal '{Directory}' accepts no more writes: {operation} failed: {cause.Message}";
+        _failure = $"Journal '{Directory}' accepts no more writes until it is reopened: {operation} failed: {cause.Message}";
         _failureCause = cause;
+        _failedOperation = operation;
         _logger.Failed(Directory, operation, cause);
         DiscardPending();
-        return new JournalFailedException(_failure, cause);
+        return new JournalFailedException(_failure, operation, cause);
     }
 
     [DoesNotReturn]
     private void ThrowDisposed() => throw new ObjectDisposedException(nameof(PartitionJournal), $"Journal '{Directory}' is closed.");
 
     [DoesNotReturn]
-    private void ThrowFailed() => throw new JournalFailedException(_failure!, _failureCause);
+    private void ThrowFailed() => throw new JournalFailedException(_failure!, _failedOperation, _failureCause);
 }

@@ -24,9 +24,23 @@ internal sealed partial class Session
             Fail(requestId, ErrorCode.MalformedFrame, "malformed create-topic request");
             return true;
         }
-        var (code, message, _) = await _broker.Topics.CreateAsync(name, (int)Math.Min(partitions, int.MaxValue)).ConfigureAwait(false);
+        var (code, message, _) = await CreateTopicGuardedAsync(name, (int)Math.Min(partitions, int.MaxValue)).ConfigureAwait(false);
         Answer(requestId, Opcode.CreateTopic, code, message);
         return true;
+    }
+
+    // The registry answers the storage failures it expects itself; this is the last word on any it did not, so that
+    // a storage error is always an answer on this request and never reaches the transport as a "lost connection".
+    private async ValueTask<(ErrorCode Code, string Message, Topics.Topic? Topic)> CreateTopicGuardedAsync(string name, int partitions, bool existingIsOk = false)
+    {
+        try
+        {
+            return await _broker.Topics.CreateAsync(name, partitions, existingIsOk).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (ErrorCode.StorageError, $"could not create topic '{name}': {ex.Message}", null);
+        }
     }
 
     private ValueTask<bool> CreateTopicAsync(uint requestId, ReadOnlySpan<byte> body)
@@ -47,8 +61,17 @@ internal sealed partial class Session
 
     private async ValueTask<bool> DeleteTopicAsync(uint requestId, string name)
     {
-        var (code, message) = await _broker.Topics.DeleteAsync(name).ConfigureAwait(false);
-        if (code == ErrorCode.None) _broker.Positions.RemoveTopic(name);
+        ErrorCode code;
+        string message;
+        try
+        {
+            (code, message) = await _broker.Topics.DeleteAsync(name).ConfigureAwait(false);
+            if (code == ErrorCode.None) _broker.Positions.RemoveTopic(name);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            (code, message) = (ErrorCode.StorageError, $"deleting topic '{name}' failed: {ex.Message}");
+        }
         Answer(requestId, Opcode.DeleteTopic, code, message);
         return true;
     }
@@ -79,13 +102,14 @@ internal sealed partial class Session
 
     private async ValueTask<bool> AutoCreateThenDescribeAsync(uint requestId, string name)
     {
-        var (code, message, topic) = await _broker.Topics.CreateAsync(name, _broker.Options.AutoCreatePartitions, existingIsOk: true).ConfigureAwait(false);
+        var (code, message, topic) = await CreateTopicGuardedAsync(name, _broker.Options.AutoCreatePartitions, existingIsOk: true).ConfigureAwait(false);
         if (code != ErrorCode.None) Fail(requestId, code, message);
         else AnswerMetadata(requestId, topic!);
         return true;
     }
 
-    // Partitions that refuse service report start = end = -1 so clients can tell them apart from empty ones.
+    // Only partitions that could not be opened report start = end = -1, so clients can tell them from empty ones; one
+    // that stopped taking writes still reports (and serves) what it holds.
     private void AnswerMetadata(uint requestId, Topics.Topic topic)
     {
         var ranges = new (long Start, long End)[topic.Partitions.Length];

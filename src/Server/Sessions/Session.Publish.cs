@@ -39,7 +39,7 @@ internal sealed partial class Session
 
     private async ValueTask<bool> AutoCreateThenPublishAsync(uint requestId, string topicName, uint partitionIndex, ReadOnlySequence<byte> batch)
     {
-        var (code, message, topic) = await _broker.Topics.CreateAsync(topicName, _broker.Options.AutoCreatePartitions, existingIsOk: true).ConfigureAwait(false);
+        var (code, message, topic) = await CreateTopicGuardedAsync(topicName, _broker.Options.AutoCreatePartitions, existingIsOk: true).ConfigureAwait(false);
         if (code != ErrorCode.None)
             Fail(requestId, code, message);
         else if (TryResolvePartition(requestId, topic!, partitionIndex, out var partition))
@@ -49,6 +49,18 @@ internal sealed partial class Session
 
     private void Append(uint requestId, Partition partition, in ReadOnlySequence<byte> batch)
     {
+        // Writes only: a partition that stopped taking writes still serves reads, so this is not in TryResolve.
+        if (partition.WriteFailure is { } refused)
+        {
+            Fail(requestId, ErrorCode.PartitionUnavailable, refused);
+            return;
+        }
+        if (_broker.Topics.FreeSpace.IsBelow(out string full))
+        {
+            Fail(requestId, ErrorCode.DiskFull, full);
+            return;
+        }
+
         int length = (int)batch.Length;
         byte[] buffer = BatchBuffers.Pool.Rent(Math.Max(length, 1));
         batch.CopyTo(buffer);

@@ -31,7 +31,17 @@ internal sealed partial class Session
 
     private async ValueTask<bool> CreateSubscriptionAsync(uint requestId, Topic topic, string name, SubscriptionSettings settings)
     {
-        var (code, message) = await topic.Subscriptions.CreateAsync(name, settings).ConfigureAwait(false);
+        ErrorCode code;
+        string message;
+        try
+        {
+            (code, message) = await topic.Subscriptions.CreateAsync(name, settings).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The set answers the failures it expects; this keeps any other storage error an answer, not a disconnect.
+            (code, message) = (ErrorCode.StorageError, $"could not create subscription '{name}': {ex.Message}");
+        }
         Answer(requestId, Opcode.CreateSubscription, code, message);
         return true;
     }
@@ -48,7 +58,16 @@ internal sealed partial class Session
 
     private async ValueTask<bool> DeleteSubscriptionAsync(uint requestId, Topic topic, string name)
     {
-        var (code, message) = await topic.Subscriptions.DeleteAsync(name).ConfigureAwait(false);
+        ErrorCode code;
+        string message;
+        try
+        {
+            (code, message) = await topic.Subscriptions.DeleteAsync(name).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            (code, message) = (ErrorCode.StorageError, $"deleting subscription '{name}' failed: {ex.Message}");
+        }
         Answer(requestId, Opcode.DeleteSubscription, code, message);
         return true;
     }

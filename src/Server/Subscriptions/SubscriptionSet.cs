@@ -69,8 +69,18 @@ internal sealed class SubscriptionSet : IAsyncDisposable
             if (_topic.Deleted) return (ErrorCode.UnknownTopic, $"unknown topic '{_topic.Name}'");
             if (_byName.ContainsKey(name)) return (ErrorCode.SubscriptionExists, $"subscription '{name}' already exists on topic '{_topic.Name}'");
             string directory = Path.Combine(_root, name);
-            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-            _byName[name] = SharedSubscription.Open(_topic, name, directory, settings, _context, create: true);
+            try
+            {
+                if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+                _byName[name] = SharedSubscription.Open(_topic, name, directory, settings, _context, create: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Answered here, where it happened (descriptor limit, full disk); nothing half-made stays behind.
+                string left = TryDeleteDirectory(directory, out string? leftover) ? "nothing was kept" : $"removing '{directory}' failed too ({leftover})";
+                SubscriptionsLog.SubscriptionCreateFailed(_context.Logger, _topic.Name, name, ex);
+                return (ErrorCode.StorageError, $"could not create subscription '{name}' on topic '{_topic.Name}': {ex.Message.TrimEnd('.')}; {left}");
+            }
             SubscriptionsLog.SubscriptionCreated(_context.Logger, _topic.Name, name);
             return (ErrorCode.None, "");
         }
@@ -88,7 +98,17 @@ internal sealed class SubscriptionSet : IAsyncDisposable
             if (!_byName.TryRemove(name, out var subscription))
                 return (ErrorCode.UnknownSubscription, $"unknown subscription '{name}' on topic '{_topic.Name}'");
             await subscription.DisposeAsync().ConfigureAwait(false);
-            Directory.Delete(subscription.Directory, recursive: true);
+            // Without its settings file the directory is ignored at the next start, so the delete holds once that is gone.
+            try
+            {
+                File.Delete(Path.Combine(subscription.Directory, SubscriptionFile.Name));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return (ErrorCode.StorageError,
+                    $"subscription '{name}' on topic '{_topic.Name}' is closed, but its files could not be removed ({ex.Message}); it comes back at the next start unless '{subscription.Directory}' is removed");
+            }
+            TryDeleteDirectory(subscription.Directory, out _);
             SubscriptionsLog.SubscriptionDeleted(_context.Logger, _topic.Name, name);
             return (ErrorCode.None, "");
         }
@@ -107,6 +127,21 @@ internal sealed class SubscriptionSet : IAsyncDisposable
             long floor = long.MaxValue;
             foreach (var subscription in _byName.Values) floor = Math.Min(floor, subscription.DurableFloor(p));
             if (floor != long.MaxValue && floor > 0) _topic.Partitions[p].RequestTrim(floor);
+        }
+    }
+
+    private static bool TryDeleteDirectory(string directory, out string? problem)
+    {
+        problem = null;
+        try
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problem = ex.Message;
+            return false;
         }
     }
 

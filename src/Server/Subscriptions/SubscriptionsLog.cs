@@ -30,4 +30,7 @@ internal static partial class SubscriptionsLog
 
     [LoggerMessage(EventId = 308, Level = LogLevel.Error, Message = "Delivery read for {Topic}/{Subscription} at offset {Offset} failed")]
     public static partial void DeliveryReadFailed(ILogger logger, string topic, string subscription, long offset, Exception exception);
+
+    [LoggerMessage(EventId = 320, Level = LogLevel.Error, Message = "Creating subscription {Topic}/{Subscription} failed; nothing was kept")]
+    public static partial void SubscriptionCreateFailed(ILogger logger, string topic, string subscription, Exception exception);
 }

@@ -43,8 +43,14 @@ internal sealed class Partition : IAsyncDisposable
     public string Topic { get; }
     public int Index { get; }
 
-    /// <summary>Why the partition refuses service, or null when it serves.</summary>
-    public string? Failure => _failure;
+    /// <summary>Why the partition refuses all service (its journal could not be opened), or null when it serves reads.</summary>
+    public string? Failure => _journal is null ? _failure : null;
+
+    /// <summary>
+    /// Why the partition refuses writes, or null while it takes them: it could not be opened, or a sync failed (which
+    /// is not retried; a restart recovers it). Reads of everything below the committed end go on regardless.
+    /// </summary>
+    public string? WriteFailure => _failure;
 
     public AppendSignal Signal => Volatile.Read(ref _signal);
 
@@ -63,12 +69,15 @@ internal sealed class Partition : IAsyncDisposable
         }
     }
 
-    /// <summary>The journal, when the partition serves.</summary>
+    /// <summary>
+    /// The journal, for reading, whenever it could be opened: acknowledged data stays readable after a failed write or
+    /// sync. Writes go through <see cref="TryEnqueue"/> only.
+    /// </summary>
     public bool TryGetJournal(out PartitionJournal journal, out string failure)
     {
         journal = _journal!;
-        failure = _failure ?? "";
-        return _journal is not null && _failure is null;
+        failure = _journal is null ? _failure ?? "" : "";
+        return _journal is not null;
     }
 
     /// <summary>Hands a copied, validated batch to the writer loop; false once the partition is stopping.</summary>
@@ -125,6 +134,7 @@ internal sealed class Partition : IAsyncDisposable
     private void CommitGroup(AppendRequest[] group, int count)
     {
         string? failure = _failure;
+        var code = ErrorCode.PartitionUnavailable;
         if (failure is null)
         {
             try
@@ -133,11 +143,19 @@ internal sealed class Partition : IAsyncDisposable
                     _journal!.Append(group[i].Buffer.AsMemory(0, group[i].Length));
                 _journal!.Commit();
             }
+            catch (JournalWriteFailedException ex)
+            {
+                // Undone by the journal: this group is refused, the next one is written as if nothing happened.
+                code = ErrorCode.StorageError;
+                failure = ex.OutOfSpace
+                    ? $"no space left on device writing partition {Topic}/{Index}; nothing of this batch was stored; free space and retry"
+                    : $"writing partition {Topic}/{Index} failed: {ex.InnerException?.Message.TrimEnd('.')}; nothing of this batch was stored; retry";
+                TopicsLog.WriteUndone(_logger, Topic, Index, failure);
+            }
             catch (Exception ex) when (ex is IOException or JournalFailedException or UnauthorizedAccessException)
             {
-                failure = $"partition {Topic}/{Index} stopped accepting writes after a storage failure: {ex.Message}";
-                _failure = failure;
-                TopicsLog.PartitionFailed(_logger, Topic, Index, ex);
+                code = ErrorCode.StorageError;
+                failure = StopWrites(ex);
             }
         }
 
@@ -147,12 +165,23 @@ internal sealed class Partition : IAsyncDisposable
             if (failure is null)
                 request.Origin!.PublishSucceeded(request.RequestId, Wire.Records.RecordBatch.ReadBaseOffset(request.Buffer), request.Length);
             else
-                request.Origin!.PublishFailed(request.RequestId, ErrorCode.StorageError, failure, request.Length);
+                request.Origin!.PublishFailed(request.RequestId, code, failure, request.Length);
             BatchBuffers.Pool.Return(request.Buffer!);
             request = default;
         }
 
         if (failure is null) WakeReaders();
+    }
+
+    // A failed sync (or a failed undo) is final for writes until a restart recovers the journal from its files.
+    private string StopWrites(Exception ex)
+    {
+        string failure = ex is JournalFailedException journal
+            ? $"partition {Topic}/{Index}: {journal.Operation} failed: {journal.InnerException?.Message.TrimEnd('.')}; the partition accepts no writes until the broker is restarted"
+            : $"partition {Topic}/{Index}: {ex.Message.TrimEnd('.')}; the partition accepts no writes until the broker is restarted";
+        _failure = failure;
+        TopicsLog.PartitionFailed(_logger, Topic, Index, ex);
+        return failure;
     }
 
     private void WakeReaders()
@@ -172,10 +201,9 @@ internal sealed class Partition : IAsyncDisposable
         {
             _journal.Sync();
         }
-        catch (Exception ex) when (ex is IOException or JournalFailedException)
+        catch (Exception ex) when (ex is IOException or JournalFailedException or UnauthorizedAccessException)
         {
-            _failure = $"partition {Topic}/{Index} stopped accepting writes after a failed sync: {ex.Message}";
-            TopicsLog.PartitionFailed(_logger, Topic, Index, ex);
+            StopWrites(ex);
         }
     }
 

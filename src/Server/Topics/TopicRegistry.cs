@@ -35,7 +35,11 @@ internal sealed class TopicRegistry : IAsyncDisposable
         _logger = logger;
         _time = time;
         _byChars = _topics.GetAlternateLookup<ReadOnlySpan<char>>();
+        FreeSpace = new FreeSpaceWatermark(dataDirectory, journalOptions.MinFreeDiskBytes, time);
     }
+
+    /// <summary>The free-space watermark of the data directory, checked before a publish is taken.</summary>
+    public FreeSpaceWatermark FreeSpace { get; }
 
     /// <summary>Opens every topic found under the data directory, recovering each partition's journal.</summary>
     public static TopicRegistry Open(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time, QueueLimits? limits = null)
@@ -61,18 +65,19 @@ internal sealed class TopicRegistry : IAsyncDisposable
             TopicsLog.TopicDirectoryIgnored(_logger, directory, $"missing or unreadable {MetaFileName}");
             return;
         }
-        var topic = new Topic(name, directory, OpenPartitions(name, directory, partitions));
+        var opened = new Partition[partitions];
+        OpenPartitions(name, directory, opened);
+        var topic = new Topic(name, directory, opened);
         topic.Subscriptions.Load(topic, _subscriptions);
         _topics[name] = topic;
         TopicsLog.TopicLoaded(_logger, name, partitions);
     }
 
-    private Partition[] OpenPartitions(string name, string directory, int count)
+    // Fills the array in order, so that after a failure the partitions opened so far can be closed again.
+    private void OpenPartitions(string name, string directory, Partition[] partitions)
     {
-        var partitions = new Partition[count];
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < partitions.Length; i++)
             partitions[i] = Partition.Open(name, i, Path.Combine(directory, i.ToString(CultureInfo.InvariantCulture)), _journalOptions, _logger, _time);
-        return partitions;
     }
 
     /// <summary>Finds a topic by its UTF-8 name without allocating.</summary>
@@ -109,17 +114,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
             if (_topics.TryGetValue(name, out var existing))
                 return existingIsOk ? (ErrorCode.None, "", existing) : (ErrorCode.TopicExists, $"topic '{name}' already exists", null);
 
-            string directory = Path.Combine(_root, name);
-            Directory.CreateDirectory(directory);
-            var topic = new Topic(name, directory, OpenPartitions(name, directory, partitions));
-            topic.Subscriptions.Load(topic, _subscriptions);
-            WriteMeta(Path.Combine(directory, MetaFileName), partitions);
-            // Answered means durable (PROTOCOL.md 5.3): the meta file's rename, then the topic's entry in topics/.
-            SyncDirectory(directory);
-            SyncDirectory(_root);
-            _topics[name] = topic;
-            TopicsLog.TopicCreated(_logger, name, partitions);
-            return (ErrorCode.None, "", topic);
+            return await CreateLockedAsync(name, partitions).ConfigureAwait(false);
         }
         finally
         {
@@ -139,18 +134,99 @@ internal sealed class TopicRegistry : IAsyncDisposable
             foreach (var partition in topic.Partitions)
                 await partition.DisposeAsync().ConfigureAwait(false);
 
-            // Move out of the way first so a topic of the same name can be created at once; delete after.
-            Directory.CreateDirectory(_trash);
-            string doomed = Path.Combine(_trash, $"{name}.{Guid.NewGuid():N}");
-            Directory.Move(topic.Directory, doomed);
-            SyncDirectory(_root); // answered means gone after a crash too (PROTOCOL.md 5.4)
-            Directory.Delete(doomed, recursive: true);
-            TopicsLog.TopicDeleted(_logger, name);
-            return (ErrorCode.None, "");
+            return RemoveFiles(topic);
         }
         finally
         {
             _adminLock.Release();
+        }
+    }
+
+    // Storage errors are answered here, where they happen (a descriptor limit, a full disk), as StorageError with the
+    // reason; a failed create leaves no partition open and no directory behind.
+    private async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateLockedAsync(string name, int partitions)
+    {
+        string directory = Path.Combine(_root, name);
+        string meta = Path.Combine(directory, MetaFileName);
+        var opened = new Partition[partitions];
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                // Without topic.meta it is what a failed create left (nothing in it was ever acknowledged); with one,
+                // it is a topic that did not load, and only an operator may decide to drop it.
+                if (File.Exists(meta))
+                    return (ErrorCode.StorageError, $"could not create topic '{name}': '{directory}' holds a topic that did not load at start (see the log); move it away first", null);
+                Directory.Delete(directory, recursive: true);
+            }
+            Directory.CreateDirectory(directory);
+            OpenPartitions(name, directory, opened);
+            var topic = new Topic(name, directory, opened);
+            topic.Subscriptions.Load(topic, _subscriptions);
+            WriteMeta(meta, partitions);
+            // Answered means durable (PROTOCOL.md 5.3): the meta file's rename, then the topic's entry in topics/.
+            SyncDirectory(directory);
+            SyncDirectory(_root);
+            _topics[name] = topic;
+            TopicsLog.TopicCreated(_logger, name, partitions);
+            return (ErrorCode.None, "", topic);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            foreach (var partition in opened)
+                if (partition is not null) await partition.DisposeAsync().ConfigureAwait(false);
+            string left = TryDeleteDirectory(directory, out string? problem) ? "nothing was kept" : $"removing '{directory}' failed too ({problem}); it is ignored at the next start";
+            TopicsLog.CreateFailed(_logger, name, ex);
+            return (ErrorCode.StorageError, $"could not create topic '{name}': {ex.Message.TrimEnd('.')}; {left}", null);
+        }
+    }
+
+    // The topic is gone once its topic.meta is (or its directory is in the trash): leftovers are ignored at the next
+    // start. Only when that step fails does the delete answer StorageError, because the topic would come back.
+    private (ErrorCode Code, string Message) RemoveFiles(Topic topic)
+    {
+        // Move out of the way first so a topic of the same name can be created at once; delete after.
+        string doomed;
+        try
+        {
+            Directory.CreateDirectory(_trash);
+            doomed = Path.Combine(_trash, $"{topic.Name}.{Guid.NewGuid():N}");
+            Directory.Move(topic.Directory, doomed);
+            SyncDirectory(_root); // answered means gone after a crash too (PROTOCOL.md 5.4)
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A full disk may refuse the trash directory; deleting in place frees space all the same.
+            try
+            {
+                File.Delete(Path.Combine(topic.Directory, MetaFileName));
+            }
+            catch (Exception metaEx) when (metaEx is IOException or UnauthorizedAccessException)
+            {
+                TopicsLog.DeleteFailed(_logger, topic.Name, metaEx);
+                return (ErrorCode.StorageError,
+                    $"topic '{topic.Name}' is closed, but its files could not be removed ({ex.Message}; {metaEx.Message}); it comes back at the next start unless '{topic.Directory}' is removed");
+            }
+            doomed = topic.Directory;
+        }
+        if (!TryDeleteDirectory(doomed, out string? problem))
+            TopicsLog.LeftoverNotDeleted(_logger, topic.Name, doomed, problem!);
+        TopicsLog.TopicDeleted(_logger, topic.Name);
+        return (ErrorCode.None, "");
+    }
+
+    private static bool TryDeleteDirectory(string directory, out string? problem)
+    {
+        problem = null;
+        try
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problem = ex.Message;
+            return false;
         }
     }
 

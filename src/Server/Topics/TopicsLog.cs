@@ -24,4 +24,16 @@ internal static partial class TopicsLog
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Partition {Topic}/{Partition}: deleting acked segments failed")]
     public static partial void TrimFailed(ILogger logger, string topic, int partition, Exception exception);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Partition {Topic}/{Partition}: {Reason}")]
+    public static partial void WriteUndone(ILogger logger, string topic, int partition, string reason);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Error, Message = "Creating topic {Topic} failed; nothing was kept")]
+    public static partial void CreateFailed(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(EventId = 109, Level = LogLevel.Error, Message = "Deleting topic {Topic}: its files could not be removed; it comes back at the next start")]
+    public static partial void DeleteFailed(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Deleted topic {Topic}, but {Directory} could not be removed ({Reason}); it is ignored at the next start")]
+    public static partial void LeftoverNotDeleted(ILogger logger, string topic, string directory, string reason);
 }

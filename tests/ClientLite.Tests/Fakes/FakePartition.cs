@@ -15,6 +15,13 @@ internal sealed class FakePartition
 
     public long End { get; private set; }
 
+    /// <summary>Reports the range a broker gives a partition it could not open (PROTOCOL.md section 5.6).</summary>
+    public void MarkUnavailable()
+    {
+        Start = -1;
+        End = -1;
+    }
+
     /// <summary>Completes at the next append.</summary>
     public Task DataArrived => _dataArrived.Task;
 

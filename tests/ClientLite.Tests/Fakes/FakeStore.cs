@@ -35,6 +35,13 @@ internal sealed partial class FakeStore(TimeProvider time)
             return _topics[topic][partition].Append(batch);
     }
 
+    /// <summary>Makes a partition look as one the broker could not open: metadata reports -1/-1 for it.</summary>
+    public void MarkUnavailable(string topic, int partition)
+    {
+        lock (_lock)
+            _topics[topic][partition].MarkUnavailable();
+    }
+
     /// <summary>The stored batches of a partition, each with its base offset set.</summary>
     public IReadOnlyList<byte[]> Batches(string topic, int partition)
     {

@@ -37,6 +37,18 @@ public sealed class ServeCommandTests
     }
 
     [Theory]
+    [InlineData(null, 64L * 1024 * 1024)]
+    [InlineData("0", 0L)]
+    [InlineData("2MiB", 2L * 1024 * 1024)]
+    public void Min_free_disk_defaults_to_64_MiB_and_reaches_the_journal_options(string? value, long expected)
+    {
+        string[] args = value is null ? [] : ["--min-free-disk", value];
+        Assert.True(ServeCommand.TryParse(args, out var options, out _, out string? error), error);
+        Assert.Equal(expected, options.MinFreeDiskBytes);
+        Assert.Equal(expected, options.JournalOptions.MinFreeDiskBytes);
+    }
+
+    [Theory]
     [InlineData("--listen", "nowhere")]
     [InlineData("--listen", "127.0.0.1")]
     [InlineData("--fsync", "sometimes")]
@@ -46,6 +58,7 @@ public sealed class ServeCommandTests
     [InlineData("--segment-bytes", "1q")]
     [InlineData("--auto-create-partitions", "0")]
     [InlineData("--log-level", "loud")]
+    [InlineData("--min-free-disk", "lots")]
     [InlineData("--bogus", "1")]
     public void Bad_values_are_rejected_with_a_message_naming_the_option(string option, string value)
     {

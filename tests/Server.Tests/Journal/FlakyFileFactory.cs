@@ -14,6 +14,8 @@ internal sealed class FlakyFileFactory : ISegmentFileFactory
     private int _writes;
     private int _failAtWrite;
     private int _readsAfterClose;
+    private int _partialBytes;
+    private int _errno;
 
     public int Writes => _writes;
 
@@ -42,6 +44,24 @@ internal sealed class FlakyFileFactory : ISegmentFileFactory
     /// <summary>Makes the <paramref name="n"/>-th write from now (1 = the next) throw without writing.</summary>
     public void FailWriteAfter(int n) => _failAtWrite = _writes + n;
 
+    /// <summary>
+    /// Makes the <paramref name="n"/>-th write from now fail as a full disk does: the first
+    /// <paramref name="partialBytes"/> bytes reach the file (a short write), then IOException with HResult
+    /// <paramref name="errno"/> (28 = ENOSPC).
+    /// </summary>
+    public void FailWriteAfter(int n, int partialBytes, int errno)
+    {
+        _failAtWrite = _writes + n;
+        _partialBytes = partialBytes;
+        _errno = errno;
+    }
+
+    /// <summary>When set, every write throws like a full disk (ENOSPC) without writing, until cleared.</summary>
+    public bool DiskFull { get; set; }
+
+    /// <summary>Truncations of files, as (file name, length).</summary>
+    public List<(string Name, long Length)> Truncations { get; } = [];
+
     /// <summary>Syncs of files whose name ends with <paramref name="suffix"/>.</summary>
     public int SyncsOf(string suffix)
     {
@@ -56,8 +76,13 @@ internal sealed class FlakyFileFactory : ISegmentFileFactory
     public ISegmentFile Open(string path, FileMode mode, FileAccess access)
         => new FlakyFile(this, SegmentFileFactory.Instance.Open(path, mode, access));
 
+    /// <summary>When non-zero, a directory sync fails before it starts, as open(2) does with this errno (24 = EMFILE).</summary>
+    public int DirectoryOpenErrno { get; set; }
+
     public void SyncDirectory(string directory)
     {
+        if (DirectoryOpenErrno != 0)
+            throw new IOException($"open failed on '{directory}': Too many open files (errno {DirectoryOpenErrno}).", DirectoryOpenErrno);
         if (FailSyncs) throw new IOException("injected directory fsync failure");
         DirectorySyncs++;
         SegmentFileFactory.Instance.SyncDirectory(directory);
@@ -77,7 +102,24 @@ internal sealed class FlakyFileFactory : ISegmentFileFactory
     private void BeforeWrite(string path)
     {
         _writes++;
-        if (_writes == _failAtWrite) throw new IOException($"injected write failure on '{path}'");
+        if (DiskFull) throw new IOException($"pwritev failed on '{path}': No space left on device (errno 28).", 28);
+        if (_writes == _failAtWrite && _errno == 0 && _partialBytes == 0) throw new IOException($"injected write failure on '{path}'");
+    }
+
+    // A failing write that first lets part of the data through; false when this write is not the one to fail.
+    private bool TryFailPartially(ISegmentFile inner, IReadOnlyList<ReadOnlyMemory<byte>> buffers, long position)
+    {
+        if (_writes != _failAtWrite || (_errno == 0 && _partialBytes == 0)) return false;
+        int left = _partialBytes;
+        foreach (var buffer in buffers)
+        {
+            if (left == 0) break;
+            int take = Math.Min(left, buffer.Length);
+            inner.Write(buffer.Span[..take], position);
+            position += take;
+            left -= take;
+        }
+        throw new IOException($"pwritev failed on '{inner.FilePath}': No space left on device (errno {_errno}).", _errno);
     }
 
     private void BeforeSync(string path)
@@ -106,12 +148,15 @@ internal sealed class FlakyFileFactory : ISegmentFileFactory
         public void Write(ReadOnlySpan<byte> source, long position)
         {
             owner.BeforeWrite(FilePath);
+            if (owner._writes == owner._failAtWrite && owner._errno != 0)
+                throw new IOException($"write failed on '{FilePath}': No space left on device (errno {owner._errno}).", owner._errno);
             inner.Write(source, position);
         }
 
         public void Write(IReadOnlyList<ReadOnlyMemory<byte>> buffers, long position)
         {
             owner.BeforeWrite(FilePath);
+            owner.TryFailPartially(inner, buffers, position);
             inner.Write(buffers, position);
         }
 
@@ -121,7 +166,11 @@ internal sealed class FlakyFileFactory : ISegmentFileFactory
             inner.Sync();
         }
 
-        public void SetLength(long length) => inner.SetLength(length);
+        public void SetLength(long length)
+        {
+            owner.Truncations.Add((Path.GetFileName(FilePath), length));
+            inner.SetLength(length);
+        }
 
         public void Dispose()
         {

@@ -18,7 +18,7 @@ public sealed class JournalFailureTests : IDisposable
             _time, _logger);
 
     [Fact]
-    public void A_failed_write_fails_the_commit_and_every_later_write()
+    public void A_failed_write_is_undone_and_the_journal_takes_the_next_commit()
     {
         using var journal = Open();
         var first = TestBatches.Make(2);
@@ -27,18 +27,21 @@ public sealed class JournalFailureTests : IDisposable
         journal.Append(TestBatches.Make(4));
         _files.FailWriteAfter(1);
 
-        var error = Assert.Throws<JournalFailedException>(() => journal.Commit());
+        var error = Assert.Throws<JournalWriteFailedException>(() => journal.Commit());
 
         Assert.IsType<IOException>(error.InnerException);
         Assert.Contains("injected write failure", error.Message);
+        Assert.False(error.OutOfSpace);
         Assert.Equal(2, journal.CommittedEndOffset);
+        Assert.Equal(2, journal.NextOffset);
         Assert.Equal(0, journal.PendingBatches);
-        Assert.Throws<JournalFailedException>(() => journal.Append(TestBatches.Make(1)));
-        Assert.Throws<JournalFailedException>(() => journal.Commit());
-        Assert.Throws<JournalFailedException>(() => journal.Sync());
-        Assert.Contains(_logger.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("commit failed"));
-        // What was acknowledged stays readable.
-        Assert.Equal(first, Assert.Single(TestBatches.ReadAll(journal, 0)).Bytes);
+        Assert.Null(journal.WriteFailure);
+        Assert.Contains(_logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("was undone"));
+        Assert.Equal(2, Journals.AppendAndCommit(journal, TestBatches.Make(1)));
+        var stored = TestBatches.ReadAll(journal, 0);
+        Assert.Equal(2, stored.Count);
+        Assert.Equal(first, stored[0].Bytes);
+        Assert.Equal((2L, 1), (stored[1].BaseOffset, stored[1].Records));
     }
 
     [Fact]
@@ -83,8 +86,9 @@ public sealed class JournalFailureTests : IDisposable
         journal.Append(TestBatches.Make(5));
         _files.FailWriteAfter(3); // first run, the sealed index, then the new segment's header
 
-        Assert.Throws<JournalFailedException>(() => journal.Commit());
+        Assert.Throws<JournalWriteFailedException>(() => journal.Commit());
         Assert.Equal(5, journal.CommittedEndOffset);
+        Assert.Equal(["00000000000000000000.log"], Journals.SegmentFiles(_temp.Partition));
     }
 
     [Fact]
@@ -96,7 +100,7 @@ public sealed class JournalFailureTests : IDisposable
             Journals.AppendAndCommit(journal, first);
             journal.Append(TestBatches.Make(3));
             _files.FailWriteAfter(1);
-            Assert.Throws<JournalFailedException>(() => journal.Commit());
+            Assert.Throws<JournalWriteFailedException>(() => journal.Commit());
         }
 
         using var reopened = Open();

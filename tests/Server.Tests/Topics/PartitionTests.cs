@@ -41,7 +41,7 @@ public sealed class PartitionTests : IDisposable
 
         var results = await origin.AllDone.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(200, results.Count);
-        foreach (var (id, offset, code) in results)
+        foreach (var (id, offset, code, _) in results)
         {
             Assert.Equal(ErrorCode.None, code);
             Assert.Equal(id * 3L, offset);
@@ -53,7 +53,7 @@ public sealed class PartitionTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failed_fsync_fails_the_group_and_stops_the_partition_accepting_writes()
+    public async Task A_failed_fsync_fails_the_group_and_stops_writes_until_a_restart_while_reads_go_on()
     {
         var files = new FlakyFileFactory();
         await using var partition = Open(files);
@@ -66,15 +66,58 @@ public sealed class PartitionTests : IDisposable
         Assert.True(partition.TryEnqueue(Request(failing, 2, records: 2)));
         var failed = (await failing.AllDone.WaitAsync(TimeSpan.FromSeconds(30)))[0];
         Assert.Equal(ErrorCode.StorageError, failed.Code);
-        Assert.NotNull(partition.Failure);
-        Assert.Contains("t/0", partition.Failure);
+        Assert.Contains("t/0", failed.Message);
+        Assert.Contains("fsync failed", failed.Message);
+        Assert.Contains("until the broker is restarted", failed.Message);
+        Assert.Equal(failed.Message, partition.WriteFailure);
+        Assert.Null(partition.Failure);
 
         files.FailSyncs = false;
         var later = new RecordingCompletion(expected: 1);
         Assert.True(partition.TryEnqueue(Request(later, 3, records: 1)));
-        Assert.Equal(ErrorCode.StorageError, (await later.AllDone.WaitAsync(TimeSpan.FromSeconds(30)))[0].Code);
+        Assert.Equal(ErrorCode.PartitionUnavailable, (await later.AllDone.WaitAsync(TimeSpan.FromSeconds(30)))[0].Code);
 
-        Assert.True(partition.TryGetJournal(out _, out _) is false);
+        // What was acknowledged is still served.
+        Assert.True(partition.TryGetJournal(out var journal, out _));
+        Assert.Equal(2, journal.CommittedEndOffset);
+        Assert.Single(TestBatches.ReadAll(journal, 0));
+    }
+
+    // The unit-level twin of the full-disk integration test: fill, refuse, read, free, publish again, restart.
+    [Fact]
+    public async Task A_full_disk_refuses_the_group_with_a_remedy_and_publishes_succeed_again_once_space_is_back()
+    {
+        var files = new FlakyFileFactory();
+        await using (var partition = Open(files))
+        {
+            var before = new RecordingCompletion(expected: 1);
+            partition.TryEnqueue(Request(before, 1, records: 2));
+            Assert.Equal(ErrorCode.None, (await before.AllDone.WaitAsync(TimeSpan.FromSeconds(30)))[0].Code);
+
+            files.DiskFull = true;
+            var full = new RecordingCompletion(expected: 3);
+            for (uint id = 2; id < 5; id++) partition.TryEnqueue(Request(full, id, records: 3));
+            foreach (var result in await full.AllDone.WaitAsync(TimeSpan.FromSeconds(30)))
+            {
+                Assert.Equal(ErrorCode.StorageError, result.Code);
+                Assert.Equal("no space left on device writing partition t/0; nothing of this batch was stored; free space and retry", result.Message);
+            }
+            Assert.Null(partition.WriteFailure);
+            Assert.True(partition.TryGetJournal(out var journal, out _));
+            Assert.Equal(2, journal.CommittedEndOffset);
+            Assert.Single(TestBatches.ReadAll(journal, 0));
+
+            files.DiskFull = false;
+            var after = new RecordingCompletion(expected: 1);
+            partition.TryEnqueue(Request(after, 5, records: 4));
+            var done = (await after.AllDone.WaitAsync(TimeSpan.FromSeconds(30)))[0];
+            Assert.Equal((ErrorCode.None, 2L), (done.Code, done.Offset));
+        }
+
+        await using var reopened = Open(new FlakyFileFactory());
+        Assert.True(reopened.TryGetJournal(out var recovered, out _));
+        Assert.Equal(6, recovered.CommittedEndOffset);
+        Assert.Equal([(0L, 2), (2L, 4)], TestBatches.ReadAll(recovered, 0).Select(b => (b.BaseOffset, b.Records)));
     }
 
     [Fact]
@@ -99,16 +142,16 @@ public sealed class PartitionTests : IDisposable
 
     private sealed class RecordingCompletion(int expected) : IPublishCompletion
     {
-        private readonly ConcurrentQueue<(uint Id, long Offset, ErrorCode Code)> _results = new();
-        private readonly TaskCompletionSource<List<(uint Id, long Offset, ErrorCode Code)>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ConcurrentQueue<(uint Id, long Offset, ErrorCode Code, string Message)> _results = new();
+        private readonly TaskCompletionSource<List<(uint Id, long Offset, ErrorCode Code, string Message)>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task<List<(uint Id, long Offset, ErrorCode Code)>> AllDone => _done.Task;
+        public Task<List<(uint Id, long Offset, ErrorCode Code, string Message)>> AllDone => _done.Task;
 
-        public void PublishSucceeded(uint requestId, long baseOffset, int batchBytes) => Add((requestId, baseOffset, ErrorCode.None));
+        public void PublishSucceeded(uint requestId, long baseOffset, int batchBytes) => Add((requestId, baseOffset, ErrorCode.None, ""));
 
-        public void PublishFailed(uint requestId, ErrorCode code, string message, int batchBytes) => Add((requestId, -1, code));
+        public void PublishFailed(uint requestId, ErrorCode code, string message, int batchBytes) => Add((requestId, -1, code, message));
 
-        private void Add((uint, long, ErrorCode) result)
+        private void Add((uint, long, ErrorCode, string) result)
         {
             _results.Enqueue(result);
             if (_results.Count == expected) _done.TrySetResult([.. _results]);

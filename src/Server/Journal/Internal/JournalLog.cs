@@ -49,4 +49,12 @@ internal static partial class JournalLog
     [LoggerMessage(EventId = 12, Level = LogLevel.Information,
         Message = "Deleted segment {File}, left below the log start {StartOffset} by an interrupted deletion")]
     public static partial void LeftoverDeleted(this ILogger logger, string file, long startOffset);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning,
+        Message = "Journal {Directory}: a write failed and was undone (files truncated back to the committed end {EndOffset}); nothing of the group was stored, the next group is accepted")]
+    public static partial void WriteUndone(this ILogger logger, string directory, long endOffset, Exception exception);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning,
+        Message = "Journal {Directory}: could not fsync the directory after undoing a roll ({Reason}); the next roll makes the removal durable")]
+    public static partial void DirectorySyncSkipped(this ILogger logger, string directory, string reason);
 }

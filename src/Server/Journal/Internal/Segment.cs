@@ -18,13 +18,14 @@ internal sealed class Segment : IDisposable
 
     private long _publishedEnd;
     private int _pins;
+    private OffsetIndex _index;
 
     public Segment(long baseOffset, ISegmentFile file, string indexPath, OffsetIndex index, long writtenEnd, long endOffset)
     {
         BaseOffset = baseOffset;
         File = file;
         IndexPath = indexPath;
-        Index = index;
+        _index = index;
         WrittenEnd = writtenEnd;
         EndOffset = endOffset;
         _publishedEnd = writtenEnd;
@@ -38,7 +39,15 @@ internal sealed class Segment : IDisposable
 
     public string IndexPath { get; }
 
-    public OffsetIndex Index { get; }
+    /// <summary>The sparse index. Replaced only when a failed commit is rolled back (see <see cref="ReplaceIndex"/>).</summary>
+    public OffsetIndex Index => Volatile.Read(ref _index);
+
+    /// <summary>
+    /// Swaps in an index without the entries a rolled-back write added: they point at bytes that are gone, and the
+    /// next writes would add entries out of order behind them. Readers holding the old index only look up offsets
+    /// below the committed end, where both agree. Writer thread.
+    /// </summary>
+    public void ReplaceIndex(OffsetIndex index) => Volatile.Write(ref _index, index);
 
     /// <summary>File position after the last written batch (writer thread only).</summary>
     public long WrittenEnd { get; set; }
