@@ -47,4 +47,8 @@ public enum ErrorCode : ushort
     UnknownSubscription = 20,
     /// <summary>CreateSubscription named a subscription that exists.</summary>
     SubscriptionExists = 21,
+    /// <summary>The broker refuses the connection: its connection cap or the process's descriptor limit is reached.</summary>
+    ConnectionLimit = 22,
+    /// <summary>The connection missed a deadline (handshake not completed, or a frame left half sent) and is closed.</summary>
+    Timeout = 23,
 }

@@ -59,6 +59,12 @@ internal sealed partial class Session
                 var delay = Task.Delay(wait, _broker.Time, deadline.Token);
                 await Task.WhenAny(signal.Task, delay).ConfigureAwait(false);
                 deadline.Cancel();
+                if (_broker.Stopping.IsCancellationRequested && journal.CommittedEndOffset <= offset)
+                {
+                    // PROTOCOL.md section 4: a long poll still waiting when the broker stops is told so.
+                    Fail(requestId, ErrorCode.ShuttingDown, "the broker is stopping");
+                    return;
+                }
             }
             Enqueue(new Outbound(OutboundKind.FetchData, Opcode.Fetch, requestId, offset, maxBytes, partition));
         }

@@ -59,11 +59,14 @@ internal sealed partial class Session
     private async Task EndWhenStoppedAsync(PushConsumer consumer)
     {
         await consumer.Loop.ConfigureAwait(false);
+        bool wasLive;
         lock (_pushes)
         {
-            if (_pushes.TryGetValue(consumer.PushId, out var current) && ReferenceEquals(current, consumer)) _pushes.Remove(consumer.PushId);
+            wasLive = _pushes.TryGetValue(consumer.PushId, out var current) && ReferenceEquals(current, consumer);
+            if (wasLive) _pushes.Remove(consumer.PushId);
         }
-        if (consumer.EndedBecause is { } reason) Fail(consumer.PushId, ErrorCode.UnknownSubscription, reason);
+        if (consumer.EndedBecause is { } reason) FailPush(consumer.PushId, ErrorCode.UnknownSubscription, reason);
+        else if (wasLive && _broker.Stopping.IsCancellationRequested) FailPush(consumer.PushId, ErrorCode.ShuttingDown, "the broker is stopping");
     }
 
     private void Credit(uint requestId, ReadOnlySpan<byte> body)

@@ -131,7 +131,10 @@ internal sealed partial class Session
                 if (TryDeliver(ask)) return;
                 if (_broker.Time.GetUtcNow() >= deadline) break;
             }
-            Enqueue(new Outbound(OutboundKind.EmptyDelivery, Opcode.Receive, ask.RequestId));
+            if (_broker.Stopping.IsCancellationRequested)
+                Fail(ask.RequestId, ErrorCode.ShuttingDown, "the broker is stopping");
+            else
+                Enqueue(new Outbound(OutboundKind.EmptyDelivery, Opcode.Receive, ask.RequestId));
         }
         catch (ObjectDisposedException)
         {

@@ -20,10 +20,17 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     private readonly Channel<Outbound> _responses;
     private readonly CancellationTokenSource _closing;
     private readonly SemaphoreSlim _inFlightRoom = new(0);
+    private readonly OutboundBudget _output;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _scratch = [];
     private bool _handshakeDone;
     private long _inFlightBytes;
     private int _readerWaitingForRoom;
+
+    // Every frame read is a request owed exactly one answer; shutdown waits until the two counts meet.
+    private long _framesRead;
+    private long _answered;
+    private int _draining;
 
     public Session(BrokerContext broker, long connectionId)
     {
@@ -32,11 +39,21 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
         _logger = broker.LoggerFactory.CreateLogger("FastBroker.Session");
         _responses = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
         _closing = CancellationTokenSource.CreateLinkedTokenSource(broker.Stopping);
+        _output = new OutboundBudget(broker.Options.MaxOutputBytesPerConnection);
     }
 
     public long ConnectionId { get; }
 
     public ChannelReader<Outbound> Responses => _responses.Reader;
+
+    /// <summary>Bytes of responses queued or not yet taken by the socket; the transport pauses reading on it.</summary>
+    public OutboundBudget Output => _output;
+
+    /// <summary>True once the handshake succeeded: larger frames and no handshake deadline from then on.</summary>
+    public bool HandshakeDone => Volatile.Read(ref _handshakeDone);
+
+    /// <summary>Completes when, after <see cref="BeginDrain"/>, every frame read so far has been answered.</summary>
+    public Task Drained => _drained.Task;
 
     /// <summary>
     /// Handles one complete frame. Returns false when the connection must stop reading (a Close item has been
@@ -44,6 +61,9 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     /// </summary>
     public ValueTask<bool> HandleFrameAsync(in FrameHeader header, in ReadOnlySequence<byte> body)
     {
+        Volatile.Write(ref _framesRead, _framesRead + 1);
+        if (Volatile.Read(ref _draining) != 0)
+            return new ValueTask<bool>(RefuseStopping(header.RequestId));
         if (!_handshakeDone)
             return new ValueTask<bool>(Handshake(header, Contiguous(body)));
 
@@ -130,12 +150,67 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
         if (request.AuthMechanism != 0)
             return Close(0, ErrorCode.UnsupportedFeature, $"authentication mechanism {request.AuthMechanism} is not supported");
 
-        _handshakeDone = true;
+        Volatile.Write(ref _handshakeDone, true);
         Enqueue(new Outbound(OutboundKind.Handshake, Opcode.Handshake, header.RequestId));
         return true;
     }
 
-    private void Enqueue(in Outbound item) => _responses.Writer.TryWrite(item);
+    private void Enqueue(in Outbound item) => Enqueue(item, answersRequest: true);
+
+    // Push deliveries and the error that ends a push subscription are extra frames, not answers to a request.
+    private void Enqueue(in Outbound item, bool answersRequest)
+    {
+        int cost = item.Cost;
+        _output.Add(cost);
+        if (!_responses.Writer.TryWrite(item))
+        {
+            _output.Release(cost);
+            return;
+        }
+        if (answersRequest && Interlocked.Increment(ref _answered) >= Volatile.Read(ref _framesRead) && Volatile.Read(ref _draining) != 0)
+            _drained.TrySetResult();
+    }
+
+    private void FailPush(uint pushId, ErrorCode code, string message)
+        => Enqueue(new Outbound(OutboundKind.Error, Opcode.Error, pushId, Data: message, Code: code), answersRequest: false);
+
+    private bool RefuseStopping(uint requestId)
+    {
+        if (!_handshakeDone) return Close(0, ErrorCode.ShuttingDown, "the broker is stopping");
+        Fail(requestId, ErrorCode.ShuttingDown, "the broker is stopping; this request was not executed");
+        return true;
+    }
+
+    /// <summary>
+    /// Shutdown, step one: from now on every frame is answered <c>ShuttingDown</c> without being executed, and
+    /// <see cref="Drained"/> completes once everything read before has its answer queued.
+    /// </summary>
+    public void BeginDrain()
+    {
+        Interlocked.Exchange(ref _draining, 1);
+        if (Volatile.Read(ref _answered) >= Volatile.Read(ref _framesRead)) _drained.TrySetResult();
+    }
+
+    /// <summary>Shutdown, last step: queues the marker after which the send loop flushes and closes.</summary>
+    public void EndAfterQueued() => _responses.Writer.TryWrite(new Outbound(OutboundKind.Close, Opcode.Error, 0));
+
+    /// <summary>
+    /// An exception escaped request handling: a broker fault, never a vanished peer (DESIGN.md rule 21). Logged with
+    /// the connection id, answered with InternalError on request id 0, and the connection closes.
+    /// </summary>
+    public void Fault(in FrameHeader header, Exception exception)
+    {
+        SessionLog.RequestFaulted(_logger, ConnectionId, header.Opcode, header.RequestId, exception);
+        Close(0, ErrorCode.InternalError, $"internal error handling request {header.RequestId} ({header.Opcode}); the connection is closed");
+    }
+
+    /// <summary>A connection deadline passed: the reason goes to the client on request id 0, then the connection closes.</summary>
+    public void Expire(string reason) => Close(0, ErrorCode.Timeout, reason);
+
+    /// <summary>The pre-handshake frame cap: a first frame larger than this is refused before it is buffered.</summary>
+    public void RejectOversizedFirstFrame(in FrameHeader header, int limit)
+        => Close(0, ErrorCode.FrameTooLarge,
+            $"a first frame of {header.BodyLength} bytes exceeds the {limit}-byte limit before the handshake");
 
     private void Fail(uint requestId, ErrorCode code, string message)
         => Enqueue(new Outbound(OutboundKind.Error, Opcode.Error, requestId, Data: message, Code: code));
@@ -144,7 +219,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     {
         SessionLog.ClosingConnection(_logger, ConnectionId, code, message);
         Fail(requestId, code, message);
-        Enqueue(new Outbound(OutboundKind.Close, Opcode.Error, 0));
+        Enqueue(new Outbound(OutboundKind.Close, Opcode.Error, 0), answersRequest: false);
         return false;
     }
 
@@ -163,7 +238,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     }
 
     /// <summary>Waits while this connection has more unacknowledged publish bytes than allowed.</summary>
-    public ValueTask WaitForInFlightRoomAsync()
+    public ValueTask WaitForInFlightRoomAsync(CancellationToken closed)
     {
         if (Volatile.Read(ref _inFlightBytes) <= _broker.Options.MaxInFlightBytesPerConnection)
             return ValueTask.CompletedTask;
@@ -179,7 +254,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
                     Interlocked.Exchange(ref _readerWaitingForRoom, 0);
                     return;
                 }
-                await _inFlightRoom.WaitAsync(_closing.Token).ConfigureAwait(false);
+                await _inFlightRoom.WaitAsync(closed).ConfigureAwait(false);
             }
         }
     }
@@ -198,6 +273,16 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
         _responses.Writer.TryComplete();
         StopPushes();
         ReleaseDeliveries();
+    }
+
+    /// <summary>The connection is gone: responses it never sent give their pooled buffers back.</summary>
+    public void DiscardUnsent()
+    {
+        while (_responses.Reader.TryRead(out var item))
+        {
+            if (item.Kind == OutboundKind.Ping) ArrayPool<byte>.Shared.Return((byte[])item.Data!);
+            else if (item.Kind == OutboundKind.Frame) Topics.BatchBuffers.Pool.Return((byte[])item.Data!);
+        }
     }
 
     public void Dispose()

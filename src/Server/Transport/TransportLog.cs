@@ -19,6 +19,9 @@ internal static partial class TransportLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Connection {ConnectionId} faulted")]
     public static partial void ConnectionFaulted(ILogger logger, long connectionId, Exception exception);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Refused a connection from {Remote}: {Limit} connections open")]
-    public static partial void ConnectionRefused(ILogger logger, string remote, int limit);
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Refused a connection from {Remote}: {Limit} connections open ({Suppressed} more refusals not logged)")]
+    public static partial void ConnectionRefused(ILogger logger, string remote, int limit, int suppressed);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Accept failed: {Error} {Reason} ({Suppressed} more accept errors not logged); backing off, still listening")]
+    public static partial void AcceptFailed(ILogger logger, System.Net.Sockets.SocketError error, string reason, int suppressed);
 }
