@@ -19,7 +19,7 @@ internal sealed class Listener : IAsyncDisposable
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(5);
-    private static readonly byte[] Discard = new byte[256];
+    private static readonly TimeSpan RefusalLinger = TimeSpan.FromSeconds(1);
 
     private readonly Socket _socket;
     private readonly BrokerContext _broker;
@@ -30,6 +30,7 @@ internal sealed class Listener : IAsyncDisposable
     private readonly RateLimitedLog _acceptErrors;
     private readonly RateLimitedLog _refusals;
     private readonly ITimer _sweeper;
+    private readonly int _descriptorCap;
     private Task _accepting = Task.CompletedTask;
     private long _nextId;
     private int _sweeping;
@@ -50,6 +51,7 @@ internal sealed class Listener : IAsyncDisposable
         sweep = TimeSpan.FromTicks(Math.Clamp(sweep.Ticks, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
         _sweeper = broker.Time.CreateTimer(_ => Sweep(), null, Timeout.InfiniteTimeSpan, sweep);
         _sweeper.Change(sweep, sweep);
+        _descriptorCap = DescriptorLimit.ConnectionsThatFit();
     }
 
     /// <summary>The bound endpoint (the real port when asked for port 0).</summary>
@@ -73,6 +75,8 @@ internal sealed class Listener : IAsyncDisposable
     public void Start()
     {
         TransportLog.Listening(_logger, LocalEndPoint.ToString());
+        if (_descriptorCap < _broker.Options.MaxConnections)
+            TransportLog.DescriptorCap(_logger, _descriptorCap, DescriptorLimit.SoftLimit() ?? 0, _broker.Options.MaxConnections);
         _accepting = AcceptLoopAsync();
     }
 
@@ -97,7 +101,7 @@ internal sealed class Listener : IAsyncDisposable
                 NoteAcceptError(ex);
                 if (IsOutOfDescriptors(ex) && _reserve.IsHeld)
                 {
-                    RefuseWithReserve();
+                    await RefuseWithReserveAsync().ConfigureAwait(false);
                     continue;
                 }
                 backoff = backoff == TimeSpan.Zero ? FirstBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
@@ -113,12 +117,9 @@ internal sealed class Listener : IAsyncDisposable
                 continue;
             }
 
-            if (_connections.Count >= _broker.Options.MaxConnections)
+            if (_connections.Count >= _broker.Options.MaxConnections || _connections.Count >= _descriptorCap)
             {
-                string remote = socket.RemoteEndPoint?.ToString() ?? "?";
-                if (_refusals.TryTake(out int suppressed))
-                    TransportLog.ConnectionRefused(_logger, remote, _broker.Options.MaxConnections, suppressed);
-                Refuse(socket, $"the broker is at its limit of {_broker.Options.MaxConnections} connections; try again later");
+                RefuseAtCap(socket);
                 continue;
             }
 
@@ -129,6 +130,19 @@ internal sealed class Listener : IAsyncDisposable
             var connection = new Connection(socket, new Session(_broker, id), options.MaxFrameBytes, deadlines, _broker.Time, _logger);
             _connections[id] = (connection, RunAsync(connection));
         }
+    }
+
+    private void RefuseAtCap(Socket socket)
+    {
+        int max = _broker.Options.MaxConnections;
+        bool byDescriptors = _descriptorCap < max;
+        int cap = Math.Min(max, _descriptorCap);
+        if (_refusals.TryTake(out int suppressed))
+            TransportLog.ConnectionRefused(_logger, socket.RemoteEndPoint?.ToString() ?? "?", cap,
+                byDescriptors ? "the open-file limit" : "--max-connections", suppressed);
+        _ = RefuseAsync(socket, byDescriptors
+            ? $"the broker is out of file descriptors for more connections ({cap} open under an open-file limit of {DescriptorLimit.SoftLimit()}); try again later"
+            : $"the broker is at its limit of {cap} connections; try again later");
     }
 
     private static bool IsOutOfDescriptors(SocketException ex)
@@ -142,13 +156,14 @@ internal sealed class Listener : IAsyncDisposable
 
     // At the descriptor limit: give up the reserve, take the client waiting longest, tell it why, take the reserve
     // back. Poll first so that a client that gave up already does not leave the loop blocked without its reserve.
-    private void RefuseWithReserve()
+    // Refusals at the limit go one at a time: there is one spare descriptor.
+    private async Task RefuseWithReserveAsync()
     {
         _reserve.Release();
         try
         {
             if (_socket.Poll(0, SelectMode.SelectRead))
-                Refuse(_socket.Accept(), "the broker is out of file descriptors; try again later");
+                await RefuseAsync(_socket.Accept(), "the broker is out of file descriptors; try again later").ConfigureAwait(false);
         }
         catch (SocketException)
         {
@@ -160,21 +175,26 @@ internal sealed class Listener : IAsyncDisposable
         }
     }
 
-    // Error ConnectionLimit on request id 0, then close. The client's handshake may already be in our receive
-    // buffer: read it away first, or closing with unread data would reset the connection and lose the error.
-    private static void Refuse(Socket socket, string message)
+    // Error ConnectionLimit on request id 0, then close. Closing while the client's handshake is unread (or still
+    // arriving) would reset the connection and could destroy the error before the client reads it, so the socket
+    // stays open, discarding input, until the client closes (it does once it has read the error) or a second passes.
+    private async Task RefuseAsync(Socket socket, string message)
     {
         try
         {
             var frame = new ArrayBufferWriter<byte>(256);
             FrameWriter.WriteError(frame, 0, ErrorCode.ConnectionLimit, message);
-            socket.Send(frame.WrittenSpan, SocketFlags.None);
+            await socket.SendAsync(frame.WrittenMemory, SocketFlags.None).ConfigureAwait(false);
             socket.Shutdown(SocketShutdown.Send);
-            for (int i = 0; i < 16 && socket.Available > 0; i++) socket.Receive(Discard, SocketFlags.None);
+            using var linger = new CancellationTokenSource(RefusalLinger, _broker.Time);
+            var discard = new byte[256];
+            while (await socket.ReceiveAsync(discard, SocketFlags.None, linger.Token).ConfigureAwait(false) > 0)
+            {
+            }
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
-            // The client is gone already; nothing to tell.
+            // The client left already, or lingered past the bound; either way the refusal is done.
         }
         finally
         {
