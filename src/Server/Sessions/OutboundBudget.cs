@@ -8,7 +8,7 @@ namespace FastBroker.Server.Sessions;
 /// </summary>
 internal sealed class OutboundBudget
 {
-    private readonly SemaphoreSlim _room = new(0);
+    private TaskCompletionSource? _room;
     private long _bytes;
     private int _waiting;
 
@@ -29,11 +29,12 @@ internal sealed class OutboundBudget
     {
         long now = Interlocked.Add(ref _bytes, -bytes);
         if (now <= ResumeAt && Interlocked.Exchange(ref _waiting, 0) == 1)
-            _room.Release();
+            Interlocked.Exchange(ref _room, null)?.TrySetResult();
     }
 
     /// <summary>Completes at once unless over the limit; then waits until the count is back at the resume mark.
-    /// Throws <see cref="OperationCanceledException"/> when <paramref name="cancel"/> fires (the connection closed).</summary>
+    /// Any number may wait (the receive loop, push subscriptions). Throws <see cref="OperationCanceledException"/>
+    /// when <paramref name="cancel"/> fires (the connection closed).</summary>
     public ValueTask WaitForRoomAsync(CancellationToken cancel)
         => IsOver ? WaitSlowAsync(cancel) : ValueTask.CompletedTask;
 
@@ -41,14 +42,16 @@ internal sealed class OutboundBudget
     {
         while (true)
         {
+            var room = Volatile.Read(ref _room);
+            if (room is null)
+            {
+                var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                room = Interlocked.CompareExchange(ref _room, created, null) ?? created;
+            }
             // Announce the wait before re-checking, so a release in between either sees the flag or is seen here.
             Interlocked.Exchange(ref _waiting, 1);
-            if (Volatile.Read(ref _bytes) <= ResumeAt)
-            {
-                Interlocked.Exchange(ref _waiting, 0);
-                return;
-            }
-            await _room.WaitAsync(cancel).ConfigureAwait(false);
+            if (Volatile.Read(ref _bytes) <= ResumeAt) return;
+            await room.Task.WaitAsync(cancel).ConfigureAwait(false);
         }
     }
 }

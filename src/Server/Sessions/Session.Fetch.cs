@@ -72,6 +72,10 @@ internal sealed partial class Session
         {
             // The session was torn down while waiting; nobody is left to answer.
         }
+        catch (Exception ex)
+        {
+            FaultWaiting(Opcode.Fetch, requestId, ex);
+        }
     }
 
     /// <summary>Reads whole batches from the journal straight into the socket's output buffer.</summary>

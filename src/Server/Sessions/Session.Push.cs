@@ -37,7 +37,7 @@ internal sealed partial class Session
             long visibility = request.VisibilityTimeoutMs == 0 ? subscription.Settings.VisibilityTimeoutMs : request.VisibilityTimeoutMs;
             PushConsumer? consumer = null;
             consumer = new PushConsumer(subscription, requestId, request.Credit, visibility, ask => DeliverPush(consumer!, ask),
-                _broker.Time, _closing.Token);
+                _output, _broker.Time, _closing.Token);
             _pushes[requestId] = consumer;
             // The Subscribe response goes out before the loop can queue a delivery.
             Enqueue(new Outbound(OutboundKind.Empty, Opcode.Subscribe, requestId));

@@ -140,6 +140,10 @@ internal sealed partial class Session
         {
             // The session was torn down while waiting; nobody is left to answer.
         }
+        catch (Exception ex)
+        {
+            FaultWaiting(Opcode.Receive, ask.RequestId, ex);
+        }
     }
 
     private void Settle(Opcode opcode, uint requestId, ReadOnlySpan<byte> body)

@@ -204,6 +204,13 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
         Close(0, ErrorCode.InternalError, $"internal error handling request {header.RequestId} ({header.Opcode}); the connection is closed");
     }
 
+    // A long poll's own task failed: nobody awaits it, so it answers and closes here (same policy as Fault).
+    private void FaultWaiting(Opcode opcode, uint requestId, Exception exception)
+    {
+        SessionLog.RequestFaulted(_logger, ConnectionId, opcode, requestId, exception);
+        Close(0, ErrorCode.InternalError, $"internal error in {opcode} request {requestId}; the connection is closed");
+    }
+
     /// <summary>A connection deadline passed: the reason goes to the client on request id 0, then the connection closes.</summary>
     public void Expire(string reason) => Close(0, ErrorCode.Timeout, reason);
 
