@@ -35,7 +35,10 @@ public sealed class ShutdownTests(ITestOutputHelper log)
 
                 uint fetchId = await client.SendFrameAsync((w, id) => FrameWriter.WriteFetch(w, id, "idle"u8, 0, 0, 1 << 20, 30_000));
                 uint receiveId = await client.SendFrameAsync((w, id) => FrameWriter.WriteReceive(w, id, "idle"u8, "work"u8, 10, 0, 20_000, 0));
+                uint pushId = await client.SendFrameAsync((w, id) => FrameWriter.WriteSubscribe(w, id, "idle"u8, "work"u8, 100, 0));
                 // Frames are handled in order: once the ping is answered both long polls are waiting.
+                var subscribed = await client.ReadFrameAsync();
+                Assert.Equal((pushId, Opcode.Subscribe), (subscribed!.Header.RequestId, subscribed.Header.Opcode));
                 var pong = await client.RequestAsync((w, id) => FrameWriter.WritePing(w, id, "ready"u8));
                 Assert.Equal(Opcode.Ping, pong.Header.Opcode);
 
@@ -64,6 +67,8 @@ public sealed class ShutdownTests(ITestOutputHelper log)
 
                 Assert.Equal(ErrorCode.ShuttingDown, Assert.Single(answers[fetchId]).ErrorCode);
                 Assert.Equal(ErrorCode.ShuttingDown, Assert.Single(answers[receiveId]).ErrorCode);
+                // The live push subscription ends with an Error on its push id.
+                Assert.Equal(ErrorCode.ShuttingDown, Assert.Single(answers[pushId]).ErrorCode);
                 int shuttingDown = 0;
                 foreach (uint id in publishIds)
                 {
