@@ -41,6 +41,7 @@ internal sealed partial class Session
             _pushes[requestId] = consumer;
             // The Subscribe response goes out before the loop can queue a delivery.
             Enqueue(new Outbound(OutboundKind.Empty, Opcode.Subscribe, requestId));
+            Interlocked.Increment(ref _livePushes);
             consumer.Start();
             _ = EndWhenStoppedAsync(consumer);
         }
@@ -67,6 +68,8 @@ internal sealed partial class Session
         }
         if (consumer.EndedBecause is { } reason) FailPush(consumer.PushId, ErrorCode.UnknownSubscription, reason);
         else if (wasLive && _broker.Stopping.IsCancellationRequested) FailPush(consumer.PushId, ErrorCode.ShuttingDown, "the broker is stopping");
+        Interlocked.Decrement(ref _livePushes);
+        if (Volatile.Read(ref _draining) != 0) SignalIfDrained();
     }
 
     private void Credit(uint requestId, ReadOnlySpan<byte> body)

@@ -31,6 +31,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     private long _framesRead;
     private long _answered;
     private int _draining;
+    private int _livePushes;
 
     public Session(BrokerContext broker, long connectionId)
     {
@@ -167,7 +168,14 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
             _output.Release(cost);
             return;
         }
-        if (answersRequest && Interlocked.Increment(ref _answered) >= Volatile.Read(ref _framesRead) && Volatile.Read(ref _draining) != 0)
+        if (answersRequest) Interlocked.Increment(ref _answered);
+        if (Volatile.Read(ref _draining) != 0) SignalIfDrained();
+    }
+
+    // Drained: every frame read has its answer, and every push subscription has sent its last frame.
+    private void SignalIfDrained()
+    {
+        if (Volatile.Read(ref _answered) >= Volatile.Read(ref _framesRead) && Volatile.Read(ref _livePushes) == 0)
             _drained.TrySetResult();
     }
 
@@ -188,7 +196,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     public void BeginDrain()
     {
         Interlocked.Exchange(ref _draining, 1);
-        if (Volatile.Read(ref _answered) >= Volatile.Read(ref _framesRead)) _drained.TrySetResult();
+        SignalIfDrained();
     }
 
     /// <summary>Shutdown, last step: queues the marker after which the send loop flushes and closes.</summary>
