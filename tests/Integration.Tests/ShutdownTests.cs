@@ -105,4 +105,19 @@ public sealed class ShutdownTests(ITestOutputHelper log)
             TempDirectories.Delete(data);
         }
     }
+
+    [Fact]
+    public async Task Sigterm_does_not_hang_on_a_client_that_never_reads()
+    {
+        await using var broker = await BrokerProcess.StartAsync(extraArgs: ["--max-output-bytes", "64KiB"]);
+        await using var flooder = await Flooder.ConnectAsync(broker.Endpoint);
+        var payload = new byte[1024];
+        flooder.Start(chunks: 100, requestsPerChunk: 1000, (w, id) => FrameWriter.WritePing(w, id, payload));
+        Assert.True(await flooder.StalledOrDoneAsync(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60)));
+
+        // StopAsync kills the broker after 30 s; a clean exit 0 means the bounded shutdown wait did its job.
+        var watch = Stopwatch.StartNew();
+        Assert.Equal(0, await broker.StopAsync());
+        log.WriteLine($"stopped in {watch.Elapsed.TotalSeconds:0.0} s with a client that never reads");
+    }
 }
