@@ -53,6 +53,10 @@ public enum ErrorCode : ushort
     UnknownSubscription = 20,
     /// <summary>CreateSubscription named a subscription that exists.</summary>
     SubscriptionExists = 21,
+    /// <summary>The broker refuses the connection: its connection cap or the process's descriptor limit is reached.</summary>
+    ConnectionLimit = 22,
+    /// <summary>The connection missed a deadline (handshake not completed, or a frame left half sent) and is closed.</summary>
+    Timeout = 23,
     /// <summary>
     /// The broker's data filesystem has less free space than its watermark; the publish was refused before anything
     /// was stored. Retry once space has been freed.

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace FastBroker.Server.Hosting;
 
 /// <summary>
-/// A running broker: storage recovered, listener accepting. Disposing stops it in the safe order — no new
-/// connections, close the open ones, let every partition write and sync what it has queued, close the stores.
+/// A running broker: storage recovered, listener accepting. Disposing stops it in the safe order (OPERATIONS.md
+/// "Shutdown"): no new connections; no new requests executed; every request already read answered (publishes
+/// after their fsync); waiting long polls answered ShuttingDown; connections closed; then the stores.
 /// </summary>
 internal sealed class BrokerHost : IAsyncDisposable
 {
@@ -18,10 +19,13 @@ internal sealed class BrokerHost : IAsyncDisposable
     private readonly PositionStore _positions;
     private readonly Listener _listener;
     private readonly FileStream _dataLock;
+    private readonly TimeSpan _shutdownGrace;
     private int _disposed;
 
-    private BrokerHost(CancellationTokenSource stopping, TopicRegistry topics, PositionStore positions, Listener listener, FileStream dataLock)
+    private BrokerHost(CancellationTokenSource stopping, TopicRegistry topics, PositionStore positions, Listener listener, FileStream dataLock,
+        TimeSpan shutdownGrace)
     {
+        _shutdownGrace = shutdownGrace;
         _stopping = stopping;
         _topics = topics;
         _positions = positions;
@@ -41,9 +45,22 @@ internal sealed class BrokerHost : IAsyncDisposable
             new Subscriptions.QueueLimits(options.MaxFrameBytes, options.MaxMessageBytes, options.AckLogCompactBytes));
         var positions = PositionStore.Open(options.DataDirectory, options.Fsync, logger);
         var context = new BrokerContext(options, topics, positions, time, loggerFactory, stopping.Token);
-        var listener = new Listener(options.Listen, context);
+        Listener listener;
+        try
+        {
+            listener = new Listener(options.Listen, context);
+        }
+        catch
+        {
+            // Address in use, most likely: leave nothing open behind the error.
+            topics.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            positions.Dispose();
+            dataLock.Dispose();
+            stopping.Dispose();
+            throw;
+        }
         listener.Start();
-        return new BrokerHost(stopping, topics, positions, listener, dataLock);
+        return new BrokerHost(stopping, topics, positions, listener, dataLock, options.ShutdownGrace);
     }
 
     // Two brokers on one data directory would interleave writes to the same journals.
@@ -63,7 +80,11 @@ internal sealed class BrokerHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await _listener.StopAcceptingAsync().ConfigureAwait(false);
+        _listener.BeginDrain();
+        // Long polls and push subscriptions wake on this and answer ShuttingDown; the partitions keep writing.
         _stopping.Cancel();
+        await _listener.FinishDrainAsync(_shutdownGrace).ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
         await _topics.DisposeAsync().ConfigureAwait(false);
         _positions.Dispose();

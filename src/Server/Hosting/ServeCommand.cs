@@ -23,6 +23,10 @@ public static class ServeCommand
           --auto-create-partitions N    partitions of auto-created topics (default 1)
           --log-level LEVEL             trace|debug|information|warning|error (default information)
           --min-free-disk SIZE          refuse publishes while the data filesystem has less free space (default 64MiB; 0 = off)
+          --max-connections N           open connections accepted; more are refused with ConnectionLimit (default 10000)
+          --max-output-bytes SIZE       unsent responses per connection before the broker stops reading it (default 4MiB)
+          --handshake-timeout DURATION  close connections without a handshake after this long (default 10s)
+          --frame-timeout DURATION      close connections that leave a frame half sent this long (default 30s)
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -137,6 +141,23 @@ public static class ServeCommand
                 case "--log-level":
                     if (!Enum.TryParse(value, ignoreCase: true, out LogLevel level)) return Bad(out error, $"--log-level: '{value}' is not a log level");
                     logLevel = level;
+                    break;
+                case "--max-connections":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int connections) || connections < 1)
+                        return Bad(out error, $"--max-connections: '{value}' is not a positive number");
+                    options = options with { MaxConnections = connections };
+                    break;
+                case "--max-output-bytes":
+                    if (!TryParseSize(value, 4096, long.MaxValue, out long output)) return Bad(out error, $"--max-output-bytes: '{value}' is not a size of at least 4KiB");
+                    options = options with { MaxOutputBytesPerConnection = output };
+                    break;
+                case "--handshake-timeout":
+                    if (!Cli.CliValues.TryParseDuration(value, out var handshake)) return Bad(out error, $"--handshake-timeout: '{value}' is not a duration such as 10s or 500ms");
+                    options = options with { HandshakeTimeout = handshake };
+                    break;
+                case "--frame-timeout":
+                    if (!Cli.CliValues.TryParseDuration(value, out var frameTimeout)) return Bad(out error, $"--frame-timeout: '{value}' is not a duration such as 30s or 500ms");
+                    options = options with { FrameTimeout = frameTimeout };
                     break;
                 default:
                     return Bad(out error, $"unknown option '{arg}'");

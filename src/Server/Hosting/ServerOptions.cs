@@ -23,6 +23,18 @@ public sealed record ServerOptions
     /// <summary>Publish bytes a connection may have waiting for their acknowledgement before it stops reading.</summary>
     public long MaxInFlightBytesPerConnection { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>Responses a connection may have queued or unflushed before the broker stops reading its requests.</summary>
+    public long MaxOutputBytesPerConnection { get; init; } = 4L * 1024 * 1024;
+
+    /// <summary>A connection that has not completed its handshake within this time is closed.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A connection that leaves a frame half sent for this long is closed (idle between frames is fine).</summary>
+    public TimeSpan FrameTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a stopping broker waits for open connections to be answered before closing them anyway.</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Publishes are refused while the data directory's filesystem has less free space than this; 0 turns it off.</summary>
     public long MinFreeDiskBytes { get; init; } = 64L * 1024 * 1024;
 

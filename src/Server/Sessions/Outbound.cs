@@ -13,4 +13,17 @@ internal readonly record struct Outbound(
     long Value = 0,
     int Length = 0,
     object? Data = null,
-    ErrorCode Code = ErrorCode.None);
+    ErrorCode Code = ErrorCode.None)
+{
+    // What a queued item costs beyond its payload: the channel slot and the encoded header, rounded up.
+    private const int Overhead = 64;
+
+    /// <summary>The bytes this item holds while queued, charged to the connection's <see cref="OutboundBudget"/>.
+    /// A Fetch holds no data until it is written (the journal is read straight into the socket's buffer).</summary>
+    public int Cost => Kind switch
+    {
+        OutboundKind.Ping or OutboundKind.Frame => Overhead + Length,
+        OutboundKind.Error => Overhead + 2 * (((string?)Data)?.Length ?? 0),
+        _ => Overhead,
+    };
+}

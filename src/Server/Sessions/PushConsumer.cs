@@ -15,14 +15,16 @@ internal sealed class PushConsumer
     private const int MaxBytesPerDelivery = 1024 * 1024;
 
     private readonly Func<DeliveryAsk, bool> _deliver;
+    private readonly OutboundBudget _output;
     private readonly CancellationTokenSource _stop;
     private readonly TimeProvider _time;
     private AppendSignal _creditSignal = new();
     private long _credit;
 
     public PushConsumer(SharedSubscription subscription, uint pushId, long credit, long visibilityMs, Func<DeliveryAsk, bool> deliver,
-        TimeProvider time, CancellationToken closing)
+        OutboundBudget output, TimeProvider time, CancellationToken closing)
     {
+        _output = output;
         Subscription = subscription;
         PushId = pushId;
         VisibilityMs = visibilityMs;
@@ -96,6 +98,9 @@ internal sealed class PushConsumer
                     await signal.Task.WaitAsync(stop).ConfigureAwait(false);
                     continue;
                 }
+                // Credit bounds messages, not bytes: a client that grants much and reads nothing is held to the
+                // connection's output budget like any other.
+                await _output.WaitForRoomAsync(stop).ConfigureAwait(false);
                 int max = (int)Math.Min(credit, MaxBatch);
                 var ask = new DeliveryAsk(Subscription, max, MaxBytesPerDelivery, VisibilityMs, Opcode.Deliver,
                     FrameFlags.Response | FrameFlags.Push, PushId);

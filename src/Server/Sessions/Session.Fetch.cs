@@ -59,12 +59,22 @@ internal sealed partial class Session
                 var delay = Task.Delay(wait, _broker.Time, deadline.Token);
                 await Task.WhenAny(signal.Task, delay).ConfigureAwait(false);
                 deadline.Cancel();
+                if (_broker.Stopping.IsCancellationRequested && journal.CommittedEndOffset <= offset)
+                {
+                    // PROTOCOL.md section 4: a long poll still waiting when the broker stops is told so.
+                    Fail(requestId, ErrorCode.ShuttingDown, "the broker is stopping");
+                    return;
+                }
             }
             Enqueue(new Outbound(OutboundKind.FetchData, Opcode.Fetch, requestId, offset, maxBytes, partition));
         }
         catch (ObjectDisposedException)
         {
             // The session was torn down while waiting; nobody is left to answer.
+        }
+        catch (Exception ex)
+        {
+            FaultWaiting(Opcode.Fetch, requestId, ex);
         }
     }
 

@@ -37,10 +37,11 @@ internal sealed partial class Session
             long visibility = request.VisibilityTimeoutMs == 0 ? subscription.Settings.VisibilityTimeoutMs : request.VisibilityTimeoutMs;
             PushConsumer? consumer = null;
             consumer = new PushConsumer(subscription, requestId, request.Credit, visibility, ask => DeliverPush(consumer!, ask),
-                _broker.Time, _closing.Token);
+                _output, _broker.Time, _closing.Token);
             _pushes[requestId] = consumer;
             // The Subscribe response goes out before the loop can queue a delivery.
             Enqueue(new Outbound(OutboundKind.Empty, Opcode.Subscribe, requestId));
+            Interlocked.Increment(ref _livePushes);
             consumer.Start();
             _ = EndWhenStoppedAsync(consumer);
         }
@@ -59,11 +60,16 @@ internal sealed partial class Session
     private async Task EndWhenStoppedAsync(PushConsumer consumer)
     {
         await consumer.Loop.ConfigureAwait(false);
+        bool wasLive;
         lock (_pushes)
         {
-            if (_pushes.TryGetValue(consumer.PushId, out var current) && ReferenceEquals(current, consumer)) _pushes.Remove(consumer.PushId);
+            wasLive = _pushes.TryGetValue(consumer.PushId, out var current) && ReferenceEquals(current, consumer);
+            if (wasLive) _pushes.Remove(consumer.PushId);
         }
-        if (consumer.EndedBecause is { } reason) Fail(consumer.PushId, ErrorCode.UnknownSubscription, reason);
+        if (consumer.EndedBecause is { } reason) FailPush(consumer.PushId, ErrorCode.UnknownSubscription, reason);
+        else if (wasLive && _broker.Stopping.IsCancellationRequested) FailPush(consumer.PushId, ErrorCode.ShuttingDown, "the broker is stopping");
+        Interlocked.Decrement(ref _livePushes);
+        if (Volatile.Read(ref _draining) != 0) SignalIfDrained();
     }
 
     private void Credit(uint requestId, ReadOnlySpan<byte> body)

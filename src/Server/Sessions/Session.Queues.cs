@@ -165,11 +165,18 @@ internal sealed partial class Session
                 if (TryDeliver(ask)) return;
                 if (_broker.Time.GetUtcNow() >= deadline) break;
             }
-            Enqueue(new Outbound(OutboundKind.EmptyDelivery, Opcode.Receive, ask.RequestId));
+            if (_broker.Stopping.IsCancellationRequested)
+                Fail(ask.RequestId, ErrorCode.ShuttingDown, "the broker is stopping");
+            else
+                Enqueue(new Outbound(OutboundKind.EmptyDelivery, Opcode.Receive, ask.RequestId));
         }
         catch (ObjectDisposedException)
         {
             // The session was torn down while waiting; nobody is left to answer.
+        }
+        catch (Exception ex)
+        {
+            FaultWaiting(Opcode.Receive, ask.RequestId, ex);
         }
     }
 

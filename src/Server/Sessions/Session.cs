@@ -21,10 +21,18 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     private readonly Channel<Outbound> _responses;
     private readonly CancellationTokenSource _closing;
     private readonly SemaphoreSlim _inFlightRoom = new(0);
+    private readonly OutboundBudget _output;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _scratch = [];
     private bool _handshakeDone;
     private long _inFlightBytes;
     private int _readerWaitingForRoom;
+
+    // Every frame read is a request owed exactly one answer; shutdown waits until the two counts meet.
+    private long _framesRead;
+    private long _answered;
+    private int _draining;
+    private int _livePushes;
 
     public Session(BrokerContext broker, long connectionId)
     {
@@ -33,11 +41,21 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
         _logger = broker.LoggerFactory.CreateLogger("FastBroker.Session");
         _responses = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
         _closing = CancellationTokenSource.CreateLinkedTokenSource(broker.Stopping);
+        _output = new OutboundBudget(broker.Options.MaxOutputBytesPerConnection);
     }
 
     public long ConnectionId { get; }
 
     public ChannelReader<Outbound> Responses => _responses.Reader;
+
+    /// <summary>Bytes of responses queued or not yet taken by the socket; the transport pauses reading on it.</summary>
+    public OutboundBudget Output => _output;
+
+    /// <summary>True once the handshake succeeded: larger frames and no handshake deadline from then on.</summary>
+    public bool HandshakeDone => Volatile.Read(ref _handshakeDone);
+
+    /// <summary>Completes when, after <see cref="BeginDrain"/>, every frame read so far has been answered.</summary>
+    public Task Drained => _drained.Task;
 
     /// <summary>
     /// Handles one complete frame. Returns false when the connection must stop reading (a Close item has been
@@ -45,6 +63,9 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     /// </summary>
     public ValueTask<bool> HandleFrameAsync(in FrameHeader header, in ReadOnlySequence<byte> body)
     {
+        Volatile.Write(ref _framesRead, _framesRead + 1);
+        if (Volatile.Read(ref _draining) != 0)
+            return new ValueTask<bool>(RefuseStopping(header.RequestId));
         if (!_handshakeDone)
             return new ValueTask<bool>(Handshake(header, Contiguous(body)));
 
@@ -140,12 +161,29 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
         if (!request.Auth.IsEmpty)
             return Close(0, ErrorCode.MalformedFrame, "auth data must be empty with authentication mechanism 0");
 
-        _handshakeDone = true;
+        Volatile.Write(ref _handshakeDone, true);
         Enqueue(new Outbound(OutboundKind.Handshake, Opcode.Handshake, header.RequestId));
         return true;
     }
 
-    private void Enqueue(in Outbound item) => _responses.Writer.TryWrite(item);
+    private void Enqueue(in Outbound item) => Enqueue(item, answersRequest: true);
+
+    // Push deliveries and the error that ends a push subscription are extra frames, not answers to a request.
+    private void Enqueue(in Outbound item, bool answersRequest)
+    {
+        int cost = item.Cost;
+        _output.Add(cost);
+        if (!_responses.Writer.TryWrite(item))
+        {
+            _output.Release(cost);
+            return;
+        }
+        if (answersRequest) Interlocked.Increment(ref _answered);
+        if (Volatile.Read(ref _draining) != 0) SignalIfDrained();
+    }
+
+    private void FailPush(uint pushId, ErrorCode code, string message)
+        => Enqueue(new Outbound(OutboundKind.Error, Opcode.Error, pushId, Data: message, Code: code), answersRequest: false);
 
     private void Fail(uint requestId, ErrorCode code, string message)
         => Enqueue(new Outbound(OutboundKind.Error, Opcode.Error, requestId, Data: message, Code: code));
@@ -154,7 +192,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     {
         SessionLog.ClosingConnection(_logger, ConnectionId, code, message);
         Fail(requestId, code, message);
-        Enqueue(new Outbound(OutboundKind.Close, Opcode.Error, 0));
+        Enqueue(new Outbound(OutboundKind.Close, Opcode.Error, 0), answersRequest: false);
         return false;
     }
 
@@ -173,7 +211,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     }
 
     /// <summary>Waits while this connection has more unacknowledged publish bytes than allowed.</summary>
-    public ValueTask WaitForInFlightRoomAsync()
+    public ValueTask WaitForInFlightRoomAsync(CancellationToken closed)
     {
         if (Volatile.Read(ref _inFlightBytes) <= _broker.Options.MaxInFlightBytesPerConnection)
             return ValueTask.CompletedTask;
@@ -189,7 +227,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
                     Interlocked.Exchange(ref _readerWaitingForRoom, 0);
                     return;
                 }
-                await _inFlightRoom.WaitAsync(_closing.Token).ConfigureAwait(false);
+                await _inFlightRoom.WaitAsync(closed).ConfigureAwait(false);
             }
         }
     }

@@ -10,4 +10,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "Fetch on connection {ConnectionId} failed reading {Topic}/{Partition}")]
     public static partial void FetchFailed(ILogger logger, long connectionId, string topic, int partition, Exception exception);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Connection {ConnectionId}: handling {Opcode} request {RequestId} failed; closing the connection")]
+    public static partial void RequestFaulted(ILogger logger, long connectionId, Opcode opcode, uint requestId, Exception exception);
 }

@@ -8,10 +8,21 @@ namespace FastBroker.Server.Transport;
 
 /// <summary>
 /// One accepted socket and its two loops: receive (socket → pipe → frames → session) and send (session responses →
-/// pipe → socket). Either loop ending shuts the connection down once; socket errors are values here, not crashes.
+/// pipe → socket). Either loop ending shuts the connection down once. Only socket operations can mean "the peer
+/// went away"; an exception out of the session is a broker fault, answered and logged as one.
 /// </summary>
 internal sealed class Connection
 {
+    /// <summary>The largest first frame read before the handshake (a v1 handshake is a few dozen bytes), so an
+    /// unauthenticated peer cannot make the broker buffer a whole max-size frame.</summary>
+    public const int MaxPreHandshakeFrameBytes = 4096;
+
+    private const int ReceiveChunk = 64 * 1024;
+
+    // The send loop hands bytes to the socket at least this often, so a dead socket is noticed after one chunk
+    // rather than after every queued response has been encoded into memory.
+    private const int FlushChunk = 64 * 1024;
+
     private readonly Socket _socket;
     private readonly Session _session;
     private readonly NetworkStream _stream;
@@ -19,13 +30,19 @@ internal sealed class Connection
     private readonly PipeWriter _output;
     private readonly int _maxFrameBytes;
     private readonly ILogger _logger;
+    private readonly ConnectionDeadlines _deadlines;
+    private readonly CancellationTokenSource _closed = new();
+    private readonly TimeProvider _time;
+    private long _expiredAt = long.MinValue;
     private int _shutdown;
 
-    public Connection(Socket socket, Session session, int maxFrameBytes, ILogger logger)
+    public Connection(Socket socket, Session session, int maxFrameBytes, ConnectionDeadlines deadlines, TimeProvider time, ILogger logger)
     {
         _socket = socket;
         _session = session;
         _maxFrameBytes = maxFrameBytes;
+        _deadlines = deadlines;
+        _time = time;
         _logger = logger;
         _socket.NoDelay = true;
         _stream = new NetworkStream(socket, ownsSocket: true);
@@ -39,9 +56,9 @@ internal sealed class Connection
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
     }
 
-    private const int ReceiveChunk = 64 * 1024;
-
     public long Id => _session.ConnectionId;
+
+    private bool IsShutdown => Volatile.Read(ref _shutdown) != 0;
 
     public async Task RunAsync()
     {
@@ -52,7 +69,9 @@ internal sealed class Connection
         await sending.ConfigureAwait(false);
         await filling.ConfigureAwait(false);
         Shutdown("done");
+        _session.DiscardUnsent();
         _session.Dispose();
+        _closed.Dispose();
     }
 
     /// <summary>Closes the socket; pending reads and writes end with errors that the loops treat as "closed".</summary>
@@ -60,6 +79,8 @@ internal sealed class Connection
     {
         if (Interlocked.Exchange(ref _shutdown, 1) != 0) return;
         TransportLog.ConnectionClosed(_logger, Id, reason);
+        // Wakes a receive loop paused for output room: nothing more will be read for a dead socket.
+        _closed.Cancel();
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -73,6 +94,34 @@ internal sealed class Connection
             // Already closed.
         }
         _stream.Dispose();
+    }
+
+    /// <summary>Shutdown, step one: frames read from now on are answered ShuttingDown, not executed.</summary>
+    public void BeginDrain() => _session.BeginDrain();
+
+    /// <summary>Shutdown, step two: once every request read before has its answer queued (or the grace is over),
+    /// flush the answers and close.</summary>
+    public async Task FinishDrainAsync(TimeSpan grace)
+    {
+        await Task.WhenAny(_session.Drained, Task.Delay(grace, _time)).ConfigureAwait(false);
+        _session.EndAfterQueued();
+    }
+
+    /// <summary>Called by the listener's periodic sweep: closes the connection when a deadline has passed.</summary>
+    public void CheckDeadlines()
+    {
+        if (IsShutdown) return;
+        long expiredAt = Volatile.Read(ref _expiredAt);
+        if (expiredAt != long.MinValue)
+        {
+            // The error frame had its chance; a peer that does not read it does not keep the socket.
+            if (_time.GetElapsedTime(expiredAt) >= TimeSpan.FromSeconds(1)) Shutdown("deadline passed");
+            return;
+        }
+        if (_deadlines.Expired() is not { } reason) return;
+        Volatile.Write(ref _expiredAt, _time.GetTimestamp());
+        _session.Expire(reason);
+        _inbound.Reader.CancelPendingRead();
     }
 
     // Socket → pipe. Reading the socket straight into pipe memory (instead of a stream-backed PipeReader) keeps
@@ -102,41 +151,77 @@ internal sealed class Connection
         }
     }
 
-    // Pipe → frames → session.
+    // Pipe → frames → session. Parsing pauses while the connection's unsent responses are over their budget, and
+    // stops for good the moment the connection shuts down.
     private async Task ReceiveLoopAsync()
     {
         var input = _inbound.Reader;
+        var budget = _session.Output;
+        FrameHeader header = default;
+        bool midFrame = false;
         try
         {
-            while (true)
+            while (!IsShutdown)
             {
+                _deadlines.WaitingForBytes(midFrame);
                 var result = await input.ReadAsync().ConfigureAwait(false);
+                if (result.IsCanceled) return;
                 var buffer = result.Buffer;
+                bool handshakeDone = _session.HandshakeDone;
                 bool keepReading = true;
-                while (keepReading)
+                bool overBudget = false;
+                while (keepReading && !IsShutdown)
                 {
-                    var status = FrameParser.TryReadFrame(ref buffer, _maxFrameBytes, out var header, out var body);
+                    if (budget.IsOver)
+                    {
+                        overBudget = true;
+                        break;
+                    }
+                    int cap = handshakeDone ? _maxFrameBytes : MaxPreHandshakeFrameBytes;
+                    var status = FrameParser.TryReadFrame(ref buffer, cap, out header, out var body);
                     if (status == FrameStatus.Incomplete) break;
                     if (status == FrameStatus.TooLarge)
                     {
-                        _session.RejectOversizedFrame(header);
+                        if (handshakeDone) _session.RejectOversizedFrame(header);
+                        else _session.RejectOversizedFirstFrame(header, cap);
                         keepReading = false;
                         break;
                     }
                     keepReading = await _session.HandleFrameAsync(header, body).ConfigureAwait(false);
+                    if (!handshakeDone && _session.HandshakeDone)
+                    {
+                        handshakeDone = true;
+                        _deadlines.HandshakeDone();
+                    }
+                }
+                if (overBudget)
+                {
+                    // Whole frames are still buffered: mark nothing examined, so the next read returns them at once.
+                    input.AdvanceTo(buffer.Start);
+                    _deadlines.Paused();
+                    await budget.WaitForRoomAsync(_closed.Token).ConfigureAwait(false);
+                    midFrame = false;
+                    continue;
                 }
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (!keepReading || result.IsCompleted) return;
-                await _session.WaitForInFlightRoomAsync().ConfigureAwait(false);
+                midFrame = !buffer.IsEmpty;
+                var room = _session.WaitForInFlightRoomAsync(_closed.Token);
+                if (!room.IsCompletedSuccessfully)
+                {
+                    _deadlines.Paused();
+                    await room.ConfigureAwait(false);
+                }
             }
         }
-        catch (Exception ex) when (IsDisconnect(ex))
+        catch (OperationCanceledException) when (IsShutdown)
         {
-            TransportLog.ConnectionReset(_logger, Id, ex.Message);
+            // The connection closed while parsing was paused.
         }
         catch (Exception ex)
         {
-            TransportLog.ConnectionFaulted(_logger, Id, ex);
+            // Not a socket operation: the session failed on a request. Say so, then close (PROTOCOL.md section 11).
+            _session.Fault(header, ex);
         }
         finally
         {
@@ -149,24 +234,39 @@ internal sealed class Connection
     private async Task SendLoopAsync()
     {
         var responses = _session.Responses;
+        var budget = _session.Output;
+        string reason = "send loop ended";
         try
         {
-            while (await responses.WaitToReadAsync().ConfigureAwait(false))
+            bool keepGoing = true;
+            while (keepGoing && await responses.WaitToReadAsync().ConfigureAwait(false))
             {
-                bool keepGoing = true;
-                while (keepGoing && responses.TryRead(out var item))
-                    keepGoing = _session.WriteResponse(item, _output);
+                // Bytes are charged from queueing until the flush that hands them to the socket completes.
+                long written = 0;
+                try
+                {
+                    while (keepGoing && !IsShutdown && _output.UnflushedBytes < FlushChunk && responses.TryRead(out var item))
+                    {
+                        written += item.Cost;
+                        keepGoing = _session.WriteResponse(item, _output);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // Encoding is session work, not the socket: a fault. The half-written frame cannot be sent.
+                    TransportLog.ConnectionFaulted(_logger, Id, ex);
+                    reason = "fault encoding a response";
+                    break;
+                }
                 var flush = await _output.FlushAsync().ConfigureAwait(false);
-                if (!keepGoing || flush.IsCompleted) break;
+                budget.Release(written);
+                if (flush.IsCompleted || IsShutdown) break;
             }
         }
         catch (Exception ex) when (IsDisconnect(ex))
         {
             TransportLog.ConnectionReset(_logger, Id, ex.Message);
-        }
-        catch (Exception ex)
-        {
-            TransportLog.ConnectionFaulted(_logger, Id, ex);
+            reason = "peer went away";
         }
         finally
         {
@@ -180,7 +280,7 @@ internal sealed class Connection
             {
                 TransportLog.ConnectionReset(_logger, Id, ex.Message);
             }
-            Shutdown("send loop ended");
+            Shutdown(reason);
         }
     }
 

@@ -19,6 +19,12 @@ internal static partial class TransportLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Connection {ConnectionId} faulted")]
     public static partial void ConnectionFaulted(ILogger logger, long connectionId, Exception exception);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Refused a connection from {Remote}: {Limit} connections open")]
-    public static partial void ConnectionRefused(ILogger logger, string remote, int limit);
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Refused a connection from {Remote}: {Limit} connections open, the most {Bound} allows ({Suppressed} more refusals not logged)")]
+    public static partial void ConnectionRefused(ILogger logger, string remote, int limit, string bound, int suppressed);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "The open-file limit of {SoftLimit} leaves room for {Connections} connections (--max-connections is {MaxConnections}); raise it with ulimit -n")]
+    public static partial void DescriptorCap(ILogger logger, int connections, long softLimit, int maxConnections);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Accept failed: {Error} {Reason} ({Suppressed} more accept errors not logged); backing off, still listening")]
+    public static partial void AcceptFailed(ILogger logger, System.Net.Sockets.SocketError error, string reason, int suppressed);
 }
