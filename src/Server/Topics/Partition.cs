@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.Threading.Channels;
+using FastBroker.Server.Durability;
 using FastBroker.Server.Journal;
 using FastBroker.Wire;
 using Microsoft.Extensions.Logging;
@@ -8,21 +7,20 @@ namespace FastBroker.Server.Topics;
 
 /// <summary>
 /// One partition and the single loop that owns its journal: every append goes through <see cref="TryEnqueue"/>
-/// and is written by <see cref="RunAsync"/>, which groups everything waiting into one write and one fsync
-/// (group commit) before acknowledging anyone in the group. Reads go straight to the journal from any thread.
-/// Ownership is explicit here so a partition can later live on another node.
+/// and is written by its <see cref="GroupCommitLoop{T}"/>, which groups everything waiting into one write and one
+/// fsync (group commit, <see cref="CommitGroup"/>) before acknowledging anyone in the group. Reads go straight to the
+/// journal from any thread. Ownership is explicit here so a partition can later live on another node.
 /// </summary>
-internal sealed class Partition : IAsyncDisposable
+internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposable
 {
     // Bounds one group so a flood on one partition still acknowledges in slices of reasonable latency.
     private const int MaxGroupBatches = 1024;
     private const long MaxGroupBytes = 16L * 1024 * 1024;
 
     private readonly PartitionJournal? _journal;
-    private readonly Channel<AppendRequest> _queue;
+    private readonly GroupCommitLoop<AppendRequest> _loop;
     private readonly ILogger _logger;
     private readonly ITimer? _syncTimer;
-    private readonly Task _loop;
     private AppendSignal _signal = new();
     private volatile string? _failure;
     private long _trimRequest;
@@ -34,17 +32,21 @@ internal sealed class Partition : IAsyncDisposable
         _journal = journal;
         _failure = failure;
         _logger = logger;
-        _queue = Channel.CreateUnbounded<AppendRequest>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        _loop = new GroupCommitLoop<AppendRequest>($"partition {topic}/{index} writer", this, MaxGroupBatches, MaxGroupBytes, logger);
         if (journal is not null && fsync.Mode == FsyncMode.Interval)
             _syncTimer = time.CreateTimer(static s => ((Partition)s!).RequestSync(), this, fsync.Interval, fsync.Interval);
-        _loop = Task.Run(RunAsync);
+        _loop.Start();
     }
 
     public string Topic { get; }
     public int Index { get; }
 
-    /// <summary>Why the partition refuses service, or null when it serves.</summary>
-    public string? Failure => _failure;
+    /// <summary>Why the partition refuses writes, or null when it takes them: a storage failure, a journal that
+    /// would not open, or its writer loop stopped by an unexpected error.</summary>
+    public string? Failure => _failure ?? _loop.Failure;
+
+    /// <summary>The writer loop (tests inject failures through it).</summary>
+    internal GroupCommitLoop<AppendRequest> Writer => _loop;
 
     public AppendSignal Signal => Volatile.Read(ref _signal);
 
@@ -72,9 +74,9 @@ internal sealed class Partition : IAsyncDisposable
     }
 
     /// <summary>Hands a copied, validated batch to the writer loop; false once the partition is stopping.</summary>
-    public bool TryEnqueue(in AppendRequest request) => _queue.Writer.TryWrite(request);
+    public bool TryEnqueue(in AppendRequest request) => _loop.TryEnqueue(request);
 
-    private void RequestSync() => _queue.Writer.TryWrite(default);
+    private void RequestSync() => _loop.RequestTick();
 
     /// <summary>Asks the writer loop to delete journal segments wholly below <paramref name="offset"/> (every
     /// shared subscription has durably acked past them).</summary>
@@ -93,34 +95,26 @@ internal sealed class Partition : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync()
+    ValueTask IGroupCommitter<AppendRequest>.CommitGroupAsync(AppendRequest[] group, int count)
     {
-        var group = new AppendRequest[MaxGroupBatches];
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            int count = 0;
-            long bytes = 0;
-            bool syncRequested = false;
-            while (count < group.Length && bytes < MaxGroupBytes && reader.TryRead(out var request))
-            {
-                if (request.Buffer is null)
-                {
-                    syncRequested = true;
-                    continue;
-                }
-                group[count++] = request;
-                bytes += request.Length;
-            }
-
-            if (count > 0) CommitGroup(group, count);
-            if (syncRequested)
-            {
-                SyncQuietly();
-                TrimQuietly();
-            }
-        }
+        CommitGroup(group, count);
+        return default;
     }
+
+    void IGroupCommitter<AppendRequest>.Tick()
+    {
+        SyncQuietly();
+        TrimQuietly();
+    }
+
+    void IGroupCommitter<AppendRequest>.Fail(in AppendRequest request, string failure)
+    {
+        if (request.Buffer is null) return;
+        request.Origin!.PublishFailed(request.RequestId, ErrorCode.StorageError, failure, request.Length);
+        BatchBuffers.Pool.Return(request.Buffer);
+    }
+
+    long IGroupCommitter<AppendRequest>.WeightOf(in AppendRequest request) => request.Length;
 
     private void CommitGroup(AppendRequest[] group, int count)
     {
@@ -196,8 +190,7 @@ internal sealed class Partition : IAsyncDisposable
     /// <summary>Stops taking appends, finishes everything queued, syncs and closes the journal.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await _loop.DisposeAsync().ConfigureAwait(false);
         if (_syncTimer is not null) await _syncTimer.DisposeAsync().ConfigureAwait(false);
         try
         {

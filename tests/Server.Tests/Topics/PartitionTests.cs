@@ -97,8 +97,30 @@ public sealed class PartitionTests : IDisposable
         Assert.Contains(".log", failure);
     }
 
+    [Fact]
+    public async Task An_unexpected_failure_in_the_writer_fails_its_publishes_and_refuses_later_ones_with_the_reason()
+    {
+        await using var partition = Open(new FlakyFileFactory());
+        partition.Writer.FaultInjection = () => throw new InvalidOperationException("injected");
+        var origin = new RecordingCompletion(expected: 2);
+        Assert.True(partition.TryEnqueue(Request(origin, 1, records: 2)));
+        Assert.True(partition.TryEnqueue(Request(origin, 2, records: 2)));
+
+        var results = await origin.AllDone.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(results, r => Assert.Equal(ErrorCode.StorageError, r.Code));
+        Assert.All(origin.Messages, m => Assert.Contains("partition t/0 writer stopped after an unexpected error", m));
+        Assert.NotNull(partition.Failure);
+        Assert.Contains("injected", partition.Failure);
+
+        // Acknowledged data stays readable; nothing of the failed group was committed.
+        Assert.True(partition.TryGetJournal(out var journal, out _));
+        Assert.Equal(0, journal.CommittedEndOffset);
+    }
+
     private sealed class RecordingCompletion(int expected) : IPublishCompletion
     {
+        public ConcurrentQueue<string> Messages { get; } = new();
+
         private readonly ConcurrentQueue<(uint Id, long Offset, ErrorCode Code)> _results = new();
         private readonly TaskCompletionSource<List<(uint Id, long Offset, ErrorCode Code)>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -106,7 +128,11 @@ public sealed class PartitionTests : IDisposable
 
         public void PublishSucceeded(uint requestId, long baseOffset, int batchBytes) => Add((requestId, baseOffset, ErrorCode.None));
 
-        public void PublishFailed(uint requestId, ErrorCode code, string message, int batchBytes) => Add((requestId, -1, code));
+        public void PublishFailed(uint requestId, ErrorCode code, string message, int batchBytes)
+        {
+            Messages.Enqueue(message);
+            Add((requestId, -1, code));
+        }
 
         private void Add((uint, long, ErrorCode) result)
         {
