@@ -103,7 +103,7 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
             if (failure is null)
             {
                 _length += bytes;
-                _unsynced = bytes > 0;
+                _unsynced |= bytes > 0;
                 if (_fsync.Mode == FsyncMode.Always) failure = SyncOrStop();
             }
         }
