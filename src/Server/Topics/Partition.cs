@@ -21,6 +21,8 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     private readonly GroupCommitLoop<AppendRequest> _loop;
     private readonly ILogger _logger;
     private readonly ITimer? _syncTimer;
+    private readonly TimeSpan _syncInterval;
+    private int _syncArmed;
     private AppendSignal _signal = new();
     private volatile string? _failure;
     private long _trimRequest;
@@ -34,7 +36,12 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
         _logger = logger;
         _loop = new GroupCommitLoop<AppendRequest>($"partition {topic}/{index} writer", this, MaxGroupBatches, MaxGroupBytes, logger);
         if (journal is not null && fsync.Mode == FsyncMode.Interval)
-            _syncTimer = time.CreateTimer(static s => ((Partition)s!).RequestSync(), this, fsync.Interval, fsync.Interval);
+        {
+            // Armed only while unsynced data waits (see ArmSyncTimer): a periodic timer woke every idle partition's
+            // loop each interval, which with thousands of partitions kept a core busy doing nothing.
+            _syncInterval = fsync.Interval;
+            _syncTimer = time.CreateTimer(static s => ((Partition)s!).SyncTimerFired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
         _loop.Start();
     }
 
@@ -78,6 +85,22 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
 
     private void RequestSync() => _loop.RequestTick();
 
+    private void SyncTimerFired()
+    {
+        Volatile.Write(ref _syncArmed, 0);
+        RequestSync();
+    }
+
+    // Loop only. One timer change per interval at most: a group that finds the timer armed leaves it alone.
+    private void ArmSyncTimer()
+    {
+        if (_syncTimer is null || _journal is null || _failure is not null || !_journal.HasUnsyncedData) return;
+        if (Volatile.Read(ref _syncArmed) != 0) return;
+        Volatile.Write(ref _syncArmed, 1);
+        var due = _journal.SyncDueIn;
+        _syncTimer.Change(due == Timeout.InfiniteTimeSpan ? _syncInterval : due, Timeout.InfiniteTimeSpan);
+    }
+
     /// <summary>Asks the writer loop to delete journal segments wholly below <paramref name="offset"/> (every
     /// shared subscription has durably acked past them).</summary>
     public void RequestTrim(long offset)
@@ -98,6 +121,7 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     ValueTask IGroupCommitter<AppendRequest>.CommitGroupAsync(AppendRequest[] group, int count)
     {
         CommitGroup(group, count);
+        ArmSyncTimer();
         return default;
     }
 
@@ -105,6 +129,7 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     {
         SyncQuietly();
         TrimQuietly();
+        ArmSyncTimer();
     }
 
     void IGroupCommitter<AppendRequest>.Fail(in AppendRequest request, string failure)

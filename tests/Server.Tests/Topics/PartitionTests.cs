@@ -117,6 +117,32 @@ public sealed class PartitionTests : IDisposable
         Assert.Equal(0, journal.CommittedEndOffset);
     }
 
+    [Fact]
+    public async Task Under_an_interval_policy_written_data_is_synced_once_the_interval_passes_and_an_idle_partition_is_left_alone()
+    {
+        var files = new FlakyFileFactory();
+        var time = new FakeTimeProvider();
+        var options = new JournalOptions { FileFactory = files, Fsync = FsyncPolicy.EveryInterval(TimeSpan.FromMilliseconds(100)) };
+        await using var partition = Partition.Open("t", 0, _dir, options, NullLogger.Instance, time);
+        int syncsAtOpen = files.SyncsOf(".log");
+
+        // Idle: the clock moves, nothing is due, nothing is synced.
+        time.Advance(TimeSpan.FromSeconds(1));
+        var origin = new RecordingCompletion(expected: 1);
+        Assert.True(partition.TryEnqueue(Request(origin, 1, records: 2)));
+        Assert.Equal(ErrorCode.None, (await origin.AllDone.WaitAsync(TimeSpan.FromSeconds(30)))[0].Code);
+        Assert.Equal(syncsAtOpen, files.SyncsOf(".log"));
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (files.SyncsOf(".log") == syncsAtOpen)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the interval sync never came");
+            await Task.Delay(10);
+        }
+        Assert.Equal(syncsAtOpen + 1, files.SyncsOf(".log"));
+    }
+
     private sealed class RecordingCompletion(int expected) : IPublishCompletion
     {
         public ConcurrentQueue<string> Messages { get; } = new();
