@@ -45,6 +45,7 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
     private bool _unsynced;
     private volatile string? _failure;
     private int _disposed;
+    private int _syncArmed;
 
     private PositionStore(string path, FsyncPolicy fsync, ILogger logger, TimeProvider time)
     {
@@ -54,8 +55,9 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
         Replay();
         Compact();
         _loop = new GroupCommitLoop<PositionWrite>("position store", this, MaxGroupWrites, long.MaxValue, logger);
+        // Armed only while unsynced positions wait, so an idle broker is not woken every interval.
         if (fsync.Mode == FsyncMode.Interval)
-            _syncTimer = time.CreateTimer(static s => ((PositionStore)s!)._loop.RequestTick(), this, fsync.Interval, fsync.Interval);
+            _syncTimer = time.CreateTimer(static s => ((PositionStore)s!).SyncTimerFired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _loop.Start();
     }
 
@@ -119,7 +121,22 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
             }
             write = default;
         }
+        ArmSyncTimer();
         return default;
+    }
+
+    private void SyncTimerFired()
+    {
+        Volatile.Write(ref _syncArmed, 0);
+        _loop.RequestTick();
+    }
+
+    // Loop only; the timer fires an interval after the first unsynced group, never earlier than the sync is due.
+    private void ArmSyncTimer()
+    {
+        if (_syncTimer is null || !_unsynced || _failure is not null || Volatile.Read(ref _syncArmed) != 0) return;
+        Volatile.Write(ref _syncArmed, 1);
+        _syncTimer.Change(_fsync.Interval, Timeout.InfiniteTimeSpan);
     }
 
     void IGroupCommitter<PositionWrite>.Tick()

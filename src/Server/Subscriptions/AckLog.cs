@@ -32,6 +32,7 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
     private long _lastSync;
     private bool _unsynced;
     private volatile string? _failure;
+    private int _syncArmed;
 
     private AckLog(string path, FsyncPolicy fsync, long compactAtBytes, ILogger logger, TimeProvider time, IAckLogOwner owner, SafeFileHandle file, long length)
     {
@@ -45,8 +46,9 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
         _length = length;
         _floors = new long[owner.PartitionCount];
         _loop = new GroupCommitLoop<AckLogEntry>($"ack log '{path}'", this, MaxGroupEntries, long.MaxValue, logger);
+        // Armed only while unsynced records wait, so idle subscriptions are not woken every interval.
         if (fsync.Mode == FsyncMode.Interval)
-            _syncTimer = time.CreateTimer(static s => ((AckLog)s!)._loop.RequestTick(), this, fsync.Interval, fsync.Interval);
+            _syncTimer = time.CreateTimer(static s => ((AckLog)s!).SyncTimerFired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Why the log stopped accepting records (a storage failure, or its loop stopped by an unexpected
@@ -132,11 +134,30 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+        ArmSyncTimer();
         return default;
     }
 
     // A sync tick under fsync=interval: an empty group syncs what is due and reports floors.
-    void IGroupCommitter<AckLogEntry>.Tick() => Commit([], 0, default);
+    void IGroupCommitter<AckLogEntry>.Tick()
+    {
+        Commit([], 0, default);
+        ArmSyncTimer();
+    }
+
+    private void SyncTimerFired()
+    {
+        Volatile.Write(ref _syncArmed, 0);
+        _loop.RequestTick();
+    }
+
+    // Loop only. Armed an interval after a write that left data unsynced, which is never before that sync is due.
+    private void ArmSyncTimer()
+    {
+        if (_syncTimer is null || !_unsynced || _failure is not null || Volatile.Read(ref _syncArmed) != 0) return;
+        Volatile.Write(ref _syncArmed, 1);
+        _syncTimer.Change(_fsync.Interval, Timeout.InfiniteTimeSpan);
+    }
 
     void IGroupCommitter<AckLogEntry>.Fail(in AckLogEntry entry, string failure)
         => entry.Completion?.SettleFailed(entry.RequestId, ErrorCode.StorageError, failure);
