@@ -1,8 +1,11 @@
 using System.Buffers.Binary;
 using System.Text;
+using FastBroker.Server.Durability;
 using FastBroker.Server.Journal;
+using FastBroker.Server.Journal.Internal;
 using FastBroker.Wire;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace FastBroker.Server.Positions;
 
@@ -16,63 +19,215 @@ namespace FastBroker.Server.Positions;
 /// +--------+--------+--------------+--------------+-----------+--------+
 /// </code>
 /// <c>length</c> counts the bytes after the CRC; the CRC covers them. Offset -1 removes the position. A torn
-/// last record (crash mid-write) is dropped on replay. Commits are rare next to publishes, so a lock is fine here.
+/// last record (crash mid-write) is dropped on replay.
+/// <para>
+/// Commits go through a <see cref="GroupCommitLoop{T}"/>: everything queued is written once and synced once under
+/// the broker's fsync policy, then the map is updated and every committer answered. A failed write answers its
+/// group with StorageError and the next group writes over the same bytes; a failed fsync stops the store (no blind
+/// retry: the kernel may have dropped the pages), and every later commit is answered with why.
+/// </para>
 /// </summary>
-internal sealed class PositionStore : IDisposable
+internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisposable, IDisposable
 {
+    private const int MaxGroupWrites = 1024;
+
+    // Guards the map only: sessions read it, the loop writes it. Never held across I/O.
     private readonly Dictionary<PositionKey, long> _positions = new();
     private readonly Lock _lock = new();
     private readonly string _path;
-    private readonly bool _syncEachCommit;
+    private readonly FsyncPolicy _fsync;
     private readonly ILogger _logger;
-    private FileStream _log;
+    private readonly GroupCommitLoop<PositionWrite> _loop;
+    private readonly ITimer? _syncTimer;
+    private SafeFileHandle _file = null!;
+    private byte[] _buffer = [];
+    private long _length;
+    private bool _unsynced;
+    private volatile string? _failure;
+    private int _disposed;
+    private int _syncArmed;
 
-    private PositionStore(string path, bool syncEachCommit, ILogger logger)
+    private PositionStore(string path, FsyncPolicy fsync, ILogger logger, TimeProvider time)
     {
         _path = path;
-        _syncEachCommit = syncEachCommit;
+        _fsync = fsync;
         _logger = logger;
         Replay();
-        _log = Compact();
+        Compact();
+        _loop = new GroupCommitLoop<PositionWrite>("position store", this, MaxGroupWrites, long.MaxValue, logger);
+        // Armed only while unsynced positions wait, so an idle broker is not woken every interval.
+        if (fsync.Mode == FsyncMode.Interval)
+            _syncTimer = time.CreateTimer(static s => ((PositionStore)s!).SyncTimerFired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _loop.Start();
     }
 
-    public static PositionStore Open(string dataDirectory, FsyncPolicy fsync, ILogger logger)
+    public static PositionStore Open(string dataDirectory, FsyncPolicy fsync, ILogger logger, TimeProvider? time = null)
     {
         Directory.CreateDirectory(dataDirectory);
-        return new PositionStore(Path.Combine(dataDirectory, "positions.log"), fsync.Mode == FsyncMode.Always, logger);
+        return new PositionStore(Path.Combine(dataDirectory, "positions.log"), fsync, logger, time ?? TimeProvider.System);
     }
+
+    /// <summary>Why the store refuses commits (a failed fsync, or its loop stopped by an unexpected error), or null.</summary>
+    public string? Failure => _failure ?? _loop.Failure;
+
+    /// <summary>The writer loop (tests inject failures through it).</summary>
+    internal GroupCommitLoop<PositionWrite> Writer => _loop;
 
     public bool TryGet(in PositionKey key, out long offset)
     {
         lock (_lock) return _positions.TryGetValue(key, out offset);
     }
 
-    /// <summary>Stores a position; durable under the broker's fsync policy when this returns.</summary>
-    public void Commit(in PositionKey key, long offset)
+    /// <summary>Queues a position; <paramref name="completion"/> hears once it is durable under the broker's fsync
+    /// policy (and visible to <see cref="TryGet"/>), or why it failed. False once the store is closing.</summary>
+    public bool TryCommit(in PositionKey key, long offset, IPositionCompletion completion, uint requestId)
+        => _loop.TryEnqueue(new PositionWrite(key, offset, completion, requestId));
+
+    /// <summary>Forgets every position in <paramref name="topic"/> (the topic was deleted), in order with the
+    /// commits queued before; durable with the group that carries it.</summary>
+    public void RemoveTopic(string topic) => _loop.TryEnqueue(new PositionWrite(new PositionKey("", topic, 0), Protocol.NoPosition, null, 0, WholeTopic: true));
+
+    ValueTask IGroupCommitter<PositionWrite>.CommitGroupAsync(PositionWrite[] group, int count)
+    {
+        string? failure = _failure;
+        if (failure is null)
+        {
+            int bytes = Encode(group, count);
+            try
+            {
+                RandomAccess.Write(_file, _buffer.AsSpan(0, bytes), _length);
+            }
+            catch (IOException ex)
+            {
+                // Nothing was acknowledged from these bytes, and the next group writes over them.
+                failure = $"could not store the position: {ex.Message}";
+            }
+            if (failure is null)
+            {
+                _length += bytes;
+                _unsynced |= bytes > 0;
+                if (_fsync.Mode == FsyncMode.Always) failure = SyncOrStop();
+            }
+        }
+        if (failure is null) Apply(group, count);
+
+        for (int i = 0; i < count; i++)
+        {
+            ref var write = ref group[i];
+            if (write.Completion is { } completion)
+            {
+                if (failure is null) completion.PositionCommitted(write.RequestId);
+                else completion.PositionFailed(write.RequestId, ErrorCode.StorageError, failure);
+            }
+            write = default;
+        }
+        ArmSyncTimer();
+        return default;
+    }
+
+    private void SyncTimerFired()
+    {
+        Volatile.Write(ref _syncArmed, 0);
+        _loop.RequestTick();
+    }
+
+    // Loop only; the timer fires an interval after the first unsynced group, never earlier than the sync is due.
+    private void ArmSyncTimer()
+    {
+        if (_syncTimer is null || !_unsynced || _failure is not null || Volatile.Read(ref _syncArmed) != 0) return;
+        Volatile.Write(ref _syncArmed, 1);
+        _syncTimer.Change(_fsync.Interval, Timeout.InfiniteTimeSpan);
+    }
+
+    void IGroupCommitter<PositionWrite>.Tick()
+    {
+        if (_failure is null) SyncOrStop();
+    }
+
+    void IGroupCommitter<PositionWrite>.Fail(in PositionWrite write, string failure)
+        => write.Completion?.PositionFailed(write.RequestId, ErrorCode.StorageError, failure);
+
+    long IGroupCommitter<PositionWrite>.WeightOf(in PositionWrite write) => 0;
+
+    private string? SyncOrStop()
+    {
+        if (!_unsynced) return null;
+        if (LibC.FDataSync(_file) == 0)
+        {
+            _unsynced = false;
+            return null;
+        }
+        var error = LibC.Error("fdatasync", _path);
+        _failure = $"position store stopped after a failed sync of '{_path}': {error.Message} Positions committed since the last good sync may be lost; restart the broker.";
+        PositionsLog.StoreFailed(_logger, _path, error);
+        return _failure;
+    }
+
+    // Records for the whole group into one reused buffer, so the group is one write.
+    private int Encode(PositionWrite[] group, int count)
+    {
+        int bytes = 0;
+        for (int i = 0; i < count; i++)
+        {
+            ref readonly var write = ref group[i];
+            if (!write.WholeTopic)
+            {
+                bytes = Append(write.Key, write.Offset, bytes);
+                continue;
+            }
+            lock (_lock)
+            {
+                foreach (var key in _positions.Keys)
+                    if (key.Topic == write.Key.Topic) bytes = Append(key, Protocol.NoPosition, bytes);
+            }
+        }
+        return bytes;
+    }
+
+    private void Apply(PositionWrite[] group, int count)
     {
         lock (_lock)
         {
-            Append(_log, key, offset);
-            _log.Flush(flushToDisk: _syncEachCommit);
-            _positions[key] = offset;
+            for (int i = 0; i < count; i++)
+            {
+                ref readonly var write = ref group[i];
+                if (!write.WholeTopic)
+                {
+                    _positions[write.Key] = write.Offset;
+                    continue;
+                }
+                var doomed = new List<PositionKey>();
+                foreach (var key in _positions.Keys)
+                    if (key.Topic == write.Key.Topic) doomed.Add(key);
+                foreach (var key in doomed) _positions.Remove(key);
+            }
         }
     }
 
-    /// <summary>Forgets every position in <paramref name="topic"/> (the topic was deleted).</summary>
-    public void RemoveTopic(string topic)
+    private int Append(in PositionKey key, long offset, int at)
     {
-        lock (_lock)
-        {
-            var doomed = new List<PositionKey>();
-            foreach (var key in _positions.Keys)
-                if (key.Topic == topic) doomed.Add(key);
-            foreach (var key in doomed)
-            {
-                Append(_log, key, Protocol.NoPosition);
-                _positions.Remove(key);
-            }
-            _log.Flush(flushToDisk: _syncEachCommit);
-        }
+        int size = RecordSize(key);
+        if (_buffer.Length - at < size) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, at + size));
+        WriteRecord(_buffer.AsSpan(at, size), key, offset);
+        return at + size;
+    }
+
+    private static int RecordSize(in PositionKey key)
+        => 8 + 2 + Encoding.UTF8.GetByteCount(key.Group) + 2 + Encoding.UTF8.GetByteCount(key.Topic) + 4 + 8;
+
+    private static void WriteRecord(Span<byte> record, in PositionKey key, long offset)
+    {
+        int groupBytes = Encoding.UTF8.GetByteCount(key.Group);
+        int topicBytes = Encoding.UTF8.GetByteCount(key.Topic);
+        var body = record[8..];
+        BinaryPrimitives.WriteUInt16LittleEndian(body, (ushort)groupBytes);
+        Encoding.UTF8.GetBytes(key.Group, body[2..]);
+        BinaryPrimitives.WriteUInt16LittleEndian(body[(2 + groupBytes)..], (ushort)topicBytes);
+        Encoding.UTF8.GetBytes(key.Topic, body[(4 + groupBytes)..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(body[(4 + groupBytes + topicBytes)..], (uint)key.Partition);
+        BinaryPrimitives.WriteInt64LittleEndian(body[(8 + groupBytes + topicBytes)..], offset);
+        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)body.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32C.Compute(body));
     }
 
     private void Replay()
@@ -99,43 +254,36 @@ internal sealed class PositionStore : IDisposable
             PositionsLog.TornTailDropped(_logger, _path, position, data.Length - position);
     }
 
-    private FileStream Compact()
+    // One record per live position into a temp file, synced, renamed over the log, directory synced: a crash at any
+    // point leaves the old log or the new one.
+    private void Compact()
     {
+        int bytes = 0;
+        foreach (var (key, offset) in _positions) bytes = Append(key, offset, bytes);
         string temp = _path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write))
         {
-            foreach (var (key, offset) in _positions)
-                Append(stream, key, offset);
-            stream.Flush(flushToDisk: true);
+            RandomAccess.Write(handle, _buffer.AsSpan(0, bytes), 0);
+            if (LibC.FDataSync(handle) != 0) throw LibC.Error("fdatasync", temp);
         }
         File.Move(temp, _path, overwrite: true);
-        return new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        LibC.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
+        _file = File.OpenHandle(_path, FileMode.Open, FileAccess.Write);
+        _length = bytes;
+        // The compaction buffer can be as large as every position; commits need only a group's worth.
+        _buffer = [];
     }
 
-    private static void Append(FileStream stream, in PositionKey key, long offset)
+    /// <summary>Writes and syncs everything queued, then closes the file.</summary>
+    public async ValueTask DisposeAsync()
     {
-        int groupBytes = Encoding.UTF8.GetByteCount(key.Group);
-        int topicBytes = Encoding.UTF8.GetByteCount(key.Topic);
-        int length = 2 + groupBytes + 2 + topicBytes + 4 + 8;
-        Span<byte> record = stackalloc byte[8 + length];
-        var body = record[8..];
-        BinaryPrimitives.WriteUInt16LittleEndian(body, (ushort)groupBytes);
-        Encoding.UTF8.GetBytes(key.Group, body[2..]);
-        BinaryPrimitives.WriteUInt16LittleEndian(body[(2 + groupBytes)..], (ushort)topicBytes);
-        Encoding.UTF8.GetBytes(key.Topic, body[(4 + groupBytes)..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(body[(4 + groupBytes + topicBytes)..], (uint)key.Partition);
-        BinaryPrimitives.WriteInt64LittleEndian(body[(8 + groupBytes + topicBytes)..], offset);
-        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)length);
-        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32C.Compute(body));
-        stream.Write(record);
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (_syncTimer is not null) await _syncTimer.DisposeAsync().ConfigureAwait(false);
+        await _loop.DisposeAsync().ConfigureAwait(false);
+        if (_failure is null) SyncOrStop();
+        _file.Dispose();
     }
 
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            _log.Flush(flushToDisk: true);
-            _log.Dispose();
-        }
-    }
+    /// <summary>For hosts that stop synchronously: blocks until <see cref="DisposeAsync"/> has finished.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

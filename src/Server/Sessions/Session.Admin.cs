@@ -133,15 +133,9 @@ internal sealed partial class Session
             Fail(requestId, ErrorCode.InvalidArgument, $"position {request.Offset} is negative");
             return;
         }
-        try
-        {
-            _broker.Positions.Commit(key, request.Offset);
-            Enqueue(new Outbound(OutboundKind.Empty, Opcode.CommitPosition, requestId));
-        }
-        catch (IOException ex)
-        {
-            Fail(requestId, ErrorCode.StorageError, $"could not store the position: {ex.Message}");
-        }
+        // Answered by the store's loop once the group holding it is durable (or with why it is not).
+        if (!_broker.Positions.TryCommit(key, request.Offset, this, requestId))
+            Fail(requestId, ErrorCode.ShuttingDown, "the position store is closing");
     }
 
     private void ReadPosition(uint requestId, ReadOnlySpan<byte> body)

@@ -80,6 +80,11 @@ internal sealed partial class Session
             return;
         }
         if (!TryResolveSubscription(requestId, request.Topic, request.Subscription, out var subscription)) return;
+        if (subscription.Failure is { } failure)
+        {
+            Fail(requestId, ErrorCode.StorageError, failure);
+            return;
+        }
         Enqueue(new Outbound(OutboundKind.SubscriptionStats, Opcode.SubscriptionStats, requestId, Data: subscription.Stats()));
     }
 

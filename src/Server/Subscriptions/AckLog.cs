@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Threading.Channels;
+using FastBroker.Server.Durability;
 using FastBroker.Server.Journal;
 using FastBroker.Server.Journal.Internal;
 using FastBroker.Wire;
@@ -10,11 +10,11 @@ namespace FastBroker.Server.Subscriptions;
 
 /// <summary>
 /// The durable ack state of one shared subscription: an append-only file of <see cref="AckRecord"/>s written by one
-/// loop with group commit (one write and, under fsync=always, one fdatasync for everything queued), replayed at start
+/// <see cref="GroupCommitLoop{T}"/> (one write and, under fsync=always, one fdatasync for everything queued), replayed at start
 /// and compacted into snapshots when it grows. Waiters (acks that must be durable before they are answered) are
 /// completed only after the write that holds them is durable under the broker's fsync policy.
 /// </summary>
-internal sealed partial class AckLog : IAsyncDisposable
+internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDisposable
 {
     private const int MaxGroupEntries = 4096;
 
@@ -24,7 +24,7 @@ internal sealed partial class AckLog : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly IAckLogOwner _owner;
-    private readonly Channel<AckLogEntry> _queue;
+    private readonly GroupCommitLoop<AckLogEntry> _loop;
     private readonly long[] _floors;
     private readonly ITimer? _syncTimer;
     private SafeFileHandle _file;
@@ -32,7 +32,7 @@ internal sealed partial class AckLog : IAsyncDisposable
     private long _lastSync;
     private bool _unsynced;
     private volatile string? _failure;
-    private Task _loop = Task.CompletedTask;
+    private int _syncArmed;
 
     private AckLog(string path, FsyncPolicy fsync, long compactAtBytes, ILogger logger, TimeProvider time, IAckLogOwner owner, SafeFileHandle file, long length)
     {
@@ -45,13 +45,18 @@ internal sealed partial class AckLog : IAsyncDisposable
         _file = file;
         _length = length;
         _floors = new long[owner.PartitionCount];
-        _queue = Channel.CreateUnbounded<AckLogEntry>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        _loop = new GroupCommitLoop<AckLogEntry>($"ack log '{path}'", this, MaxGroupEntries, long.MaxValue, logger);
+        // Armed only while unsynced records wait, so idle subscriptions are not woken every interval.
         if (fsync.Mode == FsyncMode.Interval)
-            _syncTimer = time.CreateTimer(static s => ((AckLog)s!)._queue.Writer.TryWrite(default), this, fsync.Interval, fsync.Interval);
+            _syncTimer = time.CreateTimer(static s => ((AckLog)s!).SyncTimerFired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Why the log stopped accepting records, or null.</summary>
-    public string? Failure => _failure;
+    /// <summary>Why the log stopped accepting records (a storage failure, or its loop stopped by an unexpected
+    /// error), or null.</summary>
+    public string? Failure => _failure ?? _loop.Failure;
+
+    /// <summary>The writer loop (tests inject failures through it).</summary>
+    internal GroupCommitLoop<AckLogEntry> Writer => _loop;
 
     /// <summary>Replays <paramref name="path"/> into <paramref name="owner"/> (cutting off a torn tail), compacts it,
     /// and starts the writer loop.</summary>
@@ -59,12 +64,12 @@ internal sealed partial class AckLog : IAsyncDisposable
     {
         if (File.Exists(path)) Replay(path, owner, logger);
         var log = new AckLog(path, fsync, compactAtBytes, logger, time, owner, WriteCompacted(path, owner, out long length), length);
-        log._loop = Task.Run(log.RunAsync);
+        log._loop.Start();
         return log;
     }
 
     /// <summary>Queues a record; false once the log is closing.</summary>
-    public bool TryAppend(in AckLogEntry entry) => _queue.Writer.TryWrite(entry);
+    public bool TryAppend(in AckLogEntry entry) => _loop.TryEnqueue(entry);
 
     private static void Replay(string path, IAckReplayTarget owner, ILogger logger)
     {
@@ -104,38 +109,60 @@ internal sealed partial class AckLog : IAsyncDisposable
         return File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
     }
 
-    private async Task RunAsync()
+    ValueTask IGroupCommitter<AckLogEntry>.CommitGroupAsync(AckLogEntry[] group, int count)
     {
-        var group = new AckLogEntry[MaxGroupEntries];
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(MaxGroupEntries * AckRecord.Size);
-        var reader = _queue.Reader;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(count * AckRecord.Size);
         try
         {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            int bytes = 0;
+            for (int i = 0; i < count; i++)
             {
-                int count = 0;
-                int bytes = 0;
-                while (count < group.Length && reader.TryRead(out var entry))
+                ref readonly var entry = ref group[i];
+                if (entry.Kind == AckRecordKind.Floor)
                 {
-                    group[count++] = entry;
-                    if (entry.Kind == AckRecordKind.Floor)
-                    {
-                        // Queued after the records that moved the floor, so once this group is durable, so is it.
-                        _floors[entry.Partition] = Math.Max(_floors[entry.Partition], entry.A);
-                        continue;
-                    }
-                    if (entry.Kind == AckRecordKind.Marker) continue;
-                    AckRecord.Write(buffer.AsSpan(bytes), entry.Kind, entry.Partition, entry.A, entry.B);
-                    bytes += AckRecord.Size;
+                    // Queued after the records that moved the floor, so once this group is durable, so is it.
+                    _floors[entry.Partition] = Math.Max(_floors[entry.Partition], entry.A);
+                    continue;
                 }
-                Commit(group, count, buffer.AsSpan(0, bytes));
+                if (entry.Kind == AckRecordKind.Marker) continue;
+                AckRecord.Write(buffer.AsSpan(bytes), entry.Kind, entry.Partition, entry.A, entry.B);
+                bytes += AckRecord.Size;
             }
+            Commit(group, count, buffer.AsSpan(0, bytes));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+        ArmSyncTimer();
+        return default;
     }
+
+    // A sync tick under fsync=interval: an empty group syncs what is due and reports floors.
+    void IGroupCommitter<AckLogEntry>.Tick()
+    {
+        Commit([], 0, default);
+        ArmSyncTimer();
+    }
+
+    private void SyncTimerFired()
+    {
+        Volatile.Write(ref _syncArmed, 0);
+        _loop.RequestTick();
+    }
+
+    // Loop only. Armed an interval after a write that left data unsynced, which is never before that sync is due.
+    private void ArmSyncTimer()
+    {
+        if (_syncTimer is null || !_unsynced || _failure is not null || Volatile.Read(ref _syncArmed) != 0) return;
+        Volatile.Write(ref _syncArmed, 1);
+        _syncTimer.Change(_fsync.Interval, Timeout.InfiniteTimeSpan);
+    }
+
+    void IGroupCommitter<AckLogEntry>.Fail(in AckLogEntry entry, string failure)
+        => entry.Completion?.SettleFailed(entry.RequestId, ErrorCode.StorageError, failure);
+
+    long IGroupCommitter<AckLogEntry>.WeightOf(in AckLogEntry entry) => 0;
 
     private void Commit(AckLogEntry[] group, int count, ReadOnlySpan<byte> records)
     {
@@ -202,12 +229,11 @@ internal sealed partial class AckLog : IAsyncDisposable
     /// <summary>Writes and syncs everything queued, then closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await _loop.DisposeAsync().ConfigureAwait(false);
         if (_syncTimer is not null) await _syncTimer.DisposeAsync().ConfigureAwait(false);
         try
         {
-            if (_unsynced && _failure is null && LibC.FDataSync(_file) != 0) throw LibC.Error("fdatasync", _path);
+            if (_unsynced && Failure is null && LibC.FDataSync(_file) != 0) throw LibC.Error("fdatasync", _path);
         }
         catch (IOException ex)
         {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Threading.Channels;
+using FastBroker.Server.Durability;
 using FastBroker.Server.Sessions;
 using FastBroker.Server.Topics;
 using FastBroker.Wire;
@@ -9,26 +9,33 @@ using FastBroker.Wire.Records;
 
 namespace FastBroker.Server.Subscriptions;
 
-internal sealed partial class SharedSubscription : IPublishCompletion
+internal sealed partial class SharedSubscription : IPublishCompletion, IGroupCommitter<DeadLetterItem>
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
-    private readonly Channel<DeadLetterItem> _deadLetters;
+    // Dead letters are rare: a small group, each item moved in turn.
+    private const int MaxMoveGroup = 64;
+
+    private readonly GroupCommitLoop<DeadLetterItem> _mover;
     private readonly Dictionary<uint, DeadLetterItem> _moving = new();
-    private Task _mover = Task.CompletedTask;
     private TaskCompletionSource? _movesDone;
     private uint _nextMove;
 
     // Cancels a mover waiting for the topic registry, which may be deleting this very topic and waiting for us.
     private readonly CancellationTokenSource _moverStop = new();
 
+    /// <summary>The dead-letter mover (tests inject failures through it).</summary>
+    internal GroupCommitLoop<DeadLetterItem> Mover => _mover;
+
     // One message at a time, off every hot path: dead letters are rare, and copying them in order keeps the
-    // dead-letter topic in the order the messages gave up.
-    private async Task MoveDeadLettersAsync()
+    // dead-letter topic in the order the messages gave up. A move that fails for a known reason is retried later.
+    async ValueTask IGroupCommitter<DeadLetterItem>.CommitGroupAsync(DeadLetterItem[] group, int count)
     {
+        // Per group, not per subscription: an idle subscription holds no batch buffer.
         using var builder = new RecordBatchBuilder();
-        await foreach (var item in _deadLetters.Reader.ReadAllAsync().ConfigureAwait(false))
+        for (int i = 0; i < count; i++)
         {
+            var item = group[i];
             string? failure;
             try
             {
@@ -36,6 +43,7 @@ internal sealed partial class SharedSubscription : IPublishCompletion
             }
             catch (OperationCanceledException)
             {
+                // The topic is being deleted under us: what is left of it goes with it.
                 return;
             }
             if (failure is null) continue;
@@ -44,11 +52,23 @@ internal sealed partial class SharedSubscription : IPublishCompletion
         }
     }
 
+    void IGroupCommitter<DeadLetterItem>.Tick()
+    {
+    }
+
+    // Nobody waits on a move: the message stays parked out of delivery until a restart clears the mover's failure
+    // (its delivery count is durable, so it comes back with it). The failure shows in the subscription's stats.
+    void IGroupCommitter<DeadLetterItem>.Fail(in DeadLetterItem item, string failure)
+    {
+    }
+
+    long IGroupCommitter<DeadLetterItem>.WeightOf(in DeadLetterItem item) => 0;
+
     private void Retry(DeadLetterItem item)
     {
         if (_closed) return;
         _ = Task.Delay(RetryDelay, _context.Time).ContinueWith(
-            static (_, s) => { var (self, again) = ((SharedSubscription, DeadLetterItem))s!; self._deadLetters.Writer.TryWrite(again); },
+            static (_, s) => { var (self, again) = ((SharedSubscription, DeadLetterItem))s!; self._mover.TryEnqueue(again); },
             (this, item), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 

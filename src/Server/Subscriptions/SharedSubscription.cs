@@ -34,8 +34,7 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         _states = new QueueState[topic.Partitions.Length];
         for (int i = 0; i < _states.Length; i++) _states[i] = new QueueState(settings.MaxDeliveries, FirstStored(topic.Partitions[i]));
         _durableFloors = new long[_states.Length];
-        _deadLetters = System.Threading.Channels.Channel.CreateUnbounded<DeadLetterItem>(
-            new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
+        _mover = new Durability.GroupCommitLoop<DeadLetterItem>($"dead-letter mover of {topic.Name}/{name}", this, MaxMoveGroup, long.MaxValue, context.Logger);
         _tick = context.Time.CreateTimer(static s => ((SharedSubscription)s!).Tick(), this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -45,6 +44,13 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
     public SubscriptionSettings Settings { get; }
     public int PartitionCount => _states.Length;
     public bool IsClosed => _closed;
+
+    /// <summary>Why the subscription cannot make acks durable or move dead letters (its ack log or mover stopped),
+    /// or null while it works. Stats and acks are answered with it.</summary>
+    public string? Failure => _log.Failure ?? _mover.Failure;
+
+    /// <summary>The ack log's writer loop (tests inject failures through it).</summary>
+    internal Durability.GroupCommitLoop<AckLogEntry> AckWriter => _log.Writer;
 
     /// <summary>Per partition, the floor below which every ack is durable: journal segments below the lowest of
     /// these over all subscriptions may be deleted.</summary>
@@ -71,7 +77,7 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
             context.Logger, context.Time, subscription);
         foreach (var state in subscription._states) state.FinishRestore();
         for (int i = 0; i < subscription._states.Length; i++) subscription._durableFloors[i] = subscription._states[i].Floor;
-        subscription._mover = Task.Run(subscription.MoveDeadLettersAsync);
+        subscription._mover.Start();
         return subscription;
     }
 
@@ -99,7 +105,7 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
             _log.TryAppend(new AckLogEntry(AckRecordKind.Deliveries, partition, offset, deliveries));
         state.Failures.Clear();
         foreach (var (offset, deliveries) in state.DeadLetters)
-            _deadLetters.Writer.TryWrite(new DeadLetterItem(partition, offset, deliveries));
+            _mover.TryEnqueue(new DeadLetterItem(partition, offset, deliveries));
         state.DeadLetters.Clear();
     }
 
@@ -143,11 +149,10 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         if (_closed) return;
         _closed = true;
         await _tick.DisposeAsync().ConfigureAwait(false);
-        _deadLetters.Writer.TryComplete();
         // A topic being deleted holds the registry's lock, which a mover creating the dead-letter topic waits for;
         // any other stop lets the mover finish, so a move under way is recorded before the ack log closes.
         if (_topic.Deleted) _moverStop.Cancel();
-        await _mover.ConfigureAwait(false);
+        await _mover.DisposeAsync().ConfigureAwait(false);
         _moverStop.Dispose();
         await WaitForMovesAsync().ConfigureAwait(false);
         await _log.DisposeAsync().ConfigureAwait(false);

@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.Threading.Channels;
+using FastBroker.Server.Durability;
 using FastBroker.Server.Journal;
 using FastBroker.Wire;
 using Microsoft.Extensions.Logging;
@@ -8,21 +7,22 @@ namespace FastBroker.Server.Topics;
 
 /// <summary>
 /// One partition and the single loop that owns its journal: every append goes through <see cref="TryEnqueue"/>
-/// and is written by <see cref="RunAsync"/>, which groups everything waiting into one write and one fsync
-/// (group commit) before acknowledging anyone in the group. Reads go straight to the journal from any thread.
-/// Ownership is explicit here so a partition can later live on another node.
+/// and is written by its <see cref="GroupCommitLoop{T}"/>, which groups everything waiting into one write and one
+/// fsync (group commit, <see cref="CommitGroup"/>) before acknowledging anyone in the group. Reads go straight to the
+/// journal from any thread. Ownership is explicit here so a partition can later live on another node.
 /// </summary>
-internal sealed class Partition : IAsyncDisposable
+internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposable
 {
     // Bounds one group so a flood on one partition still acknowledges in slices of reasonable latency.
     private const int MaxGroupBatches = 1024;
     private const long MaxGroupBytes = 16L * 1024 * 1024;
 
     private readonly PartitionJournal? _journal;
-    private readonly Channel<AppendRequest> _queue;
+    private readonly GroupCommitLoop<AppendRequest> _loop;
     private readonly ILogger _logger;
     private readonly ITimer? _syncTimer;
-    private readonly Task _loop;
+    private readonly TimeSpan _syncInterval;
+    private int _syncArmed;
     private AppendSignal _signal = new();
     private volatile string? _failure;
     private long _trimRequest;
@@ -34,10 +34,15 @@ internal sealed class Partition : IAsyncDisposable
         _journal = journal;
         _failure = failure;
         _logger = logger;
-        _queue = Channel.CreateUnbounded<AppendRequest>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        _loop = new GroupCommitLoop<AppendRequest>($"partition {topic}/{index} writer", this, MaxGroupBatches, MaxGroupBytes, logger);
         if (journal is not null && fsync.Mode == FsyncMode.Interval)
-            _syncTimer = time.CreateTimer(static s => ((Partition)s!).RequestSync(), this, fsync.Interval, fsync.Interval);
-        _loop = Task.Run(RunAsync);
+        {
+            // Armed only while unsynced data waits (see ArmSyncTimer): a periodic timer woke every idle partition's
+            // loop each interval, which with thousands of partitions kept a core busy doing nothing.
+            _syncInterval = fsync.Interval;
+            _syncTimer = time.CreateTimer(static s => ((Partition)s!).SyncTimerFired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+        _loop.Start();
     }
 
     public string Topic { get; }
@@ -47,10 +52,14 @@ internal sealed class Partition : IAsyncDisposable
     public string? Failure => _journal is null ? _failure : null;
 
     /// <summary>
-    /// Why the partition refuses writes, or null while it takes them: it could not be opened, or a sync failed (which
-    /// is not retried; a restart recovers it). Reads of everything below the committed end go on regardless.
+    /// Why the partition refuses writes, or null while it takes them: it could not be opened, a sync failed (which is
+    /// not retried; a restart recovers it), or its writer loop stopped after an unexpected error. Reads of everything
+    /// below the committed end go on regardless.
     /// </summary>
-    public string? WriteFailure => _failure;
+    public string? WriteFailure => _failure ?? _loop.Failure;
+
+    /// <summary>The writer loop (tests inject failures through it).</summary>
+    internal GroupCommitLoop<AppendRequest> Writer => _loop;
 
     public AppendSignal Signal => Volatile.Read(ref _signal);
 
@@ -81,9 +90,25 @@ internal sealed class Partition : IAsyncDisposable
     }
 
     /// <summary>Hands a copied, validated batch to the writer loop; false once the partition is stopping.</summary>
-    public bool TryEnqueue(in AppendRequest request) => _queue.Writer.TryWrite(request);
+    public bool TryEnqueue(in AppendRequest request) => _loop.TryEnqueue(request);
 
-    private void RequestSync() => _queue.Writer.TryWrite(default);
+    private void RequestSync() => _loop.RequestTick();
+
+    private void SyncTimerFired()
+    {
+        Volatile.Write(ref _syncArmed, 0);
+        RequestSync();
+    }
+
+    // Loop only. One timer change per interval at most: a group that finds the timer armed leaves it alone.
+    private void ArmSyncTimer()
+    {
+        if (_syncTimer is null || _journal is null || _failure is not null || !_journal.HasUnsyncedData) return;
+        if (Volatile.Read(ref _syncArmed) != 0) return;
+        Volatile.Write(ref _syncArmed, 1);
+        var due = _journal.SyncDueIn;
+        _syncTimer.Change(due == Timeout.InfiniteTimeSpan ? _syncInterval : due, Timeout.InfiniteTimeSpan);
+    }
 
     /// <summary>Asks the writer loop to delete journal segments wholly below <paramref name="offset"/> (every
     /// shared subscription has durably acked past them).</summary>
@@ -102,34 +127,28 @@ internal sealed class Partition : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync()
+    ValueTask IGroupCommitter<AppendRequest>.CommitGroupAsync(AppendRequest[] group, int count)
     {
-        var group = new AppendRequest[MaxGroupBatches];
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            int count = 0;
-            long bytes = 0;
-            bool syncRequested = false;
-            while (count < group.Length && bytes < MaxGroupBytes && reader.TryRead(out var request))
-            {
-                if (request.Buffer is null)
-                {
-                    syncRequested = true;
-                    continue;
-                }
-                group[count++] = request;
-                bytes += request.Length;
-            }
-
-            if (count > 0) CommitGroup(group, count);
-            if (syncRequested)
-            {
-                SyncQuietly();
-                TrimQuietly();
-            }
-        }
+        CommitGroup(group, count);
+        ArmSyncTimer();
+        return default;
     }
+
+    void IGroupCommitter<AppendRequest>.Tick()
+    {
+        SyncQuietly();
+        TrimQuietly();
+        ArmSyncTimer();
+    }
+
+    void IGroupCommitter<AppendRequest>.Fail(in AppendRequest request, string failure)
+    {
+        if (request.Buffer is null) return;
+        request.Origin!.PublishFailed(request.RequestId, ErrorCode.StorageError, failure, request.Length);
+        BatchBuffers.Pool.Return(request.Buffer);
+    }
+
+    long IGroupCommitter<AppendRequest>.WeightOf(in AppendRequest request) => request.Length;
 
     private void CommitGroup(AppendRequest[] group, int count)
     {
@@ -215,6 +234,10 @@ internal sealed class Partition : IAsyncDisposable
         {
             _journal.DeleteSegmentsBefore(offset);
         }
+        catch (JournalFailedException ex)
+        {
+            StopWrites(ex);
+        }
         catch (IOException ex)
         {
             TopicsLog.TrimFailed(_logger, Topic, Index, ex);
@@ -224,8 +247,7 @@ internal sealed class Partition : IAsyncDisposable
     /// <summary>Stops taking appends, finishes everything queued, syncs and closes the journal.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await _loop.DisposeAsync().ConfigureAwait(false);
         if (_syncTimer is not null) await _syncTimer.DisposeAsync().ConfigureAwait(false);
         try
         {

@@ -1,5 +1,8 @@
 using FastBroker.Server.Journal;
 using FastBroker.Server.Positions;
+using FastBroker.Server.Tests.Journal;
+using FastBroker.Wire;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FastBroker.Server.Tests.Positions;
@@ -13,19 +16,22 @@ public sealed class PositionStoreTests : IDisposable
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
-    private PositionStore Open() => PositionStore.Open(_dir, FsyncPolicy.Always, NullLogger.Instance);
+    private PositionStore Open(ILogger? logger = null) => PositionStore.Open(_dir, FsyncPolicy.Always, logger ?? NullLogger.Instance);
+
+    private static async Task CommitAsync(PositionStore store, string group, string topic, int partition, long offset)
+        => Assert.Null(await PositionWaiter.CommitAsync(store, new PositionKey(group, topic, partition), offset));
 
     [Fact]
-    public void Committed_positions_survive_reopen_and_the_latest_wins()
+    public async Task Committed_positions_survive_reopen_and_the_latest_wins()
     {
-        using (var store = Open())
+        await using (var store = Open())
         {
-            store.Commit(new PositionKey("g", "orders", 0), 10);
-            store.Commit(new PositionKey("g", "orders", 0), 25);
-            store.Commit(new PositionKey("g", "orders", 1), 3);
-            store.Commit(new PositionKey("other", "orders", 0), 7);
+            await CommitAsync(store, "g", "orders", 0, 10);
+            await CommitAsync(store, "g", "orders", 0, 25);
+            await CommitAsync(store, "g", "orders", 1, 3);
+            await CommitAsync(store, "other", "orders", 0, 7);
         }
-        using var reopened = Open();
+        await using var reopened = Open();
         Assert.True(reopened.TryGet(new PositionKey("g", "orders", 0), out long a));
         Assert.Equal(25, a);
         Assert.True(reopened.TryGet(new PositionKey("g", "orders", 1), out long b));
@@ -36,55 +42,95 @@ public sealed class PositionStoreTests : IDisposable
     }
 
     [Fact]
-    public void A_torn_last_record_is_dropped_and_earlier_ones_kept()
+    public async Task A_commit_is_visible_once_it_is_answered_and_commits_queued_together_share_a_group()
     {
-        using (var store = Open())
+        await using var store = Open();
+        var waiters = new List<Task<(ErrorCode, string)?>>();
+        for (int i = 0; i < 50; i++)
+            waiters.Add(PositionWaiter.CommitAsync(store, new PositionKey("g", "t", i % 5), i));
+        var results = await Task.WhenAll(waiters);
+        Assert.All(results, Assert.Null);
+        for (int p = 0; p < 5; p++)
         {
-            store.Commit(new PositionKey("g", "t", 0), 5);
-            store.Commit(new PositionKey("g", "t", 0), 6);
+            Assert.True(store.TryGet(new PositionKey("g", "t", p), out long offset));
+            Assert.Equal(45 + p, offset);
+        }
+    }
+
+    [Fact]
+    public async Task A_torn_last_record_is_dropped_and_earlier_ones_kept()
+    {
+        await using (var store = Open())
+        {
+            await CommitAsync(store, "g", "t", 0, 5);
+            await CommitAsync(store, "g", "t", 0, 6);
         }
         string path = Path.Combine(_dir, "positions.log");
         // Reopen compacted the file to one record per key; append a second and cut it in half.
-        using (var store = Open()) store.Commit(new PositionKey("g", "t", 0), 99);
+        await using (var store = Open()) await CommitAsync(store, "g", "t", 0, 99);
         long full = new FileInfo(path).Length;
         using (var file = new FileStream(path, FileMode.Open)) file.SetLength(full - 5);
 
-        using var reopened = Open();
+        await using var reopened = Open();
         Assert.True(reopened.TryGet(new PositionKey("g", "t", 0), out long offset));
         Assert.Equal(6, offset);
     }
 
     [Fact]
-    public void A_flipped_bit_in_the_last_record_drops_only_that_record()
+    public async Task A_flipped_bit_in_the_last_record_drops_only_that_record()
     {
-        using (var store = Open())
+        await using (var store = Open())
         {
-            store.Commit(new PositionKey("g", "t", 0), 1);
+            await CommitAsync(store, "g", "t", 0, 1);
         }
-        using (var store = Open()) store.Commit(new PositionKey("g", "t", 1), 2);
+        await using (var store = Open()) await CommitAsync(store, "g", "t", 1, 2);
         string path = Path.Combine(_dir, "positions.log");
         var bytes = File.ReadAllBytes(path);
         bytes[^1] ^= 0x01;
         File.WriteAllBytes(path, bytes);
 
-        using var reopened = Open();
+        await using var reopened = Open();
         Assert.True(reopened.TryGet(new PositionKey("g", "t", 0), out long first));
         Assert.Equal(1, first);
         Assert.False(reopened.TryGet(new PositionKey("g", "t", 1), out _));
     }
 
     [Fact]
-    public void Removing_a_topic_forgets_its_positions_durably()
+    public async Task Removing_a_topic_forgets_its_positions_durably()
     {
-        using (var store = Open())
+        await using (var store = Open())
         {
-            store.Commit(new PositionKey("g", "gone", 0), 4);
-            store.Commit(new PositionKey("g", "kept", 0), 8);
+            await CommitAsync(store, "g", "gone", 0, 4);
+            await CommitAsync(store, "g", "kept", 0, 8);
             store.RemoveTopic("gone");
+            // Applied in order: once a later commit is answered, the removal is too.
+            await CommitAsync(store, "g", "kept", 1, 9);
             Assert.False(store.TryGet(new PositionKey("g", "gone", 0), out _));
         }
-        using var reopened = Open();
+        await using var reopened = Open();
         Assert.False(reopened.TryGet(new PositionKey("g", "gone", 0), out _));
         Assert.True(reopened.TryGet(new PositionKey("g", "kept", 0), out _));
+        Assert.True(reopened.TryGet(new PositionKey("g", "kept", 1), out _));
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_in_the_store_answers_every_commit_with_the_reason_and_logs_once()
+    {
+        var logger = new CapturingLogger();
+        await using var store = Open(logger);
+        await CommitAsync(store, "g", "t", 0, 1);
+        store.Writer.FaultInjection = () => throw new InvalidOperationException("injected");
+
+        var failed = await PositionWaiter.CommitAsync(store, new PositionKey("g", "t", 0), 2);
+        Assert.NotNull(failed);
+        Assert.Equal(ErrorCode.StorageError, failed.Value.Code);
+        Assert.Contains("position store stopped after an unexpected error", failed.Value.Message);
+        Assert.Equal(failed.Value.Message, store.Failure);
+        Assert.True(store.TryGet(new PositionKey("g", "t", 0), out long kept));
+        Assert.Equal(1, kept);
+
+        var later = await PositionWaiter.CommitAsync(store, new PositionKey("g", "t", 1), 5);
+        Assert.Equal(store.Failure, later!.Value.Message);
+        Assert.Single(logger.Entries, e => e.Level >= LogLevel.Error);
     }
 }

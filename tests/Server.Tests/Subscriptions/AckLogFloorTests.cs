@@ -63,4 +63,37 @@ public sealed class AckLogFloorTests : IDisposable
         // Floor entries are bookkeeping, not records: only the two acks are on disk, after the opening snapshot.
         Assert.Equal((2 + 2) * AckRecord.Size, new FileInfo(Path.Combine(_directory, "acks.log")).Length);
     }
+
+    [Fact]
+    public async Task Under_an_interval_policy_a_floor_waiting_for_its_sync_is_reported_once_the_interval_passes()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var owner = new Owner();
+        var log = AckLog.Open(Path.Combine(_directory, "acks.log"), FsyncPolicy.EveryInterval(TimeSpan.FromMilliseconds(100)), 1 << 20,
+            NullLogger.Instance, time, owner);
+        try
+        {
+            // The first write after the open is overdue for a sync, so it is synced and its floor reported at once.
+            var first = new SettleWaiter();
+            Assert.True(log.TryAppend(new AckLogEntry(AckRecordKind.Ack, 1, 0, 10)));
+            Assert.True(log.TryAppend(new AckLogEntry(AckRecordKind.Floor, 1, 10, 0)));
+            Assert.True(log.TryAppend(new AckLogEntry(AckRecordKind.Marker, 0, 10, 0, first, 7)));
+            await first.Done.WaitAsync(TimeSpan.FromSeconds(10));
+
+            // The next one is not due yet: answered, but its floor waits for the sync the timer brings.
+            var second = new SettleWaiter();
+            Assert.True(log.TryAppend(new AckLogEntry(AckRecordKind.Ack, 1, 10, 5)));
+            Assert.True(log.TryAppend(new AckLogEntry(AckRecordKind.Floor, 1, 15, 0)));
+            Assert.True(log.TryAppend(new AckLogEntry(AckRecordKind.Marker, 0, 5, 0, second, 8)));
+            await second.Done.WaitAsync(TimeSpan.FromSeconds(10));
+            lock (owner.Durable) Assert.Equal([0L, 10L], owner.Durable[^1]);
+
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await QueueBroker.EventuallyAsync(() => { lock (owner.Durable) return owner.Durable[^1][1] == 15; }, "the interval sync");
+        }
+        finally
+        {
+            await log.DisposeAsync();
+        }
+    }
 }

@@ -140,8 +140,56 @@ public sealed class PartitionTests : IDisposable
         Assert.Contains(".log", failure);
     }
 
+    [Fact]
+    public async Task An_unexpected_failure_in_the_writer_fails_its_publishes_and_refuses_later_ones_with_the_reason()
+    {
+        await using var partition = Open(new FlakyFileFactory());
+        partition.Writer.FaultInjection = () => throw new InvalidOperationException("injected");
+        var origin = new RecordingCompletion(expected: 2);
+        Assert.True(partition.TryEnqueue(Request(origin, 1, records: 2)));
+        Assert.True(partition.TryEnqueue(Request(origin, 2, records: 2)));
+
+        var results = await origin.AllDone.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(results, r => Assert.Equal(ErrorCode.StorageError, r.Code));
+        Assert.All(origin.Messages, m => Assert.Contains("partition t/0 writer stopped after an unexpected error", m));
+        Assert.NotNull(partition.Failure);
+        Assert.Contains("injected", partition.Failure);
+
+        // Acknowledged data stays readable; nothing of the failed group was committed.
+        Assert.True(partition.TryGetJournal(out var journal, out _));
+        Assert.Equal(0, journal.CommittedEndOffset);
+    }
+
+    [Fact]
+    public async Task Under_an_interval_policy_written_data_is_synced_once_the_interval_passes_and_an_idle_partition_is_left_alone()
+    {
+        var files = new FlakyFileFactory();
+        var time = new FakeTimeProvider();
+        var options = new JournalOptions { FileFactory = files, Fsync = FsyncPolicy.EveryInterval(TimeSpan.FromMilliseconds(100)) };
+        await using var partition = Partition.Open("t", 0, _dir, options, NullLogger.Instance, time);
+        int syncsAtOpen = files.SyncsOf(".log");
+
+        // Idle: the clock moves, nothing is due, nothing is synced.
+        time.Advance(TimeSpan.FromSeconds(1));
+        var origin = new RecordingCompletion(expected: 1);
+        Assert.True(partition.TryEnqueue(Request(origin, 1, records: 2)));
+        Assert.Equal(ErrorCode.None, (await origin.AllDone.WaitAsync(TimeSpan.FromSeconds(30)))[0].Code);
+        Assert.Equal(syncsAtOpen, files.SyncsOf(".log"));
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (files.SyncsOf(".log") == syncsAtOpen)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the interval sync never came");
+            await Task.Delay(10);
+        }
+        Assert.Equal(syncsAtOpen + 1, files.SyncsOf(".log"));
+    }
+
     private sealed class RecordingCompletion(int expected) : IPublishCompletion
     {
+        public ConcurrentQueue<string> Messages { get; } = new();
+
         private readonly ConcurrentQueue<(uint Id, long Offset, ErrorCode Code, string Message)> _results = new();
         private readonly TaskCompletionSource<List<(uint Id, long Offset, ErrorCode Code, string Message)>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -149,7 +197,11 @@ public sealed class PartitionTests : IDisposable
 
         public void PublishSucceeded(uint requestId, long baseOffset, int batchBytes) => Add((requestId, baseOffset, ErrorCode.None, ""));
 
-        public void PublishFailed(uint requestId, ErrorCode code, string message, int batchBytes) => Add((requestId, -1, code, message));
+        public void PublishFailed(uint requestId, ErrorCode code, string message, int batchBytes)
+        {
+            Messages.Enqueue(message);
+            Add((requestId, -1, code, message));
+        }
 
         private void Add((uint, long, ErrorCode, string) result)
         {

@@ -30,9 +30,14 @@ internal sealed class OffsetIndex
         _lastPosition = count > 0 ? entries[count - 1].Position : 0;
     }
 
-    /// <summary>Capacity that fits a full segment without growing, within a sane bound.</summary>
+    /// <summary>
+    /// Starting capacity for a segment's index: a few entries, doubling as the segment fills. Sizing it for a full
+    /// segment (up to 4,096 entries, 64 KiB) made every idle partition reserve that much for nothing.
+    /// </summary>
     public static int CapacityFor(long segmentBytes, int intervalBytes)
-        => (int)Math.Clamp(segmentBytes / intervalBytes + 1, 8, 4096);
+        => (int)Math.Clamp(segmentBytes / intervalBytes + 1, 1, InitialCapacity);
+
+    private const int InitialCapacity = 8;
 
     /// <summary>Entries published so far.</summary>
     public int Count => Volatile.Read(ref _count);
