@@ -152,8 +152,8 @@ public sealed class PartitionTests : IDisposable
         var results = await origin.AllDone.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.All(results, r => Assert.Equal(ErrorCode.StorageError, r.Code));
         Assert.All(origin.Messages, m => Assert.Contains("partition t/0 writer stopped after an unexpected error", m));
-        Assert.NotNull(partition.Failure);
-        Assert.Contains("injected", partition.Failure);
+        Assert.NotNull(partition.WriteFailure);
+        Assert.Contains("injected", partition.WriteFailure);
 
         // Acknowledged data stays readable; nothing of the failed group was committed.
         Assert.True(partition.TryGetJournal(out var journal, out _));
