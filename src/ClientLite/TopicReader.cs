@@ -79,8 +79,9 @@ public sealed class TopicReader : IAsyncDisposable
                 {
                     result = await fetch.ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is BrokerConnectionException or TimeoutException)
+                catch (Exception e) when (e is BrokerConnectionException or TimeoutException or BrokerException { Code: ErrorCode.ShuttingDown })
                 {
+                    // A stopping broker answers a waiting fetch ShuttingDown, then closes: the same as a lost connection.
                     lost = e;
                 }
                 if (lost is not null)

@@ -21,7 +21,7 @@ internal sealed class Connection
 
     // The send loop hands bytes to the socket at least this often, so a dead socket is noticed after one chunk
     // rather than after every queued response has been encoded into memory.
-    private const int FlushChunk = 64 * 1024;
+    private const int FlushChunk = 256 * 1024;
 
     private readonly Socket _socket;
     private readonly Session _session;

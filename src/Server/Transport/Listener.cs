@@ -225,7 +225,18 @@ internal sealed class Listener : IAsyncDisposable
         if (Interlocked.Exchange(ref _sweeping, 1) != 0) return;
         try
         {
-            foreach (var (connection, _) in _connections.Values) connection.CheckDeadlines();
+            foreach (var (connection, _) in _connections.Values)
+            {
+                try
+                {
+                    connection.CheckDeadlines();
+                }
+                catch (Exception ex)
+                {
+                    // A timer callback that throws would take the process down; one connection's fault must not.
+                    TransportLog.ConnectionFaulted(_logger, connection.Id, ex);
+                }
+            }
         }
         finally
         {
