@@ -32,7 +32,7 @@ internal sealed partial class Session
     }
 
     /// <summary>Shutdown, last step: queues the marker after which the send loop flushes and closes.</summary>
-    public void EndAfterQueued() => _responses.Writer.TryWrite(new Outbound(OutboundKind.Close, Opcode.Error, 0));
+    public void EndAfterQueued() => Enqueue(new Outbound(OutboundKind.Close, Opcode.Error, 0), answersRequest: false);
 
     /// <summary>
     /// An exception escaped request handling: a broker fault, never a vanished peer (DESIGN.md rule 21). Logged with

@@ -144,7 +144,9 @@ internal sealed partial class Session
     /// and the messages in it are released at once rather than after their timeout.</summary>
     public void EnqueueFrame(Opcode opcode, uint requestId, in DeliveryFrame frame, SharedSubscription? releaseOnClosed)
     {
-        if (_responses.Writer.TryWrite(new Outbound(OutboundKind.Frame, opcode, requestId, Length: frame.Length, Data: frame.Buffer))) return;
+        // A Receive's delivery answers its request; a push Deliver does not.
+        var item = new Outbound(OutboundKind.Frame, opcode, requestId, Length: frame.Length, Data: frame.Buffer);
+        if (Enqueue(item, answersRequest: opcode != Opcode.Deliver)) return;
         BatchBuffers.Pool.Return(frame.Buffer);
         releaseOnClosed?.Release(ConnectionId);
     }

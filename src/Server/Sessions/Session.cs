@@ -168,18 +168,21 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
 
     private void Enqueue(in Outbound item) => Enqueue(item, answersRequest: true);
 
-    // Push deliveries and the error that ends a push subscription are extra frames, not answers to a request.
-    private void Enqueue(in Outbound item, bool answersRequest)
+    // Every queued item goes through here: the send loop releases each item's cost from the output budget, so one
+    // queued any other way would drive the budget below what is really held. Push deliveries and the error that
+    // ends a push subscription are extra frames, not answers to a request. False once the connection has closed.
+    private bool Enqueue(in Outbound item, bool answersRequest)
     {
         int cost = item.Cost;
         _output.Add(cost);
         if (!_responses.Writer.TryWrite(item))
         {
             _output.Release(cost);
-            return;
+            return false;
         }
         if (answersRequest) Interlocked.Increment(ref _answered);
         if (Volatile.Read(ref _draining) != 0) SignalIfDrained();
+        return true;
     }
 
     private void FailPush(uint pushId, ErrorCode code, string message)
