@@ -17,7 +17,11 @@ mapfile -t names <<< "$names_text"
 mkdir -p "$PEERS_DIR"
 
 ensure_packages() {
-    local missing=() name
+    local missing=() name lock
+    # Several peer starts may run at once (one per test class): one installs at a time, and the others see its
+    # packages when they get the lock. apt itself waits for a lock held by anything else rather than failing.
+    exec {lock}> "${TMPDIR:-/tmp}/fastbroker-peers-install.lock"
+    flock "$lock"
     for name in "${names[@]}"; do
         case "$name" in
             redis) { command -v redis-server && command -v redis-cli; } > /dev/null || missing+=(redis-server redis-tools) ;;
@@ -34,7 +38,7 @@ ensure_packages() {
     fi
     command -v apt-get > /dev/null || die "missing packages ${missing[*]} and no apt-get to install them"
     log "installing ${missing[*]}"
-    "${sudo[@]}" apt-get update -qq >&2 ||
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=300 update -qq >&2 ||
         die "apt-get update failed (no network?); cannot install ${missing[*]}"
     # Debian's maintainer scripts would start the packaged services on their default ports, on every
     # interface; a policy-rc.d that answers 101 ("action forbidden") keeps them stopped. Ours run on loopback only.
@@ -43,7 +47,7 @@ ensure_packages() {
         printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" > /dev/null && "${sudo[@]}" chmod +x "$policy" && placed=1
     fi
     local ok=1
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 || ok=0
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >&2 || ok=0
     [ "$placed" -eq 1 ] && "${sudo[@]}" rm -f "$policy"
     [ "$ok" -eq 1 ] || die "apt-get install ${missing[*]} failed (no network?)"
 }

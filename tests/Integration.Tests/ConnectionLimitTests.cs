@@ -66,6 +66,54 @@ public sealed class ConnectionLimitTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Accept_failing_with_too_many_open_files_is_logged_refused_through_the_reserve_and_survived()
+    {
+        // The connection cap counts descriptors held at start; partitions created later take descriptors it did not
+        // count, so accept itself fails with EMFILE well before that cap: the case the reserve descriptor is for.
+        const int limit = 300;
+        const int fillerPartitions = 140;
+        await using var broker = await BrokerProcess.StartWithFileLimitAsync(limit);
+        await using (var admin = await FastBroker.ClientLite.BrokerConnection.ConnectAsync(broker.Address))
+            await admin.CreateTopicAsync("filler", fillerPartitions);
+
+        var accepted = new List<RawClient>();
+        try
+        {
+            RawFrame? refusal = null;
+            var refuseTime = TimeSpan.Zero;
+            for (int i = 0; i < limit && refusal is null; i++)
+            {
+                var (client, frame, elapsed) = await TryHandshakeAsync(broker);
+                if (frame?.Header.Opcode == Opcode.Handshake)
+                {
+                    accepted.Add(client);
+                    continue;
+                }
+                await client.DisposeAsync();
+                Assert.True(frame is not null, $"connection {i} closed without a frame; broker output:\n{broker.Output}");
+                refusal = frame;
+                refuseTime = elapsed;
+            }
+            Assert.NotNull(refusal);
+            log.WriteLine($"ulimit -n {limit}, {fillerPartitions} partitions: {accepted.Count} connections accepted, the next refused in {refuseTime.TotalMilliseconds:0.0} ms: {refusal.ErrorMessage}");
+            Assert.Equal(ErrorCode.ConnectionLimit, refusal.ErrorCode);
+            Assert.Equal(0u, refusal.Header.RequestId);
+            // The reserve path's words, not the start-time cap's ("... for more connections (N open ...)").
+            Assert.Equal("the broker is out of file descriptors; try again later", refusal.ErrorMessage);
+            Assert.True(await EventuallyAsync(() => broker.Output.Contains("Accept failed")), broker.Output);
+
+            foreach (var client in accepted) await client.DisposeAsync();
+            accepted.Clear();
+            await AssertEventuallyServesAsync(broker);
+            Assert.False(broker.HasExited);
+        }
+        finally
+        {
+            foreach (var client in accepted) await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Connection_cap_refuses_with_ConnectionLimit_then_accepts_when_a_slot_frees()
     {
         await using var broker = await BrokerProcess.StartAsync(extraArgs: ["--max-connections", "2"]);

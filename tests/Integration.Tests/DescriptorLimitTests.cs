@@ -1,5 +1,6 @@
 using FastBroker.ClientLite;
 using FastBroker.IntegrationTests.Infrastructure;
+using FastBroker.Testing;
 using FastBroker.Wire;
 
 namespace FastBroker.IntegrationTests;
@@ -12,10 +13,10 @@ public sealed class DescriptorLimitTests
     {
         // The framework-dependent build holds ~90 descriptors for its assemblies alone (the native one far fewer), so
         // the limit leaves room to start and serve one connection, and no more.
-        await using var broker = await LimitedBroker.StartAsync(openFiles: 160);
+        await using var broker = await BrokerProcess.StartWithFileLimitAsync(160);
         await using var connection = await BrokerConnection.ConnectAsync(broker.Address);
 
-        // Two descriptors a partition: 400, far past the limit.
+        // A descriptor a partition at least (its active segment, more while it opens): 200, past the limit.
         var error = await Assert.ThrowsAsync<BrokerException>(() => connection.CreateTopicAsync("wide", 200).AsTask());
 
         Assert.Equal(ErrorCode.StorageError, error.Code);

@@ -87,7 +87,7 @@ internal sealed class BrokerHost : IAsyncDisposable
         await _listener.FinishDrainAsync(_shutdownGrace).ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
         await _topics.DisposeAsync().ConfigureAwait(false);
-        _positions.Dispose();
+        await _positions.DisposeAsync().ConfigureAwait(false);
         _dataLock.Dispose();
         _stopping.Dispose();
     }
