@@ -4,7 +4,7 @@
 #
 #   load/peers/start.sh [redis] [nats] [rabbitmq]      (no names: all three)
 #
-# Installs a missing Debian package first (apt-get). Ports, state dir and timeouts come from the FASTBROKER_* variables
+# Installs a missing Debian package first (apt-get; FASTBROKER_PEERS_INSTALL_ONLY=1: only that, start nothing). Ports, state dir and timeouts come from the FASTBROKER_* variables
 # described in common.sh. Prints one line per server: name, version, address, data dir, durability settings.
 set -euo pipefail
 
@@ -16,19 +16,26 @@ names_text="$(peer_names "$@")" || exit $?
 mapfile -t names <<< "$names_text"
 mkdir -p "$PEERS_DIR"
 
-ensure_packages() {
-    local missing=() name lock
-    # Several peer starts may run at once (one per test class): one installs at a time, and the others see its
-    # packages when they get the lock. apt itself waits for a lock held by anything else rather than failing.
-    exec {lock}> "${TMPDIR:-/tmp}/fastbroker-peers-install.lock"
-    flock "$lock"
+missing_packages() {
+    local name
     for name in "${names[@]}"; do
         case "$name" in
-            redis) { command -v redis-server && command -v redis-cli; } > /dev/null || missing+=(redis-server redis-tools) ;;
-            nats) command -v nats-server > /dev/null || missing+=(nats-server) ;;
-            rabbitmq) { [ -x "$RABBITMQ_BIN/rabbitmq-server" ] && command -v epmd; } > /dev/null || missing+=(rabbitmq-server) ;;
+            redis) { command -v redis-server && command -v redis-cli; } > /dev/null || echo redis-server redis-tools ;;
+            nats) command -v nats-server > /dev/null || echo nats-server ;;
+            rabbitmq) { [ -x "$RABBITMQ_BIN/rabbitmq-server" ] && command -v epmd; } > /dev/null || echo rabbitmq-server ;;
         esac
     done
+}
+
+ensure_packages() {
+    local missing=() lock
+    read -r -a missing <<< "$(missing_packages | tr '\n' ' ')"
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    # Several peer starts may run at once: one installs at a time, and the others find its packages when they get
+    # the lock. apt itself waits for a lock held by anything else rather than failing.
+    exec {lock}> "${TMPDIR:-/tmp}/fastbroker-peers-install.lock"
+    flock "$lock"
+    read -r -a missing <<< "$(missing_packages | tr '\n' ' ')"
     [ "${#missing[@]}" -eq 0 ] && return 0
 
     local sudo=()
@@ -193,6 +200,8 @@ clear_stale() {
 }
 
 ensure_packages
+# CI installs every peer once, before any test runs, so no two test classes install at the same time.
+[ "${FASTBROKER_PEERS_INSTALL_ONLY:-0}" = 1 ] && exit 0
 for name in "${names[@]}"; do
     if recorded_alive "$name"; then
         printf '%-9s already running (pid %s, data %s); stop it with %s/stop.sh %s\n' \
