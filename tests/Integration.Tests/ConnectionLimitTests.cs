@@ -28,22 +28,7 @@ public sealed class ConnectionLimitTests(ITestOutputHelper log)
         var accepted = new List<RawClient>();
         try
         {
-            RawFrame? refusal = null;
-            var refuseTime = TimeSpan.Zero;
-            for (int i = 0; i < 200 && refusal is null; i++)
-            {
-                var (client, frame, elapsed) = await TryHandshakeAsync(broker);
-                if (frame?.Header.Opcode == Opcode.Handshake)
-                {
-                    accepted.Add(client);
-                    continue;
-                }
-                await client.DisposeAsync();
-                Assert.True(frame is not null, $"connection {i} closed without a frame; broker output:\n{broker.Output}");
-                refusal = frame;
-                refuseTime = elapsed;
-            }
-            Assert.NotNull(refusal);
+            var (refusal, refuseTime) = await ConnectUntilRefusedAsync(broker, accepted, attempts: 200);
             log.WriteLine($"ulimit -n {limit} (broker at rest holds {baseline}): {accepted.Count} connections accepted, the next refused in {refuseTime.TotalMilliseconds:0.0} ms: {refusal.ErrorMessage}");
             Assert.Equal(ErrorCode.ConnectionLimit, refusal.ErrorCode);
             Assert.Equal(0u, refusal.Header.RequestId);
@@ -79,22 +64,7 @@ public sealed class ConnectionLimitTests(ITestOutputHelper log)
         var accepted = new List<RawClient>();
         try
         {
-            RawFrame? refusal = null;
-            var refuseTime = TimeSpan.Zero;
-            for (int i = 0; i < limit && refusal is null; i++)
-            {
-                var (client, frame, elapsed) = await TryHandshakeAsync(broker);
-                if (frame?.Header.Opcode == Opcode.Handshake)
-                {
-                    accepted.Add(client);
-                    continue;
-                }
-                await client.DisposeAsync();
-                Assert.True(frame is not null, $"connection {i} closed without a frame; broker output:\n{broker.Output}");
-                refusal = frame;
-                refuseTime = elapsed;
-            }
-            Assert.NotNull(refusal);
+            var (refusal, refuseTime) = await ConnectUntilRefusedAsync(broker, accepted, attempts: limit);
             log.WriteLine($"ulimit -n {limit}, {fillerPartitions} partitions: {accepted.Count} connections accepted, the next refused in {refuseTime.TotalMilliseconds:0.0} ms: {refusal.ErrorMessage}");
             Assert.Equal(ErrorCode.ConnectionLimit, refusal.ErrorCode);
             Assert.Equal(0u, refusal.Header.RequestId);
@@ -166,6 +136,24 @@ public sealed class ConnectionLimitTests(ITestOutputHelper log)
         }
         await using var client = await RawClient.ConnectAsync(first.Endpoint);
         Assert.Equal(Opcode.Ping, (await client.RequestAsync((w, id) => FrameWriter.WritePing(w, id, "one"u8))).Header.Opcode);
+    }
+
+    // Opens connections (kept in accepted) until one is refused; the refusal must come as a frame, never a bare close.
+    private static async Task<(RawFrame Refusal, TimeSpan Elapsed)> ConnectUntilRefusedAsync(BrokerProcess broker, List<RawClient> accepted, int attempts)
+    {
+        for (int i = 0; i < attempts; i++)
+        {
+            var (client, frame, elapsed) = await TryHandshakeAsync(broker);
+            if (frame?.Header.Opcode == Opcode.Handshake)
+            {
+                accepted.Add(client);
+                continue;
+            }
+            await client.DisposeAsync();
+            Assert.True(frame is not null, $"connection {i} closed without a frame; broker output:\n{broker.Output}");
+            return (frame, elapsed);
+        }
+        throw new Xunit.Sdk.XunitException($"{attempts} connections and none refused; broker output:\n{broker.Output}");
     }
 
     private static async Task<(RawClient Client, RawFrame? Frame, TimeSpan Elapsed)> TryHandshakeAsync(BrokerProcess broker)

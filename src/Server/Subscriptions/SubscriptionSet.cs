@@ -77,7 +77,7 @@ internal sealed class SubscriptionSet : IAsyncDisposable
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Answered here, where it happened (descriptor limit, full disk); nothing half-made stays behind.
-                string left = TryDeleteDirectory(directory, out string? leftover) ? "nothing was kept" : $"removing '{directory}' failed too ({leftover})";
+                string left = Durability.DirectoryRemoval.TryDelete(directory, out string? leftover) ? "nothing was kept" : $"removing '{directory}' failed too ({leftover})";
                 SubscriptionsLog.SubscriptionCreateFailed(_context.Logger, _topic.Name, name, ex);
                 return (ErrorCode.StorageError, $"could not create subscription '{name}' on topic '{_topic.Name}': {ex.Message.TrimEnd('.')}; {left}");
             }
@@ -108,7 +108,7 @@ internal sealed class SubscriptionSet : IAsyncDisposable
                 return (ErrorCode.StorageError,
                     $"subscription '{name}' on topic '{_topic.Name}' is closed, but its files could not be removed ({ex.Message}); it comes back at the next start unless '{subscription.Directory}' is removed");
             }
-            TryDeleteDirectory(subscription.Directory, out _);
+            Durability.DirectoryRemoval.TryDelete(subscription.Directory, out _);
             SubscriptionsLog.SubscriptionDeleted(_context.Logger, _topic.Name, name);
             return (ErrorCode.None, "");
         }
@@ -127,21 +127,6 @@ internal sealed class SubscriptionSet : IAsyncDisposable
             long floor = long.MaxValue;
             foreach (var subscription in _byName.Values) floor = Math.Min(floor, subscription.DurableFloor(p));
             if (floor != long.MaxValue && floor > 0) _topic.Partitions[p].RequestTrim(floor);
-        }
-    }
-
-    private static bool TryDeleteDirectory(string directory, out string? problem)
-    {
-        problem = null;
-        try
-        {
-            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            problem = ex.Message;
-            return false;
         }
     }
 

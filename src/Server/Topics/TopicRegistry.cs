@@ -175,7 +175,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
         {
             foreach (var partition in opened)
                 if (partition is not null) await partition.DisposeAsync().ConfigureAwait(false);
-            string left = TryDeleteDirectory(directory, out string? problem) ? "nothing was kept" : $"removing '{directory}' failed too ({problem}); it is ignored at the next start";
+            string left = Durability.DirectoryRemoval.TryDelete(directory, out string? problem) ? "nothing was kept" : $"removing '{directory}' failed too ({problem}); it is ignored at the next start";
             TopicsLog.CreateFailed(_logger, name, ex);
             return (ErrorCode.StorageError, $"could not create topic '{name}': {ex.Message.TrimEnd('.')}; {left}", null);
         }
@@ -209,25 +209,10 @@ internal sealed class TopicRegistry : IAsyncDisposable
             }
             doomed = topic.Directory;
         }
-        if (!TryDeleteDirectory(doomed, out string? problem))
+        if (!Durability.DirectoryRemoval.TryDelete(doomed, out string? problem))
             TopicsLog.LeftoverNotDeleted(_logger, topic.Name, doomed, problem!);
         TopicsLog.TopicDeleted(_logger, topic.Name);
         return (ErrorCode.None, "");
-    }
-
-    private static bool TryDeleteDirectory(string directory, out string? problem)
-    {
-        problem = null;
-        try
-        {
-            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            problem = ex.Message;
-            return false;
-        }
     }
 
     private static void WriteMeta(string path, int partitions)
