@@ -38,14 +38,13 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
     private readonly FsyncPolicy _fsync;
     private readonly ILogger _logger;
     private readonly GroupCommitLoop<PositionWrite> _loop;
-    private readonly ITimer? _syncTimer;
+    private readonly DelayedTick? _syncTick;
     private SafeFileHandle _file = null!;
     private byte[] _buffer = [];
     private long _length;
     private bool _unsynced;
     private volatile string? _failure;
     private int _disposed;
-    private int _syncArmed;
 
     private PositionStore(string path, FsyncPolicy fsync, ILogger logger, TimeProvider time)
     {
@@ -55,9 +54,7 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
         Replay();
         Compact();
         _loop = new GroupCommitLoop<PositionWrite>("position store", this, MaxGroupWrites, long.MaxValue, logger);
-        // Armed only while unsynced positions wait, so an idle broker is not woken every interval.
-        if (fsync.Mode == FsyncMode.Interval)
-            _syncTimer = time.CreateTimer(static s => ((PositionStore)s!).SyncTimerFired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (fsync.Mode == FsyncMode.Interval) _syncTick = new DelayedTick(time, _loop.RequestTick);
         _loop.Start();
     }
 
@@ -125,18 +122,10 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
         return default;
     }
 
-    private void SyncTimerFired()
-    {
-        Volatile.Write(ref _syncArmed, 0);
-        _loop.RequestTick();
-    }
-
     // Loop only; the timer fires an interval after the first unsynced group, never earlier than the sync is due.
     private void ArmSyncTimer()
     {
-        if (_syncTimer is null || !_unsynced || _failure is not null || Volatile.Read(ref _syncArmed) != 0) return;
-        Volatile.Write(ref _syncArmed, 1);
-        _syncTimer.Change(_fsync.Interval, Timeout.InfiniteTimeSpan);
+        if (_unsynced && _failure is null) _syncTick?.Arm(_fsync.Interval);
     }
 
     void IGroupCommitter<PositionWrite>.Tick()
@@ -278,7 +267,7 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        if (_syncTimer is not null) await _syncTimer.DisposeAsync().ConfigureAwait(false);
+        if (_syncTick is not null) await _syncTick.DisposeAsync().ConfigureAwait(false);
         await _loop.DisposeAsync().ConfigureAwait(false);
         if (_failure is null) SyncOrStop();
         _file.Dispose();

@@ -26,13 +26,12 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
     private readonly IAckLogOwner _owner;
     private readonly GroupCommitLoop<AckLogEntry> _loop;
     private readonly long[] _floors;
-    private readonly ITimer? _syncTimer;
+    private readonly DelayedTick? _syncTick;
     private SafeFileHandle _file;
     private long _length;
     private long _lastSync;
     private bool _unsynced;
     private volatile string? _failure;
-    private int _syncArmed;
 
     private AckLog(string path, FsyncPolicy fsync, long compactAtBytes, ILogger logger, TimeProvider time, IAckLogOwner owner, SafeFileHandle file, long length)
     {
@@ -46,9 +45,7 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
         _length = length;
         _floors = new long[owner.PartitionCount];
         _loop = new GroupCommitLoop<AckLogEntry>($"ack log '{path}'", this, MaxGroupEntries, long.MaxValue, logger);
-        // Armed only while unsynced records wait, so idle subscriptions are not woken every interval.
-        if (fsync.Mode == FsyncMode.Interval)
-            _syncTimer = time.CreateTimer(static s => ((AckLog)s!).SyncTimerFired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (fsync.Mode == FsyncMode.Interval) _syncTick = new DelayedTick(time, _loop.RequestTick);
     }
 
     /// <summary>Why the log stopped accepting records (a storage failure, or its loop stopped by an unexpected
@@ -145,18 +142,10 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
         ArmSyncTimer();
     }
 
-    private void SyncTimerFired()
-    {
-        Volatile.Write(ref _syncArmed, 0);
-        _loop.RequestTick();
-    }
-
     // Loop only. Armed an interval after a write that left data unsynced, which is never before that sync is due.
     private void ArmSyncTimer()
     {
-        if (_syncTimer is null || !_unsynced || _failure is not null || Volatile.Read(ref _syncArmed) != 0) return;
-        Volatile.Write(ref _syncArmed, 1);
-        _syncTimer.Change(_fsync.Interval, Timeout.InfiniteTimeSpan);
+        if (_unsynced && _failure is null) _syncTick?.Arm(_fsync.Interval);
     }
 
     void IGroupCommitter<AckLogEntry>.Fail(in AckLogEntry entry, string failure)
@@ -230,7 +219,7 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
     public async ValueTask DisposeAsync()
     {
         await _loop.DisposeAsync().ConfigureAwait(false);
-        if (_syncTimer is not null) await _syncTimer.DisposeAsync().ConfigureAwait(false);
+        if (_syncTick is not null) await _syncTick.DisposeAsync().ConfigureAwait(false);
         try
         {
             if (_unsynced && Failure is null && LibC.FDataSync(_file) != 0) throw LibC.Error("fdatasync", _path);

@@ -20,9 +20,8 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     private readonly PartitionJournal? _journal;
     private readonly GroupCommitLoop<AppendRequest> _loop;
     private readonly ILogger _logger;
-    private readonly ITimer? _syncTimer;
+    private readonly DelayedTick? _syncTick;
     private readonly TimeSpan _syncInterval;
-    private int _syncArmed;
     private AppendSignal _signal = new();
     private volatile string? _failure;
     private long _trimRequest;
@@ -37,10 +36,8 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
         _loop = new GroupCommitLoop<AppendRequest>($"partition {topic}/{index} writer", this, MaxGroupBatches, MaxGroupBytes, logger);
         if (journal is not null && fsync.Mode == FsyncMode.Interval)
         {
-            // Armed only while unsynced data waits (see ArmSyncTimer): a periodic timer woke every idle partition's
-            // loop each interval, which with thousands of partitions kept a core busy doing nothing.
             _syncInterval = fsync.Interval;
-            _syncTimer = time.CreateTimer(static s => ((Partition)s!).SyncTimerFired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _syncTick = new DelayedTick(time, _loop.RequestTick);
         }
         _loop.Start();
     }
@@ -94,20 +91,12 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
 
     private void RequestSync() => _loop.RequestTick();
 
-    private void SyncTimerFired()
-    {
-        Volatile.Write(ref _syncArmed, 0);
-        RequestSync();
-    }
-
     // Loop only. One timer change per interval at most: a group that finds the timer armed leaves it alone.
     private void ArmSyncTimer()
     {
-        if (_syncTimer is null || _journal is null || _failure is not null || !_journal.HasUnsyncedData) return;
-        if (Volatile.Read(ref _syncArmed) != 0) return;
-        Volatile.Write(ref _syncArmed, 1);
+        if (_syncTick is null || _journal is null || _failure is not null || !_journal.HasUnsyncedData) return;
         var due = _journal.SyncDueIn;
-        _syncTimer.Change(due == Timeout.InfiniteTimeSpan ? _syncInterval : due, Timeout.InfiniteTimeSpan);
+        _syncTick.Arm(due == Timeout.InfiniteTimeSpan ? _syncInterval : due);
     }
 
     /// <summary>Asks the writer loop to delete journal segments wholly below <paramref name="offset"/> (every
@@ -248,7 +237,7 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     public async ValueTask DisposeAsync()
     {
         await _loop.DisposeAsync().ConfigureAwait(false);
-        if (_syncTimer is not null) await _syncTimer.DisposeAsync().ConfigureAwait(false);
+        if (_syncTick is not null) await _syncTick.DisposeAsync().ConfigureAwait(false);
         try
         {
             _journal?.Dispose();
