@@ -28,15 +28,8 @@ public sealed class FullDiskTests(ITestOutputHelper output)
     [Fact]
     public async Task The_watermark_refuses_publishes_before_the_disk_is_full_and_they_succeed_again_once_space_is_freed()
     {
-        using var fs = SmallFilesystem.TryMount(8, out string why);
-        if (fs is null)
-        {
-            output.WriteLine($"not run against a real filesystem: {why}; the in-process twin covers the scenario");
-            return;
-        }
-        string data = fs.PathOf("data");
-        Directory.CreateDirectory(data);
-        fs.Fill("filler", 2 * MiB);
+        using var fs = MountWithFiller(out string data);
+        if (fs is null) return;
         string[] args = ["--min-free-disk", "4m"];
 
         await using (var broker = await BrokerProcess.StartAsync(data, 0, args))
@@ -65,26 +58,14 @@ public sealed class FullDiskTests(ITestOutputHelper output)
             Assert.Equal(0, await broker.StopAsync());
         }
 
-        await using (var restarted = await BrokerProcess.StartAsync(data, 0, args))
-        {
-            await using var connection = await BrokerConnection.ConnectAsync(restarted.Address);
-            await AssertEveryAcknowledgedMessageIsReadableAsync(connection);
-            await restarted.StopAsync();
-        }
+        await AssertEveryAcknowledgedMessageIsReadableAfterRestartAsync(data, args);
     }
 
     [Fact]
     public async Task Without_a_watermark_ENOSPC_refuses_only_the_failing_publishes_and_the_partition_recovers_when_space_returns()
     {
-        using var fs = SmallFilesystem.TryMount(8, out string why);
-        if (fs is null)
-        {
-            output.WriteLine($"not run against a real filesystem: {why}; the in-process twin covers the scenario");
-            return;
-        }
-        string data = fs.PathOf("data");
-        Directory.CreateDirectory(data);
-        fs.Fill("filler", 2 * MiB);
+        using var fs = MountWithFiller(out string data);
+        if (fs is null) return;
         string[] args = ["--min-free-disk", "0"];
 
         await using (var broker = await BrokerProcess.StartAsync(data, 0, args))
@@ -112,12 +93,32 @@ public sealed class FullDiskTests(ITestOutputHelper output)
             Assert.Equal(0, await broker.StopAsync());
         }
 
-        await using (var restarted = await BrokerProcess.StartAsync(data, 0, args))
+        await AssertEveryAcknowledgedMessageIsReadableAfterRestartAsync(data, args);
+    }
+
+    // An 8 MiB tmpfs with a 2 MiB filler file (deleting it is how space "comes back"), or null when mounting is not
+    // possible here (not root); the in-process twin in PartitionTests runs everywhere.
+    private SmallFilesystem? MountWithFiller(out string data)
+    {
+        data = "";
+        var fs = SmallFilesystem.TryMount(8, out string why);
+        if (fs is null)
         {
-            await using var connection = await BrokerConnection.ConnectAsync(restarted.Address);
-            await AssertEveryAcknowledgedMessageIsReadableAsync(connection);
-            await restarted.StopAsync();
+            output.WriteLine($"not run against a real filesystem: {why}; the in-process twin covers the scenario");
+            return null;
         }
+        data = fs.PathOf("data");
+        Directory.CreateDirectory(data);
+        fs.Fill("filler", 2 * MiB);
+        return fs;
+    }
+
+    private async Task AssertEveryAcknowledgedMessageIsReadableAfterRestartAsync(string data, string[] args)
+    {
+        await using var restarted = await BrokerProcess.StartAsync(data, 0, args);
+        await using var connection = await BrokerConnection.ConnectAsync(restarted.Address);
+        await AssertEveryAcknowledgedMessageIsReadableAsync(connection);
+        await restarted.StopAsync();
     }
 
     private Task PublishBigAsync(BrokerConnection connection) => PublishAsync(connection, BigRecords, BigValueBytes);
