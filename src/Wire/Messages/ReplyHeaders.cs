@@ -11,4 +11,10 @@ public static class ReplyHeaders
 
     /// <summary>On a request and its reply: the requester's id for the request, copied unchanged into the reply.</summary>
     public const string CorrelationId = "fb-correlation-id";
+
+    /// <summary><see cref="ReplyTo"/> as UTF-8 bytes.</summary>
+    public static ReadOnlySpan<byte> ReplyToUtf8 => "fb-reply-to"u8;
+
+    /// <summary><see cref="CorrelationId"/> as UTF-8 bytes.</summary>
+    public static ReadOnlySpan<byte> CorrelationIdUtf8 => "fb-correlation-id"u8;
 }
