@@ -41,11 +41,13 @@ public sealed partial class BrokerConnection
         ArgumentException.ThrowIfNullOrEmpty(topic);
         if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A request timeout is positive (or infinite).");
-        long started = _time.GetTimestamp();
+        // One deadline over every step (reply topic, producer, publish, reply); told apart from the caller's token.
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            var inbox = await GetReplyInbox().WaitAsync(Remaining(started, timeout), _time, cancellationToken).ConfigureAwait(false);
-            var producer = await GetRequestProducer(topic).WaitAsync(Remaining(started, timeout), _time, cancellationToken).ConfigureAwait(false);
+            var inbox = await GetReplyInbox().WaitAsync(linked.Token).ConfigureAwait(false);
+            var producer = await GetRequestProducer(topic).WaitAsync(linked.Token).ConfigureAwait(false);
             long id = Interlocked.Increment(ref _nextCorrelationId);
             var reply = inbox.Register(id);
             try
@@ -54,16 +56,15 @@ public sealed partial class BrokerConnection
                 headers.Span.CopyTo(all);
                 all[^2] = new RecordHeader(ReplyHeaders.ReplyTo, inbox.TopicUtf8);
                 all[^1] = new RecordHeader(ReplyHeaders.CorrelationId, System.Text.Encoding.ASCII.GetBytes(id.ToString(CultureInfo.InvariantCulture)));
-                await SendRequestAsync(producer, topic, payload, key, all, cancellationToken)
-                    .WaitAsync(Remaining(started, timeout), _time, cancellationToken).ConfigureAwait(false);
-                return await reply.WaitAsync(Remaining(started, timeout), _time, cancellationToken).ConfigureAwait(false);
+                await SendRequestAsync(producer, topic, payload, key, all, cancellationToken).WaitAsync(linked.Token).ConfigureAwait(false);
+                return await reply.WaitAsync(linked.Token).ConfigureAwait(false);
             }
             finally
             {
                 inbox.Forget(id);
             }
         }
-        catch (TimeoutException e) when (timeout != Timeout.InfiniteTimeSpan && _time.GetElapsedTime(started) >= timeout)
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"No reply to a request on '{topic}' within {timeout}.", e);
         }
@@ -172,13 +173,5 @@ public sealed partial class BrokerConnection
         }
         if (inbox is { IsCompletedSuccessfully: true })
             await inbox.Result.Loop.ConfigureAwait(false);
-    }
-
-    private TimeSpan Remaining(long started, TimeSpan timeout)
-    {
-        if (timeout == Timeout.InfiniteTimeSpan)
-            return timeout;
-        var left = timeout - _time.GetElapsedTime(started);
-        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 }
