@@ -12,13 +12,21 @@ public sealed partial class BrokerConnection
 {
     /// <summary>Creates a topic. Fails with <see cref="ErrorCode.TopicExists"/> when it exists.</summary>
     public ValueTask CreateTopicAsync(string name, int partitions, CancellationToken cancellationToken = default)
+        => CreateTopicAsync(name, partitions, temporary: false, cancellationToken);
+
+    /// <summary>
+    /// Creates a topic; with <paramref name="temporary"/>, one that belongs to this connection: the broker deletes it
+    /// (data, subscriptions and positions) when this connection closes for any reason, and after a broker restart.
+    /// Anyone may publish to it or read it meanwhile. Fails with <see cref="ErrorCode.TopicExists"/> when it exists.
+    /// </summary>
+    public ValueTask CreateTopicAsync(string name, int partitions, bool temporary, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         Span<byte> topic = EncodeName(name, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(name));
         var pending = BeginRequest(Opcode.CreateTopic, TimeSpan.Zero, cancellationToken);
         if (BeginWrite(pending))
         {
-            try { FrameWriter.WriteCreateTopic(_writeBuffer, pending.Id, topic, partitions); }
+            try { FrameWriter.WriteCreateTopic(_writeBuffer, pending.Id, topic, partitions, temporary ? TopicFlags.Temporary : TopicFlags.None); }
             finally { EndWrite(); }
         }
         return CompleteEmptyAsync(pending);

@@ -157,6 +157,7 @@ public sealed partial class BrokerConnection : IAsyncDisposable
         Shutdown(new ObjectDisposedException(nameof(BrokerConnection), "The connection was disposed."));
         await _sweepTimer.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(_receiveLoop, _sendLoop).ConfigureAwait(false);
+        await DisposeRequestReplyAsync().ConfigureAwait(false);
         lock (_sendLock)
         {
             _sendClosed = true;

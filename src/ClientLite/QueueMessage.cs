@@ -1,4 +1,3 @@
-using System.Text;
 using FastBroker.Wire.Records;
 
 namespace FastBroker.ClientLite;
@@ -66,25 +65,7 @@ public sealed class QueueMessage
     public int DeliveryCount { get; }
 
     /// <summary>The value of the first header named <paramref name="name"/>; false when there is none.</summary>
-    public bool TryGetHeader(string name, out ReadOnlyMemory<byte> value)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        var all = Headers.Span;
-        var reader = new RecordHeaderReader(all);
-        while (reader.TryReadNext(out var headerName, out var headerValue))
-        {
-            if (Utf8Equals(headerName, name))
-            {
-                // The reader hands out spans; the caller gets the same bytes as memory, located by their position.
-                value = !headerValue.IsEmpty && all.Overlaps(headerValue, out int start)
-                    ? Headers.Slice(start, headerValue.Length)
-                    : ReadOnlyMemory<byte>.Empty;
-                return true;
-            }
-        }
-        value = default;
-        return false;
-    }
+    public bool TryGetHeader(string name, out ReadOnlyMemory<byte> value) => Internal.HeaderLookup.TryFind(Headers, name, out value);
 
     /// <summary>
     /// Acknowledges the message: it is done and is never delivered again. Completes when the broker answers, which
@@ -119,13 +100,4 @@ public sealed class QueueMessage
     /// subscription whose credit it held, or null when it held none or was settled before.
     /// </summary>
     internal PushSubscription? TakeCredit() => Interlocked.Exchange(ref _push, null);
-
-    private static bool Utf8Equals(ReadOnlySpan<byte> utf8, string text)
-    {
-        if (utf8.Length < text.Length || utf8.Length > text.Length * 3)
-            return false;
-        Span<byte> encoded = text.Length <= 128 ? stackalloc byte[text.Length * 3] : new byte[text.Length * 3];
-        int length = Encoding.UTF8.GetBytes(text, encoded);
-        return utf8.SequenceEqual(encoded[..length]);
-    }
 }

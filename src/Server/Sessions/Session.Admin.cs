@@ -17,25 +17,27 @@ internal sealed partial class Session
         Enqueue(new Outbound(OutboundKind.Ping, Opcode.Ping, requestId, Length: (int)body.Length, Data: echo));
     }
 
-    private async ValueTask<bool> CreateTopicAsync(uint requestId, string? name, uint partitions)
+    private async ValueTask<bool> CreateTopicAsync(uint requestId, string? name, uint partitions, TopicFlags flags)
     {
         if (name is null)
         {
             Fail(requestId, ErrorCode.MalformedFrame, "malformed create-topic request");
             return true;
         }
-        var (code, message, _) = await CreateTopicGuardedAsync(name, (int)Math.Min(partitions, int.MaxValue)).ConfigureAwait(false);
+        var (code, message, topic) = await CreateTopicGuardedAsync(name, (int)Math.Min(partitions, int.MaxValue), flags: flags).ConfigureAwait(false);
+        if (code == ErrorCode.None && topic!.Temporary) await OwnAsync(topic).ConfigureAwait(false);
         Answer(requestId, Opcode.CreateTopic, code, message);
         return true;
     }
 
     // The registry answers the storage failures it expects itself; this is the last word on any it did not, so that
     // a storage error is always an answer on this request and never reaches the transport as a "lost connection".
-    private async ValueTask<(ErrorCode Code, string Message, Topics.Topic? Topic)> CreateTopicGuardedAsync(string name, int partitions, bool existingIsOk = false)
+    private async ValueTask<(ErrorCode Code, string Message, Topics.Topic? Topic)> CreateTopicGuardedAsync(string name, int partitions,
+        bool existingIsOk = false, TopicFlags flags = TopicFlags.None)
     {
         try
         {
-            return await _broker.Topics.CreateAsync(name, partitions, existingIsOk).ConfigureAwait(false);
+            return await _broker.Topics.CreateAsync(name, partitions, flags, existingIsOk).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -45,8 +47,8 @@ internal sealed partial class Session
 
     private ValueTask<bool> CreateTopicAsync(uint requestId, ReadOnlySpan<byte> body)
         => CreateTopicRequest.TryParse(body, out var request)
-            ? CreateTopicAsync(requestId, DecodeName(request.Topic), request.Partitions)
-            : CreateTopicAsync(requestId, null, 0);
+            ? CreateTopicAsync(requestId, DecodeName(request.Topic), request.Partitions, request.Flags)
+            : CreateTopicAsync(requestId, null, 0, TopicFlags.None);
 
     private ValueTask<bool> DeleteTopicAsync(uint requestId, ReadOnlySpan<byte> body)
     {

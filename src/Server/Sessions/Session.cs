@@ -249,6 +249,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
         _responses.Writer.TryComplete();
         StopPushes();
         ReleaseDeliveries();
+        ReleaseOwnedTopics();
     }
 
     public void Dispose()

@@ -10,6 +10,9 @@ internal sealed class Topic(string name, string directory, Partition[] partition
     public Partition[] Partitions { get; } = partitions;
     public SubscriptionSet Subscriptions { get; } = new(directory);
 
+    /// <summary>Created with the temporary flag: deleted when its creator's connection closes (PROTOCOL.md 5.3).</summary>
+    public bool Temporary { get; init; }
+
     /// <summary>Set before the partitions stop, so requests that still hold the topic answer UnknownTopic.</summary>
     public bool Deleted { get; set; }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using FastBroker.Server.Journal;
 using FastBroker.Server.Subscriptions;
 using FastBroker.Wire;
+using FastBroker.Wire.Messages;
 using Microsoft.Extensions.Logging;
 
 namespace FastBroker.Server.Topics;
@@ -10,10 +11,12 @@ namespace FastBroker.Server.Topics;
 /// <summary>
 /// All topics of the broker, under <c>{data}/topics/{name}/</c> (a <c>topic.meta</c> file and one directory per
 /// partition). Lookups are lock-free and allocation-free by UTF-8 name; create and delete are serialised.
+/// A temporary topic's meta says so, and opening the registry deletes every one it finds (PROTOCOL.md 5.3).
 /// </summary>
 internal sealed class TopicRegistry : IAsyncDisposable
 {
     private const string MetaFileName = "topic.meta";
+    private const string TemporaryLine = "temporary=1";
 
     private readonly ConcurrentDictionary<string, Topic> _topics = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Topic>.AlternateLookup<ReadOnlySpan<char>> _byChars;
@@ -41,6 +44,12 @@ internal sealed class TopicRegistry : IAsyncDisposable
     /// <summary>The free-space watermark of the data directory, checked before a publish is taken.</summary>
     public FreeSpaceWatermark FreeSpace { get; }
 
+    /// <summary>Temporary topics left over from before this start, deleted by <see cref="Open"/>; their positions
+    /// are the position store's to drop.</summary>
+    public IReadOnlyList<string> DroppedTemporaryTopics => _droppedTemporary;
+
+    private readonly List<string> _droppedTemporary = [];
+
     /// <summary>Opens every topic found under the data directory, recovering each partition's journal.</summary>
     public static TopicRegistry Open(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time, QueueLimits? limits = null)
     {
@@ -60,9 +69,15 @@ internal sealed class TopicRegistry : IAsyncDisposable
             TopicsLog.TopicDirectoryIgnored(_logger, directory, "not a valid topic name");
             return;
         }
-        if (!TryReadPartitionCount(Path.Combine(directory, MetaFileName), out int partitions))
+        if (!TryReadMeta(Path.Combine(directory, MetaFileName), out int partitions, out bool temporary))
         {
             TopicsLog.TopicDirectoryIgnored(_logger, directory, $"missing or unreadable {MetaFileName}");
+            return;
+        }
+        if (temporary)
+        {
+            // Its owner's connection ended with the previous run; nothing in it is wanted any more.
+            DropLeftoverTemporary(name, directory);
             return;
         }
         var opened = new Partition[partitions];
@@ -100,13 +115,20 @@ internal sealed class TopicRegistry : IAsyncDisposable
         return list;
     }
 
-    public async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateAsync(string name, int partitions, bool existingIsOk = false,
+    public ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateAsync(string name, int partitions, bool existingIsOk = false,
         CancellationToken cancellationToken = default)
+        => CreateAsync(name, partitions, TopicFlags.None, existingIsOk, cancellationToken);
+
+    /// <summary>Creates a topic with CreateTopic's flags (PROTOCOL.md 5.3); reserved bits get InvalidArgument.</summary>
+    public async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateAsync(string name, int partitions, TopicFlags flags,
+        bool existingIsOk = false, CancellationToken cancellationToken = default)
     {
         if (!TopicName.IsValid(name))
             return (ErrorCode.InvalidTopicName, $"invalid topic name '{name}': use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-]", null);
         if (partitions < 1 || partitions > Protocol.MaxPartitions)
             return (ErrorCode.InvalidArgument, $"partition count {partitions} is outside 1..{Protocol.MaxPartitions}", null);
+        if ((flags & ~TopicFlags.Temporary) != 0)
+            return (ErrorCode.InvalidArgument, $"topic flags 0x{(byte)flags:X2} set reserved bits; only bit 0 (temporary) is defined", null);
 
         await _adminLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -114,7 +136,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
             if (_topics.TryGetValue(name, out var existing))
                 return existingIsOk ? (ErrorCode.None, "", existing) : (ErrorCode.TopicExists, $"topic '{name}' already exists", null);
 
-            return await CreateLockedAsync(name, partitions).ConfigureAwait(false);
+            return await CreateLockedAsync(name, partitions, (flags & TopicFlags.Temporary) != 0).ConfigureAwait(false);
         }
         finally
         {
@@ -122,11 +144,17 @@ internal sealed class TopicRegistry : IAsyncDisposable
         }
     }
 
-    public async ValueTask<(ErrorCode Code, string Message)> DeleteAsync(string name)
+    /// <summary>
+    /// Deletes the topic <paramref name="name"/>; with <paramref name="only"/>, only when that very topic still holds
+    /// the name (a temporary topic's owner must not delete a newer topic that took the name after it was deleted).
+    /// </summary>
+    public async ValueTask<(ErrorCode Code, string Message)> DeleteAsync(string name, Topic? only = null)
     {
         await _adminLock.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (only is not null && (!_topics.TryGetValue(name, out var current) || current != only))
+                return (ErrorCode.UnknownTopic, $"topic '{name}' was deleted before");
             if (!_topics.TryRemove(name, out var topic))
                 return (ErrorCode.UnknownTopic, $"unknown topic '{name}'");
             topic.Deleted = true;
@@ -144,7 +172,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
 
     // Storage errors are answered here, where they happen (a descriptor limit, a full disk), as StorageError with the
     // reason; a failed create leaves no partition open and no directory behind.
-    private async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateLockedAsync(string name, int partitions)
+    private async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateLockedAsync(string name, int partitions, bool temporary)
     {
         string directory = Path.Combine(_root, name);
         string meta = Path.Combine(directory, MetaFileName);
@@ -161,14 +189,16 @@ internal sealed class TopicRegistry : IAsyncDisposable
             }
             Directory.CreateDirectory(directory);
             OpenPartitions(name, directory, opened);
-            var topic = new Topic(name, directory, opened);
+            var topic = new Topic(name, directory, opened) { Temporary = temporary };
             topic.Subscriptions.Load(topic, _subscriptions);
-            WriteMeta(meta, partitions);
+            // The flag is durable with the topic, so a crash before its owner closes still ends in its deletion.
+            WriteMeta(meta, partitions, temporary);
             // Answered means durable (PROTOCOL.md 5.3): the meta file's rename, then the topic's entry in topics/.
             SyncDirectory(directory);
             SyncDirectory(_root);
             _topics[name] = topic;
-            TopicsLog.TopicCreated(_logger, name, partitions);
+            if (temporary) TopicsLog.TemporaryTopicCreated(_logger, name, partitions);
+            else TopicsLog.TopicCreated(_logger, name, partitions);
             return (ErrorCode.None, "", topic);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -215,12 +245,15 @@ internal sealed class TopicRegistry : IAsyncDisposable
         return (ErrorCode.None, "");
     }
 
-    private static void WriteMeta(string path, int partitions)
+    // Lines of key=value; readers skip keys they do not know, so a broker that predates "temporary" loads such a
+    // topic as an ordinary one.
+    private static void WriteMeta(string path, int partitions, bool temporary)
     {
         string temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
         {
-            stream.Write(System.Text.Encoding.ASCII.GetBytes($"partitions={partitions}\n"));
+            string text = temporary ? $"partitions={partitions}\n{TemporaryLine}\n" : $"partitions={partitions}\n";
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(text));
             stream.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
@@ -231,17 +264,40 @@ internal sealed class TopicRegistry : IAsyncDisposable
         if (OperatingSystem.IsLinux()) Journal.Internal.LibC.SyncDirectory(directory);
     }
 
-    private static bool TryReadPartitionCount(string path, out int partitions)
+    private static bool TryReadMeta(string path, out int partitions, out bool temporary)
     {
         partitions = 0;
+        temporary = false;
         if (!File.Exists(path)) return false;
+        bool found = false;
         foreach (string line in File.ReadAllLines(path))
         {
-            if (line.StartsWith("partitions=", StringComparison.Ordinal)
-                && int.TryParse(line.AsSpan("partitions=".Length), NumberStyles.None, CultureInfo.InvariantCulture, out partitions))
-                return partitions is >= 1 and <= Protocol.MaxPartitions;
+            if (line == TemporaryLine)
+                temporary = true;
+            else if (!found && line.StartsWith("partitions=", StringComparison.Ordinal)
+                     && int.TryParse(line.AsSpan("partitions=".Length), NumberStyles.None, CultureInfo.InvariantCulture, out partitions))
+                found = true;
         }
-        return false;
+        return found && partitions is >= 1 and <= Protocol.MaxPartitions;
+    }
+
+    // Same order as a delete: the meta file first (after that the directory is only ignored leftovers), then the rest.
+    private void DropLeftoverTemporary(string name, string directory)
+    {
+        try
+        {
+            File.Delete(Path.Combine(directory, MetaFileName));
+            SyncDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TopicsLog.TemporaryNotDropped(_logger, name, ex);
+            return;
+        }
+        _droppedTemporary.Add(name);
+        if (!Durability.DirectoryRemoval.TryDelete(directory, out string? problem))
+            TopicsLog.LeftoverNotDeleted(_logger, name, directory, problem!);
+        TopicsLog.TemporaryTopicDropped(_logger, name);
     }
 
     /// <summary>Stops every partition: queued appends are written and synced first.</summary>

@@ -36,4 +36,13 @@ internal static partial class TopicsLog
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Deleted topic {Topic}, but {Directory} could not be removed ({Reason}); it is ignored at the next start")]
     public static partial void LeftoverNotDeleted(ILogger logger, string topic, string directory, string reason);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "Created temporary topic {Topic} with {Partitions} partitions")]
+    public static partial void TemporaryTopicCreated(ILogger logger, string topic, int partitions);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "Deleted temporary topic {Topic} left over from before the restart")]
+    public static partial void TemporaryTopicDropped(ILogger logger, string topic);
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Error, Message = "Temporary topic {Topic} left over from before the restart could not be deleted; it is ignored")]
+    public static partial void TemporaryNotDropped(ILogger logger, string topic, Exception exception);
 }

@@ -68,6 +68,7 @@ internal sealed class Connection
         _session.Complete();
         await sending.ConfigureAwait(false);
         await filling.ConfigureAwait(false);
+        await _session.OwnedTopicsDeleted.ConfigureAwait(false);
         Shutdown("done");
         _session.DiscardUnsent();
         _session.Dispose();

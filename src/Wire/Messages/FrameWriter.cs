@@ -47,14 +47,19 @@ public static partial class FrameWriter
         output.Advance(FrameHeader.Size + payload.Length);
     }
 
-    // create topic = string name, u32 partitions
-    /// <summary>Writes a CreateTopic request.</summary>
-    public static void WriteCreateTopic(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> topic, int partitions)
+    // create topic = string name, u32 partitions [, u8 flags]
+    /// <summary>
+    /// Writes a CreateTopic request. The flags byte is written only when <paramref name="flags"/> is not
+    /// <see cref="TopicFlags.None"/>, so a plain create stays readable by brokers that predate the field.
+    /// </summary>
+    public static void WriteCreateTopic(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> topic, int partitions,
+        TopicFlags flags = TopicFlags.None)
     {
-        int bodyLength = 2 + topic.Length + 4;
+        int bodyLength = 2 + topic.Length + 4 + (flags == TopicFlags.None ? 0 : 1);
         var w = Begin(output, Opcode.CreateTopic, FrameFlags.None, requestId, bodyLength);
         w.WriteString(topic);
         w.WriteUInt32((uint)partitions);
+        if (flags != TopicFlags.None) w.WriteByte((byte)flags);
         output.Advance(FrameHeader.Size + bodyLength);
     }
 

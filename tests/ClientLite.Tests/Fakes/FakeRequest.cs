@@ -19,6 +19,9 @@ internal sealed record FakeRequest(int Connection, Opcode Opcode, uint RequestId
     /// <summary>The push id of a Credit or Unsubscribe.</summary>
     public uint PushId { get; init; }
 
+    /// <summary>The flags of a CreateTopic.</summary>
+    public TopicFlags TopicFlags { get; init; }
+
     public static FakeRequest Describe(int connection, FrameHeader header, byte[] body)
     {
         string? topic = null;
@@ -39,8 +42,7 @@ internal sealed record FakeRequest(int Connection, Opcode Opcode, uint RequestId
                 (topic, partition) = (Frames.Utf8(read.Topic), (int)read.Partition);
                 break;
             case Opcode.CreateTopic when CreateTopicRequest.TryParse(body, out var create):
-                topic = Frames.Utf8(create.Topic);
-                break;
+                return Basic() with { Topic = Frames.Utf8(create.Topic), TopicFlags = create.Flags };
             case Opcode.DeleteTopic or Opcode.TopicMetadata when TopicRequest.TryParse(body, out var named):
                 topic = Frames.Utf8(named.Topic);
                 break;

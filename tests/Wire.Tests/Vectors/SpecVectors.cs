@@ -60,6 +60,16 @@ internal static partial class SpecVectors
                 Assert.Equal("orders"u8, r.Topic);
                 Assert.Equal(4u, r.Partitions);
             }),
+        Frame("create-topic-request-temporary",
+            w => FrameWriter.WriteCreateTopic(w, 26, "fb.reply.5f0c2a9e41d7b368"u8, 1, TopicFlags.Temporary),
+            (h, body) =>
+            {
+                AssertHeader(h, Opcode.CreateTopic, FrameFlags.None, 26);
+                Assert.True(CreateTopicRequest.TryParse(body, out var r));
+                Assert.Equal("fb.reply.5f0c2a9e41d7b368"u8, r.Topic);
+                Assert.Equal(1u, r.Partitions);
+                Assert.Equal(TopicFlags.Temporary, r.Flags);
+            }),
         EmptyResponse("create-topic-response", Opcode.CreateTopic, 3),
         Frame("delete-topic-request",
             w => FrameWriter.WriteTopicRequest(w, Opcode.DeleteTopic, 4, "old-orders"u8),

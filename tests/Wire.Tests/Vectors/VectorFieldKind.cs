@@ -12,6 +12,7 @@ internal enum VectorFieldKind
     Timestamp,
     Code,
     AckModeU8,
+    TopicFlagsU8,
     Str,
     Blob,
     Text,

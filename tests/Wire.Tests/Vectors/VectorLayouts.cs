@@ -19,6 +19,8 @@ internal static class VectorLayouts
             ["ping-request"] = ("Eight opaque bytes.", [F("payload", Raw, 8)]),
             ["ping-response"] = ("The same bytes echoed, with the Response flag.", [F("payload", Raw, 8)]),
             ["create-topic-request"] = ("Create topic \"orders\" with 4 partitions.", [F("topic", Str), F("partitions", U32)]),
+            ["create-topic-request-temporary"] = ("Create the temporary reply topic \"fb.reply.5f0c2a9e41d7b368\" with 1 partition (request id 26): the connection that sends it owns the topic, which is deleted when that connection closes.",
+                [F("topic", Str), F("partitions", U32), F("flags", TopicFlagsU8)]),
             ["create-topic-response"] = ("Success: empty body.", []),
             ["delete-topic-request"] = ("Delete topic \"old-orders\".", [F("topic", Str)]),
             ["delete-topic-response"] = ("Success: empty body.", []),
