@@ -96,7 +96,7 @@ public sealed class TopicReader : IAsyncDisposable
                 try
                 {
                     var batches = result!.Batches;
-                    if (!_decoder.TryDecode(batches.Span, fetchOffsets[ready], out long next, out string? problem))
+                    if (!TryDecode(result, fetchOffsets[ready], out long next, out string? problem))
                         throw new BrokerException(ErrorCode.CorruptBatch, $"Fetch from {Topic}/{_partitions[ready]} returned {problem}.");
                     // Ask for what follows before handing these out, so the next fetch overlaps their processing.
                     fetchOffsets[ready] = next;
@@ -107,6 +107,9 @@ public sealed class TopicReader : IAsyncDisposable
                         _positions[ready] = message.Offset + 1;
                         yield return message;
                     }
+                    // A filtered fetch also moves past what did not match, so a commit does not re-examine it.
+                    if (result.NextOffset is not null)
+                        _positions[ready] = next;
                 }
                 finally
                 {
@@ -221,7 +224,18 @@ public sealed class TopicReader : IAsyncDisposable
     }
 
     private Task<FetchResult> StartFetch(BrokerConnection connection, int index, long offset, CancellationToken cancellationToken)
-        => connection.FetchAsync(Topic, _partitions[index], offset, _options.MaxBytes, _options.MaxWait, cancellationToken).AsTask();
+        => _options.Filter is { } filter
+            ? connection.FetchFilteredAsync(Topic, _partitions[index], offset, filter, _options.MaxBytes, _options.MaxWait, cancellationToken).AsTask()
+            : connection.FetchAsync(Topic, _partitions[index], offset, _options.MaxBytes, _options.MaxWait, cancellationToken).AsTask();
+
+    /// <summary>Fills the decoder's table from a fetch; <paramref name="next"/> is where the partition's next fetch starts.</summary>
+    private bool TryDecode(FetchResult result, long from, out long next, out string? problem)
+    {
+        if (result.NextOffset is not { } filteredNext)
+            return _decoder.TryDecode(result.Batches.Span, from, out next, out problem);
+        next = filteredNext;
+        return FilteredFetchDecoder.TryDecode(_decoder, result, out problem);
+    }
 
     /// <summary>Index of a completed fetch, checking partitions in rotating order so a busy one cannot starve the rest.</summary>
     private async ValueTask<int> WaitAnyAsync(Task<FetchResult>?[] fetches)

@@ -1,3 +1,5 @@
+using FastBroker.Wire.Filters;
+
 namespace FastBroker.ClientLite;
 
 /// <summary>Settings of a <see cref="TopicReader"/>.</summary>
@@ -11,6 +13,25 @@ public sealed class TopicReaderOptions
 
     /// <summary>Consumer group whose committed positions are resumed from and stored by <see cref="TopicReader.CommitAsync"/>.</summary>
     public string? Group { get; init; }
+
+    /// <summary>
+    /// A filter (PROTOCOL.md section 14, e.g. <c>key ~ "eu.#" and header(type) = "created"</c>) the broker applies:
+    /// the reader yields only matching messages, expired ones never, and its positions (and so its group's commits)
+    /// still move past the messages that did not match. Null (the default) reads every message. An invalid filter
+    /// throws <see cref="ArgumentException"/> here, saying what is wrong.
+    /// </summary>
+    public string? Filter
+    {
+        get => _filter;
+        init
+        {
+            if (value is not null && !MessageFilter.TryParse(value, out _, out string? error))
+                throw new ArgumentException($"invalid filter: {error}", nameof(Filter));
+            _filter = value;
+        }
+    }
+
+    private readonly string? _filter;
 
     /// <summary>How long one fetch waits at the end of a partition for new data. Default 500 ms.</summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromMilliseconds(500);

@@ -20,6 +20,8 @@ public enum Opcode : ushort
     Publish = 0x0020,
     /// <summary>Read record batches from a partition at an offset, with long poll.</summary>
     Fetch = 0x0021,
+    /// <summary>Read only the records that match a filter, as whole stored batches plus the offsets that matched.</summary>
+    FetchFiltered = 0x0022,
     /// <summary>Store a named consumer position.</summary>
     CommitPosition = 0x0030,
     /// <summary>Read a named consumer position.</summary>

@@ -35,6 +35,12 @@ public class ParserRejectionTests
         ["fetch-response"] = new(
             BodyOf(w => FrameWriter.WriteFetchResponsePrefix(w, 1, 0, 0, 0)),
             b => FetchResponse.TryParse(b, out _), Exact: false),
+        ["fetch-filtered-request"] = new(
+            BodyOf(w => FrameWriter.WriteFetchFiltered(w, 1, "orders"u8, 2, 43, 65536, 500, "key ~ \"eu.#\""u8)),
+            b => FetchFilteredRequest.TryParse(b, out _), Exact: true),
+        ["fetch-filtered-response"] = new(
+            BodyOf(w => FrameWriter.WriteFetchFilteredResponse(w, 1, 0, 50, 50, [new FetchRange(3, 2), new FetchRange(9, 1)], [])),
+            b => FetchFilteredResponse.TryParse(b, out _), Exact: false),
         ["commit-position-request"] = new(
             BodyOf(w => FrameWriter.WriteCommitPosition(w, 1, "billing"u8, "orders"u8, 2, 44)),
             b => PositionRequest.TryParse(b, withOffset: true, out _), Exact: true),
@@ -185,6 +191,7 @@ public class ParserRejectionTests
         "fetch-response" => FrameWriter.FetchResponsePrefixSize,
         // Exact but for its optional trailing flags byte (CreateTopicFlagsTests covers what may follow).
         "create-topic-request" => body.Length,
+        "fetch-filtered-response" => FetchFilteredResponse.PrefixSize + (int)BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(24)) * FetchRange.Size,
         _ => throw new ArgumentOutOfRangeException(nameof(parser)),
     };
 

@@ -62,7 +62,10 @@ internal sealed class FetchDecoder
         return true;
     }
 
-    private void Add(in RecordSlot slot)
+    /// <summary>Empties the table, for a decoder that fills it through <see cref="Add"/> (<see cref="FilteredFetchDecoder"/>).</summary>
+    internal void Clear() => Count = 0;
+
+    internal void Add(in RecordSlot slot)
     {
         if (Count == _slots.Length)
             Array.Resize(ref _slots, _slots.Length * 2);

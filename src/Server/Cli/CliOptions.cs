@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using FastBroker.ClientLite;
 using FastBroker.Wire;
+using FastBroker.Wire.Filters;
 
 namespace FastBroker.Server.Cli;
 
@@ -63,6 +64,23 @@ internal static class CliOptions
             return null;
         },
     };
+
+    /// <summary>--filter EXPR: a message filter (PROTOCOL.md section 14), checked here so a bad one is a usage error.</summary>
+    public static Option<string?> Filter()
+    {
+        var option = new Option<string?>("--filter")
+        {
+            Description = "Only messages that match this filter, e.g. 'key ~ \"eu.#\" and header(type) = \"created\"'",
+            HelpName = "EXPR",
+        };
+        option.Validators.Add(result =>
+        {
+            string? text = result.GetValueOrDefault<string?>();
+            if (text is not null && !MessageFilter.TryParse(text, out _, out string? error))
+                result.AddError($"invalid filter: {error}");
+        });
+        return option;
+    }
 
     public static Option<StartPosition> From() => new("--from")
     {

@@ -6,8 +6,9 @@ using FastBroker.ClientLite;
 namespace FastBroker.Server.Cli;
 
 /// <summary>
-/// <c>consume NAME [--from earliest|latest|OFFSET] [--group G] [--count N] [--timeout 5s]</c>: one payload per
-/// line until N messages or an idle timeout; with a group, the position is committed on the way out.
+/// <c>consume NAME [--from earliest|latest|OFFSET] [--group G] [--filter EXPR] [--count N] [--timeout 5s]</c>: one
+/// payload per line until N messages or an idle timeout; with a group, the position is committed on the way out.
+/// With a filter the broker sends only matching messages (PROTOCOL.md section 14).
 /// </summary>
 internal static class ConsumeCommand
 {
@@ -17,12 +18,14 @@ internal static class ConsumeCommand
         var name = CliOptions.TopicName();
         var from = CliOptions.From();
         var group = new Option<string?>("--group") { Description = "Consumer group: resume from and commit its position" };
+        var filter = CliOptions.Filter();
         var count = CliOptions.OptionalInt("--count", "Stop after this many messages", 1);
         var timeout = CliOptions.Duration("--timeout", "Stop when no message arrives for this long", "5s");
         var defaultTimeout = TimeSpan.FromSeconds(5);
         command.Arguments.Add(name);
         command.Options.Add(from);
         command.Options.Add(group);
+        command.Options.Add(filter);
         command.Options.Add(count);
         command.Options.Add(timeout);
         command.SetAction((result, ct) =>
@@ -33,6 +36,7 @@ internal static class ConsumeCommand
             {
                 Start = result.GetValue(from),
                 Group = result.GetValue(group),
+                Filter = result.GetValue(filter),
                 // A broker that is gone is reported rather than waited for longer than the user's patience.
                 ReconnectTimeout = idle,
             };

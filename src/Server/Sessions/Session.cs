@@ -87,6 +87,9 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
             case Opcode.Fetch:
                 Fetch(header.RequestId, Contiguous(body));
                 return new ValueTask<bool>(true);
+            case Opcode.FetchFiltered:
+                FetchFiltered(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
             case Opcode.Ping:
                 Ping(header.RequestId, body);
                 return new ValueTask<bool>(true);

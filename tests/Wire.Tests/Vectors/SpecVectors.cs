@@ -209,6 +209,7 @@ internal static partial class SpecVectors
             () => SampleBatch.Encode(baseOffset: 0),
             (_, batch) => SampleBatch.AssertDecoded(batch, baseOffset: 0)),
         .. QueueVectors(),
+        .. FetchFilteredVectors(),
     ];
 
     private static readonly byte[] PingPayload = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08];

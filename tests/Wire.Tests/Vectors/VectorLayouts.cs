@@ -84,6 +84,13 @@ internal static class VectorLayouts
             ["unsubscribe-request"] = ("Stop push subscription 21.", [F("push id", U32)]),
             ["subscription-request"] = ("DeleteSubscription: delete the subscription \"legacy\" of \"orders\".",
                 [F("topic", Str), F("subscription", Str)]),
+            ["fetch-filtered-request"] = ("Read \"orders\" partition 2 from offset 42, only the records whose key is \"user-7\", up to 64 KiB, waiting up to 500 ms for a match.",
+                [F("topic", Str), F("partition", U32), F("offset", I64), F("max bytes", U32), F("max wait ms", U32), F("filter", Str)]),
+            ["fetch-filtered-response"] = ("Record 42 matches; record 43 has no key, so it does not. The batch holding 42 is sent whole, and the client skips 43, which is in no range. The broker examined both: the reader continues at 44.",
+                [F("log start offset", I64), F("log end offset", I64), F("next offset", I64), F("range count", U32),
+                 F("range 0: first offset", I64), F("range 0: count", U32), .. Batch("batch: ")]),
+            ["fetch-filtered-response-empty"] = ("Request 27 waited at the log end (44) and nothing that matched was published in time: no ranges, no batches.",
+                [F("log start offset", I64), F("log end offset", I64), F("next offset", I64), F("range count", U32)]),
             ["error-unknown-subscription"] = ("Request 25 asked for the stats of the deleted subscription \"legacy\".", [F("code", Code), F("message", Str)]),
         };
 
