@@ -1,5 +1,6 @@
 using System.Text;
 using FastBroker.Wire.Filters;
+using static FastBroker.Wire.Tests.Support.FilterTexts;
 
 namespace FastBroker.Wire.Tests.Filters;
 
@@ -153,20 +154,9 @@ public class MessageFilterErrorTests
     [Fact]
     public void Routing_pattern_of_1024_bytes_is_accepted_and_1025_is_refused()
     {
-        AssertValid("key ~ \"" + new string('a', 1024) + "\"");
-        AssertInvalid("key ~ \"" + new string('a', 1025) + "\"", "bad pattern at column 7: a routing pattern may be at most 1024 bytes, not 1025");
+        AssertValid(KeyPattern(1024));
+        AssertInvalid(KeyPattern(1025), "bad pattern at column 7: a routing pattern may be at most 1024 bytes, not 1025");
     }
-
-    internal static string KeyEquals(int totalBytes) => "key = \"" + new string('a', totalBytes - 8) + "\"";
-
-    internal static string Parenthesised(int depth) => new string('(', depth) + "key exists" + new string(')', depth);
-
-    internal static string Negated(int depth) => string.Concat(Enumerable.Repeat("not ", depth)) + "key exists";
-
-    internal static string Conditions(int count, string separator)
-        => string.Join(separator, Enumerable.Range(0, count).Select(i => $"key = \"k{i}\""));
-
-    internal static string InList(int values) => "key in (" + string.Join(", ", Enumerable.Range(0, values).Select(i => $"\"v{i}\"")) + ")";
 
     private static void AssertValid(string text)
     {
