@@ -88,7 +88,8 @@ internal ref struct FilterParser
 
     private FilterNode? Condition()
     {
-        if (++_conditions > MessageFilter.MaxConditions)
+        // Counted only once a condition starts, so a missing one is reported as missing, not as one too many.
+        if ((_token.IsWord("key") || _token.IsWord("header")) && ++_conditions > MessageFilter.MaxConditions)
             return Fail($"a filter may have at most {MessageFilter.MaxConditions} conditions");
         if (_token.IsWord("key"))
         {
