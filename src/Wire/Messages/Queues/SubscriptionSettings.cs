@@ -29,7 +29,8 @@ public readonly record struct SubscriptionSettings(
     public string Filter
     {
         get => _filter ?? "";
-        init => _filter = value ?? "";
+        // Stored as null when empty, so a default value and one with no filter are equal.
+        init => _filter = string.IsNullOrEmpty(value) ? null : value;
     }
 
     /// <summary>Whether expired messages (PROTOCOL.md section 6.6) go to the dead-letter topic, with reason
