@@ -102,8 +102,9 @@ internal static class QueueCommands
         return new Command("queue", "Manage work queues") { create, stats };
     }
 
-    // A filter may hold line breaks; the stats output keeps one key a line.
-    private static string OneLine(string? text) => text is null ? "" : text.ReplaceLineEndings(" ");
+    // A filter may hold line breaks; the stats output keeps one key a line. "none" is not a valid filter, so it
+    // cannot be mistaken for one, and every line keeps a value after its "key: ".
+    private static string OneLine(string? text) => text is null ? "none" : text.ReplaceLineEndings(" ");
 
     public static Command BuildDeadLetter(CliConsole console, Option<string> server)
     {

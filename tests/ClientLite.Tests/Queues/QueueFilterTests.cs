@@ -12,6 +12,8 @@ public sealed class QueueFilterTests
         Assert.StartsWith("invalid filter: ", error.Message);
         Assert.Contains("column", error.Message);
         Assert.Equal(nameof(QueueOptions.Filter), error.ParamName);
+        // The CLI's stats print "filter: none" for no filter: that must never be a filter's own text.
+        Assert.Throws<ArgumentException>(() => new QueueOptions { Filter = "none" });
     }
 
     [Fact]
