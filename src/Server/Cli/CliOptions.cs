@@ -35,6 +35,17 @@ internal static class CliOptions
 
     public static Argument<string> TopicName() => new("name") { Description = "Topic name" };
 
+    /// <summary>--topic TOPIC: the queue NAME is a subscription on TOPIC rather than a queue of its own (NAME on NAME).</summary>
+    public static Option<string?> QueueTopic(string description) => new("--topic") { Description = description, HelpName = "TOPIC" };
+
+    /// <summary>Checks a --filter value before anything is sent: one "error: invalid filter: ..." line, exit 2.</summary>
+    public static bool TryCheckFilter(CliConsole console, string? filter)
+    {
+        if (string.IsNullOrEmpty(filter) || Wire.Filters.MessageFilter.TryParse(filter, out _, out string? error)) return true;
+        console.Fail("invalid filter: " + error);
+        return false;
+    }
+
     /// <summary>An int option that must lie in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Option<int> Int(string name, string description, int min, int max, int defaultValue) => new(name)
     {

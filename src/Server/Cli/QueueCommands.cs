@@ -9,7 +9,7 @@ internal static class QueueCommands
 {
     public static Command BuildQueue(CliConsole console, Option<string> server)
     {
-        var create = new Command("create", "Create a work queue: a topic with one shared subscription of the same name");
+        var create = new Command("create", "Create a work queue: a topic with one shared subscription of the same name, or with --topic a subscription NAME on an existing topic");
         var createName = CliOptions.TopicName();
         var partitions = CliOptions.Int("--partitions", "Number of partitions", 1, Wire.Protocol.MaxPartitions, 1);
         var visibility = CliOptions.Duration("--visibility", "How long a received message stays hidden before it is delivered again", "30s");
@@ -18,7 +18,17 @@ internal static class QueueCommands
         var dlq = new Option<string?>("--dlq") { Description = "Dead-letter topic (default NAME.dlq)", HelpName = "NAME" };
         var maxInFlight = CliOptions.Int("--max-in-flight", "Messages delivered and not yet acked, at most", 1, (int)Wire.Protocol.MaxInFlightLimit, 100_000);
         var noAck = new Option<bool>("--no-ack") { Description = "At-most-once: messages count as acked when delivered" };
+        var createTopic = CliOptions.QueueTopic("Create the queue as the shared subscription NAME on this existing topic (default dead-letter topic TOPIC.NAME.dlq)");
+        var filter = new Option<string?>("--filter")
+        {
+            Description = "Deliver only messages matching this filter on key and headers, e.g. 'key ~ \"eu.#\" and header(type) = \"created\"'",
+            HelpName = "EXPR",
+        };
+        var deadLetterExpired = new Option<bool>("--dead-letter-expired") { Description = "Move expired messages (header fb-expires) to the dead-letter topic instead of dropping them" };
         create.Arguments.Add(createName);
+        create.Options.Add(createTopic);
+        create.Options.Add(filter);
+        create.Options.Add(deadLetterExpired);
         create.Options.Add(partitions);
         create.Options.Add(visibility);
         create.Options.Add(maxDeliveries);
@@ -28,7 +38,15 @@ internal static class QueueCommands
         create.SetAction((result, ct) =>
         {
             string name = result.GetValue(createName)!;
-            return CliErrors.GuardAsync(console, name, async () =>
+            string? topic = result.GetValue(createTopic);
+            string? filterText = result.GetValue(filter);
+            if (!CliOptions.TryCheckFilter(console, filterText)) return Task.FromResult(ClientCli.ExitUsage);
+            if (topic is not null && result.GetResult(partitions) is { Implicit: false })
+            {
+                console.Fail("--partitions does not apply with --topic: the queue uses the topic's partitions");
+                return Task.FromResult(ClientCli.ExitUsage);
+            }
+            return CliErrors.GuardAsync(console, topic ?? name, async () =>
             {
                 var options = new QueueOptions
                 {
@@ -37,31 +55,45 @@ internal static class QueueCommands
                     DeadLetterTopic = result.GetValue(dlq),
                     MaxInFlight = result.GetValue(maxInFlight),
                     AckMode = result.GetValue(noAck) ? QueueAckMode.None : QueueAckMode.Explicit,
+                    Filter = filterText,
+                    DeadLetterExpired = result.GetValue(deadLetterExpired),
                 };
                 await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
-                await connection.CreateQueueAsync(name, options, result.GetValue(partitions), ct).ConfigureAwait(false);
-                await console.Out.WriteLineAsync($"created queue {name}").ConfigureAwait(false);
+                if (topic is null)
+                {
+                    await connection.CreateQueueAsync(name, options, result.GetValue(partitions), ct).ConfigureAwait(false);
+                    await console.Out.WriteLineAsync($"created queue {name}").ConfigureAwait(false);
+                }
+                else
+                {
+                    await connection.CreateSubscriptionAsync(topic, name, options, ct).ConfigureAwait(false);
+                    await console.Out.WriteLineAsync($"created queue {name} on topic {topic}").ConfigureAwait(false);
+                }
                 return ClientCli.ExitOk;
             }, ct);
         });
 
         var stats = new Command("stats", "Show a queue's settings and counters, one 'key: value' a line");
         var statsName = CliOptions.TopicName();
+        var statsTopic = CliOptions.QueueTopic("The topic the queue NAME is a subscription on (default NAME)");
         stats.Arguments.Add(statsName);
+        stats.Options.Add(statsTopic);
         stats.SetAction((result, ct) =>
         {
             string name = result.GetValue(statsName)!;
+            string topic = result.GetValue(statsTopic) ?? name;
             return CliErrors.GuardAsync(console, name, async () =>
             {
                 await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
-                var s = await connection.GetQueueStatsAsync(name, name, ct).ConfigureAwait(false);
+                var s = await connection.GetQueueStatsAsync(topic, name, ct).ConfigureAwait(false);
                 var i = CultureInfo.InvariantCulture;
                 string text = string.Create(i,
                     $"visible: {s.Visible}\nin_flight: {s.InFlight}\ndelayed: {s.Delayed}\ndead_lettered: {s.DeadLettered}\n" +
                     $"oldest_unacked_age_ms: {(s.OldestUnackedAge is { } age ? (long)age.TotalMilliseconds : -1)}\n" +
                     $"delivered: {s.Delivered}\nacked: {s.Acked}\ndeliver_rate: {s.DeliveriesPerSecond}\nack_rate: {s.AcksPerSecond}\n" +
                     $"visibility_timeout_ms: {(long)s.VisibilityTimeout.TotalMilliseconds}\nmax_deliveries: {s.MaxDeliveries}\n" +
-                    $"dead_letter_topic: {s.DeadLetterTopic}\nmax_in_flight: {s.MaxInFlight}\nack_mode: {(s.AckMode == QueueAckMode.None ? "none" : "explicit")}");
+                    $"dead_letter_topic: {s.DeadLetterTopic}\nmax_in_flight: {s.MaxInFlight}\nack_mode: {(s.AckMode == QueueAckMode.None ? "none" : "explicit")}\n" +
+                    $"filtered: {s.Filtered}\nexpired: {s.Expired}\nfilter: {OneLine(s.Filter)}\ndead_letter_expired: {(s.DeadLetterExpired ? "true" : "false")}");
                 await console.Out.WriteLineAsync(text).ConfigureAwait(false);
                 return ClientCli.ExitOk;
             }, ct);
@@ -69,6 +101,10 @@ internal static class QueueCommands
 
         return new Command("queue", "Manage work queues") { create, stats };
     }
+
+    // A filter may hold line breaks; the stats output keeps one key a line. "none" is not a valid filter, so it
+    // cannot be mistaken for one, and every line keeps a value after its "key: ".
+    private static string OneLine(string? text) => text is null ? "none" : text.ReplaceLineEndings(" ");
 
     public static Command BuildDeadLetter(CliConsole console, Option<string> server)
     {

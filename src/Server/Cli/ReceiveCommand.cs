@@ -4,7 +4,7 @@ using FastBroker.ClientLite;
 
 namespace FastBroker.Server.Cli;
 
-/// <summary><c>receive NAME [--max N] [--wait 5s] [--ack | --nack | --no-ack]</c>: one payload per line.</summary>
+/// <summary><c>receive NAME [--topic TOPIC] [--max N] [--wait 5s] [--ack | --nack | --no-ack]</c>: one payload per line.</summary>
 internal static class ReceiveCommand
 {
     public static Command Build(CliConsole console, Option<string> server)
@@ -16,7 +16,9 @@ internal static class ReceiveCommand
         var ack = new Option<bool>("--ack") { Description = "Ack each message after printing it (the default)" };
         var nack = new Option<bool>("--nack") { Description = "Nack each message: it is delivered again at once" };
         var noAck = new Option<bool>("--no-ack") { Description = "Leave messages unacked: they come back after the visibility timeout" };
+        var topicOption = CliOptions.QueueTopic("The topic the queue NAME is a subscription on (default NAME)");
         command.Arguments.Add(name);
+        command.Options.Add(topicOption);
         command.Options.Add(max);
         command.Options.Add(wait);
         command.Options.Add(ack);
@@ -30,22 +32,23 @@ internal static class ReceiveCommand
         command.SetAction((result, ct) =>
         {
             string queue = result.GetValue(name)!;
+            string topic = result.GetValue(topicOption) ?? queue;
             var waitFor = result.GetValue(wait) ?? TimeSpan.Zero;
             var settle = result.GetValue(nack) ? Settle.Nack : result.GetValue(noAck) ? Settle.None : Settle.Ack;
             return CliErrors.GuardAsync(console, queue,
-                () => RunAsync(console, result.GetValue(server)!, queue, result.GetValue(max), waitFor, settle, ct), ct);
+                () => RunAsync(console, result.GetValue(server)!, topic, queue, result.GetValue(max), waitFor, settle, ct), ct);
         });
         return command;
     }
 
     private enum Settle { Ack, Nack, None }
 
-    private static async Task<int> RunAsync(CliConsole console, string server, string queue, int max, TimeSpan wait, Settle settle, CancellationToken ct)
+    private static async Task<int> RunAsync(CliConsole console, string server, string topic, string queue, int max, TimeSpan wait, Settle settle, CancellationToken ct)
     {
         if (wait > QueueConsumer.MaxReceiveWait)
             throw new ArgumentException($"--wait must be at most {QueueConsumer.MaxReceiveWait.TotalSeconds:0}s");
         await using var connection = await BrokerConnection.ConnectAsync(server, null, ct).ConfigureAwait(false);
-        await using var consumer = connection.OpenQueue(queue);
+        await using var consumer = connection.OpenSubscription(topic, queue);
         var messages = await consumer.ReceiveAsync(max, wait, null, ct).ConfigureAwait(false);
         foreach (var message in messages)
         {
@@ -58,7 +61,7 @@ internal static class ReceiveCommand
         {
             // Closing the connection would release the messages at once (that is what a crashed worker needs);
             // handing them back delayed by the visibility timeout keeps the promise of --no-ack instead.
-            var stats = await connection.GetQueueStatsAsync(queue, queue, ct).ConfigureAwait(false);
+            var stats = await connection.GetQueueStatsAsync(topic, queue, ct).ConfigureAwait(false);
             await consumer.NackAsync(messages, stats.VisibilityTimeout, ct).ConfigureAwait(false);
         }
         await console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
