@@ -100,7 +100,7 @@ public class QueueFrameRoundTripTests
         Assert.False(SubscriptionStats.TryParse(body[..^1], out _));
     }
 
-    private const int MessageFilterMaxBytes = Filters.MessageFilter.MaxBytes;
+    private const int MessageFilterMaxBytes = FastBroker.Wire.Filters.MessageFilter.MaxBytes;
 
     [Fact]
     public void Subscription_stats_response_carries_a_longest_topic_name_as_dead_letter_topic()
