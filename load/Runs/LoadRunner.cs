@@ -60,11 +60,17 @@ internal sealed class LoadRunner
             string name = settings.Name ?? DefaultName(settings, scenario, startedAt);
             var metrics = new RunMetrics(_time.TimestampFrequency);
             var monitor = new ProgressMonitor(metrics, _time, _error, settings.Size);
-            var context = new ScenarioContext(settings, target, _time, metrics, monitor, new SpinPacer(_time), $"load-{name}", cancellationToken);
-            await _error.WriteLineAsync($"{scenario.Label(settings)} against {target.Name} ({target.ServerVersion}): {target.Durability}").ConfigureAwait(false);
+            var memory = settings.RssPid is { } pid ? new MemorySampler(pid) : null;
+            var context = new ScenarioContext(settings, target, _time, metrics, monitor, new SpinPacer(_time), $"load-{name}", cancellationToken)
+            {
+                BrokerMemory = memory,
+            };
+            await _error.WriteLineAsync($"{ReportBuilder.ScenarioLabel(scenario, settings)} against {target.Name} ({target.ServerVersion}): {target.Durability}").ConfigureAwait(false);
 
+            memory?.Sample("start");
             var result = await RunScenarioAsync(scenario, context).ConfigureAwait(false);
-            var report = ReportBuilder.Build(name, settings, scenario, target, result, metrics, monitor.Samples, startedAt);
+            memory?.Sample("end");
+            var report = ReportBuilder.Build(name, settings, scenario, target, result, metrics, monitor.Samples, startedAt, memory?.Samples);
             LastReport = report;
             return await WriteAsync(settings, report).ConfigureAwait(false);
         }
