@@ -18,14 +18,18 @@ internal sealed class LoadRunner
     private readonly TextWriter _error;
     private readonly TimeProvider _time;
     private readonly Func<RunSettings, IBrokerTarget?> _createTarget;
+    private readonly Func<int, MemorySampler> _createMemorySampler;
 
-    /// <summary>Creates a runner; <paramref name="createTarget"/> replaces <see cref="TargetFactory"/> (tests).</summary>
-    public LoadRunner(TextWriter stdout, TextWriter stderr, TimeProvider? time = null, Func<RunSettings, IBrokerTarget?>? createTarget = null)
+    /// <summary>Creates a runner; <paramref name="createTarget"/> replaces <see cref="TargetFactory"/> and
+    /// <paramref name="createMemorySampler"/> the reading of a process's memory for --rss-pid (tests).</summary>
+    public LoadRunner(TextWriter stdout, TextWriter stderr, TimeProvider? time = null, Func<RunSettings, IBrokerTarget?>? createTarget = null,
+        Func<int, MemorySampler>? createMemorySampler = null)
     {
         _out = stdout;
         _error = stderr;
         _time = time ?? TimeProvider.System;
         _createTarget = createTarget ?? (settings => TargetFactory.Create(settings, _time));
+        _createMemorySampler = createMemorySampler ?? (pid => new MemorySampler(pid));
     }
 
     /// <summary>The report of the last run, once written.</summary>
@@ -60,7 +64,7 @@ internal sealed class LoadRunner
             string name = settings.Name ?? DefaultName(settings, scenario, startedAt);
             var metrics = new RunMetrics(_time.TimestampFrequency);
             var monitor = new ProgressMonitor(metrics, _time, _error, settings.Size);
-            var memory = settings.RssPid is { } pid ? new MemorySampler(pid) : null;
+            var memory = settings.RssPid is { } pid ? _createMemorySampler(pid) : null;
             var context = new ScenarioContext(settings, target, _time, metrics, monitor, new SpinPacer(_time), $"load-{name}", cancellationToken)
             {
                 BrokerMemory = memory,
