@@ -29,7 +29,8 @@ public sealed partial class BrokerConnection
     /// <summary>
     /// Creates the shared subscription <paramref name="subscription"/> on <paramref name="topic"/> with
     /// <paramref name="options"/> (defaults when null). Every message of the topic is delivered to one consumer of
-    /// the subscription at a time. Fails with <see cref="ErrorCode.UnknownTopic"/>,
+    /// the subscription at a time, unless <see cref="QueueOptions.Filter"/> excludes it or it has expired. Fails with
+    /// <see cref="ErrorCode.UnknownTopic"/>, <see cref="ErrorCode.InvalidArgument"/> (a filter the broker rejects),
     /// <see cref="ErrorCode.SubscriptionExists"/> or <see cref="ErrorCode.InvalidTopicName"/>.
     /// </summary>
     public ValueTask CreateSubscriptionAsync(string topic, string subscription, QueueOptions? options = null, CancellationToken cancellationToken = default)
@@ -40,14 +41,22 @@ public sealed partial class BrokerConnection
         Span<byte> deadLetter = options.DeadLetterTopic is { } dlq
             ? EncodeName(dlq, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(options))
             : default;
+        // The trailing filter fields go only when used, so brokers that predate them still accept plain creates.
+        byte[]? filter = options.Filter is { } text ? System.Text.Encoding.UTF8.GetBytes(text) : null;
+        byte flags = options.DeadLetterExpired ? SubscriptionSettings.OptionDeadLetterExpired : (byte)0;
         var pending = BeginRequest(Opcode.CreateSubscription, TimeSpan.Zero, cancellationToken);
         if (BeginWrite(pending))
         {
             try
             {
-                FrameWriter.WriteCreateSubscription(_writeBuffer, pending.Id, topicName, subscriptionName,
-                    QueueLimits.ToMilliseconds(options.VisibilityTimeout), (ushort)options.MaxDeliveries, deadLetter,
-                    (uint)options.MaxInFlight, (AckMode)options.AckMode);
+                if (filter is null && flags == 0)
+                    FrameWriter.WriteCreateSubscription(_writeBuffer, pending.Id, topicName, subscriptionName,
+                        QueueLimits.ToMilliseconds(options.VisibilityTimeout), (ushort)options.MaxDeliveries, deadLetter,
+                        (uint)options.MaxInFlight, (AckMode)options.AckMode);
+                else
+                    FrameWriter.WriteCreateSubscription(_writeBuffer, pending.Id, topicName, subscriptionName,
+                        QueueLimits.ToMilliseconds(options.VisibilityTimeout), (ushort)options.MaxDeliveries, deadLetter,
+                        (uint)options.MaxInFlight, (AckMode)options.AckMode, filter, flags);
             }
             finally { EndWrite(); }
         }

@@ -1,5 +1,6 @@
 using FastBroker.ClientLite.Internal;
 using FastBroker.Wire;
+using FastBroker.Wire.Filters;
 
 namespace FastBroker.ClientLite;
 
@@ -77,6 +78,31 @@ public sealed class QueueOptions
             field = value;
         }
     } = QueueAckMode.Explicit;
+
+    /// <summary>
+    /// A filter on the message's key and headers (PROTOCOL.md section 14), such as
+    /// <c>key ~ "eu.#" and header(type) = "created"</c>: only matching messages are delivered; the others are settled
+    /// by the broker without delivery and counted in <see cref="QueueStats.Filtered"/>. Null or empty (the default)
+    /// means every message. Checked when set: an invalid filter throws <see cref="ArgumentException"/> with the
+    /// parser's message. Needs a broker that supports filtered subscriptions; older ones reject the create as malformed.
+    /// </summary>
+    public string? Filter
+    {
+        get;
+        init
+        {
+            if (!string.IsNullOrEmpty(value) && !MessageFilter.TryParse(value, out _, out string? error))
+                throw new ArgumentException("invalid filter: " + error, nameof(Filter));
+            field = string.IsNullOrEmpty(value) ? null : value;
+        }
+    }
+
+    /// <summary>
+    /// Whether expired messages (header <c>fb-expires</c>, PROTOCOL.md section 6.6) go to <see cref="DeadLetterTopic"/>
+    /// with <c>fb-dlq-reason: expired</c>. False (the default): they are dropped and counted in
+    /// <see cref="QueueStats.Expired"/>. Either way they are never delivered.
+    /// </summary>
+    public bool DeadLetterExpired { get; init; }
 
     internal static QueueOptions Default { get; } = new();
 }

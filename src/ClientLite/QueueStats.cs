@@ -40,6 +40,19 @@ public sealed record QueueStats(
     long DeliveriesPerSecond,
     long AcksPerSecond)
 {
+    /// <summary>Messages the subscription's filter settled without delivery since the broker started.</summary>
+    public long Filtered { get; init; }
+
+    /// <summary>Expired messages dropped without delivery since the broker started (those dead-lettered instead are
+    /// counted in <see cref="DeadLettered"/>).</summary>
+    public long Expired { get; init; }
+
+    /// <summary>The subscription's filter; null when it has none.</summary>
+    public string? Filter { get; init; }
+
+    /// <summary>Whether expired messages go to the dead-letter topic instead of being dropped.</summary>
+    public bool DeadLetterExpired { get; init; }
+
     /// <summary>Messages not yet acked: visible, in flight and delayed.</summary>
     public long Depth => Visible + InFlight + Delayed;
 
@@ -54,6 +67,12 @@ public sealed record QueueStats(
             (int)Math.Min(settings.MaxInFlight, int.MaxValue), (QueueAckMode)settings.AckMode,
             stats.Visible, stats.InFlight, stats.Delayed, stats.DeadLettered,
             stats.OldestUnackedAgeMs < 0 ? null : TimeSpan.FromMilliseconds(stats.OldestUnackedAgeMs),
-            stats.Delivered, stats.Acked, stats.DeliverRate, stats.AckRate);
+            stats.Delivered, stats.Acked, stats.DeliverRate, stats.AckRate)
+        {
+            Filtered = stats.Filtered,
+            Expired = stats.Expired,
+            Filter = settings.Filter.Length == 0 ? null : settings.Filter,
+            DeadLetterExpired = settings.DeadLetterExpired,
+        };
     }
 }

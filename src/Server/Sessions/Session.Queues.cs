@@ -1,7 +1,9 @@
 using System.Text;
+using System.Text.Unicode;
 using FastBroker.Server.Subscriptions;
 using FastBroker.Server.Topics;
 using FastBroker.Wire;
+using FastBroker.Wire.Filters;
 using FastBroker.Wire.Messages.Queues;
 
 namespace FastBroker.Server.Sessions;
@@ -25,7 +27,17 @@ internal sealed partial class Session
             return new ValueTask<bool>(true);
         }
         if (!TryResolveTopic(requestId, request.Topic, out var topic)) return new ValueTask<bool>(true);
-        var settings = new SubscriptionSettings(request.VisibilityTimeoutMs, request.MaxDeliveries, dlq, request.MaxInFlight, request.AckMode);
+        if ((request.Options & ~SubscriptionSettings.KnownOptions) != 0)
+        {
+            Fail(requestId, ErrorCode.InvalidArgument, $"unknown subscription options 0x{request.Options:x2}: only bit 0 (dead-letter expired messages) is defined");
+            return new ValueTask<bool>(true);
+        }
+        if (!TryDecodeFilter(requestId, request.Filter, out string filter)) return new ValueTask<bool>(true);
+        var settings = new SubscriptionSettings(request.VisibilityTimeoutMs, request.MaxDeliveries, dlq, request.MaxInFlight, request.AckMode)
+        {
+            Filter = filter,
+            DeadLetterExpired = (request.Options & SubscriptionSettings.OptionDeadLetterExpired) != 0,
+        };
         return CreateSubscriptionAsync(requestId, topic, name, settings);
     }
 
@@ -287,6 +299,25 @@ internal sealed partial class Session
         if (allowEmpty && utf8.IsEmpty) return true;
         if (!TryCheckName(requestId, utf8, what)) return false;
         name = Encoding.ASCII.GetString(utf8);
+        return true;
+    }
+
+    // The filter's length is checked before it is decoded; its grammar is checked with the other settings.
+    private bool TryDecodeFilter(uint requestId, ReadOnlySpan<byte> utf8, out string filter)
+    {
+        filter = "";
+        if (utf8.IsEmpty) return true;
+        if (utf8.Length > MessageFilter.MaxBytes)
+        {
+            Fail(requestId, ErrorCode.InvalidArgument, $"invalid filter: a filter may be at most {MessageFilter.MaxBytes} bytes, not {utf8.Length}");
+            return false;
+        }
+        if (!Utf8.IsValid(utf8))
+        {
+            Fail(requestId, ErrorCode.InvalidArgument, "invalid filter: it is not valid UTF-8");
+            return false;
+        }
+        filter = Encoding.UTF8.GetString(utf8);
         return true;
     }
 

@@ -12,6 +12,10 @@ namespace FastBroker.Server.Subscriptions;
 /// the broker started (some may already be done, after a restart). Between the two, each offset is either done (a
 /// bit in the bitmap) or has a <see cref="Lease"/>. Memory is bounded by <see cref="MaxWindow"/>: fresh deliveries
 /// stop while the newest delivered offset is that far above the oldest one not done.
+/// <para>A filtered subscription's state also has a scan frontier, <see cref="Scanned"/>: offsets below it have been
+/// read and judged (not matching the filter or expired ones are done, or on their way to the dead-letter topic), and
+/// nothing at or above it is handed out. Done offsets above the floor are not all in the ack log: a filter is
+/// deterministic, so after a restart they are judged again.</para>
 /// </remarks>
 internal sealed class QueueState
 {
@@ -30,13 +34,17 @@ internal sealed class QueueState
     private readonly Dictionary<long, ushort> _pastDeliveries = new();
     private readonly List<long> _scratch = [];
     private readonly int _maxDeliveries;
+    private readonly bool _filtered;
     private long _doneEnd;
+    // Expired messages at or above Next on their way to the dead-letter topic (only a scan parks them there).
+    private long _movingAhead;
     private long _lastInOrderDue;
 
-    public QueueState(int maxDeliveries, long floor = 0)
+    public QueueState(int maxDeliveries, long floor = 0, bool filtered = false)
     {
         _maxDeliveries = maxDeliveries;
-        Floor = Next = floor;
+        _filtered = filtered;
+        Floor = Next = Scanned = floor;
         _done = new AckBitmap(floor);
     }
 
@@ -49,6 +57,23 @@ internal sealed class QueueState
     public int Delayed { get; private set; }
     public long DeadLettered { get; private set; }
 
+    /// <summary>Whether offsets must be scanned (judged by a filter) before they may be delivered.</summary>
+    public bool Filtered => _filtered;
+
+    /// <summary>The scan frontier of a filtered subscription: offsets below it have been judged.</summary>
+    public long Scanned { get; private set; }
+
+    /// <summary>Expired messages waiting to be copied to the dead-letter topic with reason <c>expired</c> (the
+    /// owner drains it): offset, deliveries before it expired.</summary>
+    public List<(long Offset, ushort Deliveries)> ExpiredDeadLetters { get; } = [];
+
+    /// <summary>Where delivery of new messages must stop: the committed end, or the scan frontier when filtered.</summary>
+    public long DeliverableEnd(long end) => _filtered ? Math.Min(end, Scanned) : end;
+
+    /// <summary>Where a scan must stop: the committed end, but never more than <see cref="MaxWindow"/> above the
+    /// floor, so the bitmap stays bounded however many messages the filter skips.</summary>
+    public long ScanEnd(long end) => Math.Min(end, Floor + MaxWindow);
+
     /// <summary>Messages out of deliveries, waiting to be copied to the dead-letter topic (the owner drains it).</summary>
     public List<(long Offset, ushort Deliveries)> DeadLetters { get; } = [];
 
@@ -56,7 +81,11 @@ internal sealed class QueueState
     public List<(long Offset, ushort Deliveries)> Failures { get; } = [];
 
     /// <summary>Visible messages: back for redelivery plus those never delivered below <paramref name="end"/>.</summary>
-    public long Visible(long end) => ReadyCount + Math.Max(0, end - Next) - _done.CountSet(Next, end);
+    public long Visible(long end)
+    {
+        end = DeliverableEnd(end);
+        return ReadyCount + Math.Max(0, end - Next) - _done.CountSet(Next, end) - _movingAhead;
+    }
 
     /// <summary>The earliest time a lease may time out or a delay end, or <see cref="long.MaxValue"/>.</summary>
     public long NextDueMs => Math.Min(_inOrder.TryPeek(out var head) ? head.DueMs : long.MaxValue,
@@ -70,6 +99,7 @@ internal sealed class QueueState
     public int Acquire(long nowMs, long end, int max, long holder, long visibilityMs, bool autoAck, List<DeliveryRange> taken)
     {
         Expire(nowMs);
+        end = DeliverableEnd(end);
         int count = 0;
         while (count < max && _ready.TryDequeue(out long offset, out _))
         {
@@ -87,6 +117,12 @@ internal sealed class QueueState
             {
                 // Done before a restart: the floor may now pass it.
                 skipped = true;
+                continue;
+            }
+            if (_movingAhead > 0 && _leases.ContainsKey(offset))
+            {
+                // Expired and parked for the dead-letter topic by a scan: never delivered.
+                _movingAhead--;
                 continue;
             }
             ushort deliveries = 1;
@@ -125,6 +161,67 @@ internal sealed class QueueState
             }
         }
         ranges.Add(new DeliveryRange(offset, 1, deliveries));
+    }
+
+    /// <summary>
+    /// Scan result: the message at <paramref name="offset"/> (at or above the frontier) needs no delivery (the filter
+    /// excludes it, or it expired and is dropped). False when it was already done (acked before a restart).
+    /// </summary>
+    public bool SettleUnscanned(long offset)
+    {
+        if (offset < Floor || _done.IsSet(offset) || _leases.ContainsKey(offset)) return false;
+        _pastDeliveries.Remove(offset);
+        MarkDone(offset);
+        return true;
+    }
+
+    /// <summary>Scan result: the message at <paramref name="offset"/> (at or above the frontier) expired and goes
+    /// to the dead-letter topic; it is never delivered. False when it was already done.</summary>
+    public bool DeadLetterUnscanned(long offset)
+    {
+        if (offset < Floor || _done.IsSet(offset) || _leases.ContainsKey(offset)) return false;
+        _pastDeliveries.Remove(offset, out ushort past);
+        _leases[offset] = new Lease(LeaseState.DeadLettering, past, 0, 0);
+        ExpiredDeadLetters.Add((offset, past));
+        _movingAhead++;
+        return true;
+    }
+
+    /// <summary>Moves the scan frontier to <paramref name="frontier"/> and lets Next and the floor pass what the
+    /// scan settled, so depth and segment deletion follow even with nobody receiving.</summary>
+    public void FinishScan(long frontier)
+    {
+        if (frontier > Scanned) Scanned = frontier;
+        while (Next < Scanned)
+        {
+            if (_done.IsSet(Next))
+            {
+                Next++;
+                continue;
+            }
+            if (_movingAhead > 0 && _leases.TryGetValue(Next, out var lease) && lease.State == LeaseState.DeadLettering)
+            {
+                _movingAhead--;
+                Next++;
+                continue;
+            }
+            break;
+        }
+        AdvanceFloor();
+    }
+
+    /// <summary>
+    /// A message just acquired turned out to be expired: with <paramref name="deadLetter"/> it goes to the dead-letter
+    /// topic (its delivery uncounted), otherwise the caller acks it. False when it is not in flight.
+    /// </summary>
+    public bool DeadLetterExpired(long offset)
+    {
+        if (!_leases.TryGetValue(offset, out var lease) || lease.State != LeaseState.InFlight) return false;
+        InFlight--;
+        ushort deliveries = (ushort)(lease.Deliveries - 1);
+        _leases[offset] = lease with { State = LeaseState.DeadLettering, Deliveries = deliveries, DueMs = 0 };
+        ExpiredDeadLetters.Add((offset, deliveries));
+        return true;
     }
 
     /// <summary>Gives back messages just acquired that could not be sent: visible again, the delivery uncounted.</summary>
@@ -242,6 +339,7 @@ internal sealed class QueueState
         _leases.Remove(offset);
         MarkDone(offset);
         DeadLettered++;
+        if (offset >= Next) _movingAhead--;
         AdvanceFloor();
     }
 
@@ -274,7 +372,7 @@ internal sealed class QueueState
     }
 
     /// <summary>After replay: undelivered-since-start starts at the floor (in-flight messages of the last run are visible).</summary>
-    public void FinishRestore() => Next = Floor;
+    public void FinishRestore() => Next = Scanned = Floor;
 
     /// <summary>Done offsets above the floor, as runs, and remembered delivery counts — what a snapshot keeps.</summary>
     public void VisitDoneRuns<TState>(TState state, Action<TState, long, long> visit) => _done.ForEachSetRun(Floor, Math.Max(Next, _doneEnd), state, visit);

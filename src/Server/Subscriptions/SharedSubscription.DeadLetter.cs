@@ -127,13 +127,17 @@ internal sealed partial class SharedSubscription : IPublishCompletion, IGroupCom
             var headers = new List<RecordHeader>(record.HeaderCount + 6);
             var existing = new RecordHeaderReader(record.Headers);
             while (existing.TryReadNext(out var name, out var value))
+            {
+                // The copy of an expired message would be expired on arrival: it loses its expiry time.
+                if (item.Expired && name.SequenceEqual("fb-expires"u8)) continue;
                 headers.Add(new RecordHeader(Encoding.UTF8.GetString(name), value.ToArray()));
+            }
             headers.Add(Header(DeadLetterHeaders.SourceTopic, _topic.Name));
             headers.Add(Header(DeadLetterHeaders.SourceSubscription, Name));
             headers.Add(Header(DeadLetterHeaders.SourcePartition, item.Partition.ToString(CultureInfo.InvariantCulture)));
             headers.Add(Header(DeadLetterHeaders.SourceOffset, item.Offset.ToString(CultureInfo.InvariantCulture)));
             headers.Add(Header(DeadLetterHeaders.DeliveryCount, item.Deliveries.ToString(CultureInfo.InvariantCulture)));
-            headers.Add(Header(DeadLetterHeaders.Reason, DeadLetterHeaders.MaxDeliveriesReason));
+            headers.Add(Header(DeadLetterHeaders.Reason, item.Expired ? DeadLetterHeaders.ExpiredReason : DeadLetterHeaders.MaxDeliveriesReason));
             builder.Reset();
             builder.Append(record.Timestamp, record.HasKey, record.Key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(headers), record.Value);
             return true;

@@ -15,6 +15,12 @@ internal sealed partial class SharedSubscription
 
     // Receives run synchronously on the connection's receive loop: one set of range lists per thread is enough.
     [ThreadStatic] private static List<DeliveryRange>[]? t_ranges;
+    [ThreadStatic] private static List<DeliveryRange>? t_split;
+    [ThreadStatic] private static List<long>? t_expired;
+
+    // Acquisition rounds one receive may spend on messages that turn out expired (or on scans that found nothing
+    // deliverable yet) before it answers or waits; a waiting receive is woken again at once while messages are visible.
+    private const int MaxDeliverRounds = 16;
 
     /// <summary>
     /// Takes up to <paramref name="max"/> visible messages for <paramref name="holder"/> (never past max in flight)
@@ -24,11 +30,38 @@ internal sealed partial class SharedSubscription
     public bool TryDeliver(long holder, int max, int maxBytes, long visibilityMs, Opcode opcode, FrameFlags flags, uint requestId, out DeliveryFrame frame)
     {
         frame = default;
-        if (_closed) return false;
-        if (Settings.AckMode == AckMode.Explicit) max = Math.Min(max, (int)Settings.MaxInFlight - Volatile.Read(ref _inFlight));
-        if (max <= 0) return false;
+        for (int round = 0; round < MaxDeliverRounds; round++)
+        {
+            if (_closed) return false;
+            int room = max;
+            if (Settings.AckMode == AckMode.Explicit) room = Math.Min(max, (int)Settings.MaxInFlight - Volatile.Read(ref _inFlight));
+            if (room <= 0) return false;
+            var ranges = RangeLists(_states.Length);
+            int taken = Acquire(ranges, holder, room, visibilityMs, out bool scanBehind);
+            if (taken == 0)
+            {
+                // A filtered subscription may have matching messages beyond what this round's scans reached.
+                if (scanBehind) continue;
+                return false;
+            }
+            frame = Build(ranges, maxBytes, opcode, flags, requestId, out int expired);
+            for (int p = 0; p < ranges.Length; p++) ranges[p].Clear();
+            if (frame.Messages == 0 && expired > 0)
+            {
+                // Everything taken had expired: nothing to answer with yet, so try the messages behind them.
+                BatchBuffers.Pool.Return(frame.Buffer);
+                frame = default;
+                continue;
+            }
+            Interlocked.Add(ref _delivered, frame.Messages);
+            return true;
+        }
+        return false;
+    }
 
-        var ranges = RangeLists(_states.Length);
+    private int Acquire(List<DeliveryRange>[] ranges, long holder, int max, long visibilityMs, out bool scanBehind)
+    {
+        scanBehind = false;
         long now = NowMs;
         int taken = 0;
         int start = Interlocked.Increment(ref _rotation) & int.MaxValue;
@@ -38,6 +71,11 @@ internal sealed partial class SharedSubscription
             if (!_topic.Partitions[p].TryGetJournal(out var journal, out _)) continue;
             long end = journal.CommittedEndOffset;
             var state = _states[p];
+            if (_filter is not null && ScanBehind(p, end))
+            {
+                Scan(p, InlineScanBytes);
+                scanBehind |= ScanBehind(p, end);
+            }
             lock (state.Gate)
             {
                 int before = state.InFlight;
@@ -48,12 +86,7 @@ internal sealed partial class SharedSubscription
                 NoteFloorLocked(p, state, floor);
             }
         }
-        if (taken == 0) return false;
-
-        frame = Build(ranges, maxBytes, opcode, flags, requestId);
-        for (int p = 0; p < ranges.Length; p++) ranges[p].Clear();
-        Interlocked.Add(ref _delivered, frame.Messages);
-        return true;
+        return taken;
     }
 
     private static List<DeliveryRange>[] RangeLists(int partitions)
@@ -68,8 +101,10 @@ internal sealed partial class SharedSubscription
         return lists;
     }
 
-    private DeliveryFrame Build(List<DeliveryRange>[] ranges, int maxBytes, Opcode opcode, FrameFlags flags, uint requestId)
+    private DeliveryFrame Build(List<DeliveryRange>[] ranges, int maxBytes, Opcode opcode, FrameFlags flags, uint requestId, out int expired)
     {
+        expired = 0;
+        long now = NowMs;
         int prefix = FrameWriter.DeliveryPrefixSize;
         for (int p = 0; p < _states.Length; p++)
             if (ranges[p].Count > 0) prefix += FrameWriter.DeliverySectionPrefixSize(ranges[p].Count);
@@ -91,7 +126,8 @@ internal sealed partial class SharedSubscription
                 continue;
             }
             int sectionAt = at;
-            int reserved = FrameWriter.DeliverySectionPrefixSize(list.Count);
+            int reservedRanges = list.Count;
+            int reserved = FrameWriter.DeliverySectionPrefixSize(reservedRanges);
             at += reserved;
             int batchesAt = at;
             int kept = ReadSection(p, list, ref buffer, ref at, budgetEnd, emptyAt: messages == 0 ? batchesAt : -1, frameCap);
@@ -100,6 +136,7 @@ internal sealed partial class SharedSubscription
                 cut = true;
                 kept = -kept - 1;
             }
+            if (kept > 0) kept = DropExpired(p, list, kept, reservedRanges, buffer, batchesAt, ref at, frameCap, now, ref expired);
             if (kept == 0)
             {
                 at = sectionAt;
@@ -107,10 +144,12 @@ internal sealed partial class SharedSubscription
             }
             int batchBytes = at - batchesAt;
             int prefixBytes = FrameWriter.DeliverySectionPrefixSize(kept);
-            if (prefixBytes < reserved)
+            if (prefixBytes != reserved)
             {
+                // Fewer ranges than taken (the budget cut some), or more (expired messages split some).
+                EnsureCapacity(ref buffer, sectionAt + prefixBytes + batchBytes, at);
                 Buffer.BlockCopy(buffer, batchesAt, buffer, sectionAt + prefixBytes, batchBytes);
-                at -= reserved - prefixBytes;
+                at += prefixBytes - reserved;
             }
             FrameWriter.WriteDeliverySectionPrefix(buffer.AsSpan(sectionAt), p, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list)[..kept], batchBytes);
             for (int i = 0; i < kept; i++) messages += list[i].Count;
@@ -213,6 +252,100 @@ internal sealed partial class SharedSubscription
                     state.Unacquire(offset);
             Interlocked.Add(ref _inFlight, state.InFlight - before);
         }
+        Wake();
+    }
+
+    // Walks the section's batches (buffer[batchesAt..at)): delivered offsets whose record has expired are cut out of
+    // the first `kept` ranges (splitting them) and settled, expired or dead-lettered; batches left holding no
+    // delivered record are dropped from the frame. Returns how many ranges are left. Ranges the frame cap has no
+    // room for once split are given back.
+    private int DropExpired(int partition, List<DeliveryRange> list, int kept, int reservedRanges, byte[] buffer, int batchesAt,
+        ref int at, int frameCap, long now, ref int expiredTotal)
+    {
+        var expired = t_expired ??= new List<long>(64);
+        expired.Clear();
+        int write = batchesAt;
+        int read = batchesAt;
+        int r = 0;
+        while (read < at)
+        {
+            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(read + RecordBatchHeader.LengthPosition));
+            var reader = new RecordBatchReader(buffer.AsSpan(read, length));
+            bool keep = false;
+            RecordReadStatus status;
+            while ((status = reader.TryReadNext(out var record)) == RecordReadStatus.Ok)
+            {
+                long offset = record.Offset;
+                while (r < kept && list[r].End <= offset) r++;
+                if (r == kept) break;
+                if (offset < list[r].First) continue;
+                if (MessageExpiry.IsExpired(record, now)) expired.Add(offset);
+                else keep = true;
+            }
+            // A batch that does not parse goes as it is: the client reports it.
+            if (keep || status == RecordReadStatus.Malformed)
+            {
+                if (write != read) Buffer.BlockCopy(buffer, read, buffer, write, length);
+                write += length;
+            }
+            read += length;
+        }
+        at = write;
+        if (expired.Count == 0) return kept;
+
+        var split = t_split ??= new List<DeliveryRange>(64);
+        split.Clear();
+        int e = 0;
+        for (int i = 0; i < kept; i++)
+        {
+            var range = list[i];
+            long first = range.First;
+            while (e < expired.Count && expired[e] < range.End)
+            {
+                long gone = expired[e++];
+                if (gone < first) continue;
+                if (gone > first) split.Add(range with { First = first, Count = (int)(gone - first) });
+                first = gone + 1;
+            }
+            if (first < range.End) split.Add(range with { First = first, Count = (int)(range.End - first) });
+        }
+        // Each range more than reserved costs its bytes in the section prefix: within the frame cap, or given back.
+        int newKept = split.Count;
+        while (newKept > reservedRanges && at + (newKept - reservedRanges) * DeliveryRange.Size > frameCap)
+        {
+            newKept--;
+            GiveBack(partition, split, newKept, split[newKept].First);
+            split.RemoveAt(newKept);
+        }
+        for (int i = 0; i < newKept; i++)
+        {
+            if (i < list.Count) list[i] = split[i];
+            else list.Add(split[i]);
+        }
+        SettleExpired(partition, expired);
+        expiredTotal += expired.Count;
+        return newKept;
+    }
+
+    // Expired messages just taken: dead-lettered with reason `expired`, or acked and counted as expired.
+    private void SettleExpired(int partition, List<long> offsets)
+    {
+        var state = _states[partition];
+        int dropped = 0;
+        lock (state.Gate)
+        {
+            int before = state.InFlight;
+            long floor = state.Floor;
+            foreach (long offset in offsets)
+            {
+                if (Settings.DeadLetterExpired) state.DeadLetterExpired(offset);
+                else dropped += state.Ack(offset, 1, (_log, partition), LogAckRun);
+            }
+            Interlocked.Add(ref _inFlight, state.InFlight - before);
+            DrainLocked(partition, state);
+            NoteFloorLocked(partition, state, floor);
+        }
+        if (dropped > 0) Interlocked.Add(ref _expired, dropped);
         Wake();
     }
 

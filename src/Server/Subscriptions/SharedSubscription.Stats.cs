@@ -19,6 +19,8 @@ internal sealed partial class SharedSubscription
         {
             var state = _states[p];
             long end = _topic.Partitions[p].TryGetJournal(out var journal, out _) ? journal.CommittedEndOffset : 0;
+            // Messages the scan has not judged yet are not counted as visible: judge what a bounded read can.
+            if (_filter is not null) Scan(p, TickScanBytes);
             long floor;
             lock (state.Gate)
             {
@@ -43,7 +45,8 @@ internal sealed partial class SharedSubscription
             ackRate = _ackRate.PerSecond;
         }
         return new SubscriptionStats(Settings, visible, inFlight, delayed, deadLettered, oldestAge,
-            Interlocked.Read(ref _delivered), Interlocked.Read(ref _acked), deliverRate, ackRate);
+            Interlocked.Read(ref _delivered), Interlocked.Read(ref _acked), deliverRate, ackRate,
+            Interlocked.Read(ref _filtered), Interlocked.Read(ref _expired));
     }
 
     // The batch's first timestamp stands for the message at the floor: close enough for an age in milliseconds
@@ -69,8 +72,9 @@ internal sealed partial class SharedSubscription
         }
     }
 
-    // Once a second: deadlines (so messages time out and dead-letter even with no receiver), rates, and
-    // journal segments every subscription has acked past.
+    // Once a second: deadlines (so messages time out and dead-letter even with no receiver), the filter's scan (so
+    // depth, the floor and segment deletion follow with no receiver), rates, and journal segments every
+    // subscription has acked past.
     private void Tick()
     {
         if (_closed) return;
@@ -91,6 +95,8 @@ internal sealed partial class SharedSubscription
             }
         }
         if (woke) Wake();
+        if (_filter is not null)
+            for (int p = 0; p < _states.Length; p++) Scan(p, TickScanBytes);
         lock (_deliverRate)
         {
             _deliverRate.Sample(now, Interlocked.Read(ref _delivered));

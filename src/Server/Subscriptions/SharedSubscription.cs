@@ -1,4 +1,5 @@
 using FastBroker.Server.Topics;
+using FastBroker.Wire.Filters;
 using FastBroker.Wire.Messages.Queues;
 
 namespace FastBroker.Server.Subscriptions;
@@ -31,8 +32,13 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         Directory = directory;
         Settings = settings;
         _context = context;
+        // Parsed once, here, for creation and for every restart; the text was validated before it was stored.
+        _filter = settings.Filter.Length == 0 ? null : MessageFilter.Parse(settings.Filter);
         _states = new QueueState[topic.Partitions.Length];
-        for (int i = 0; i < _states.Length; i++) _states[i] = new QueueState(settings.MaxDeliveries, FirstStored(topic.Partitions[i]));
+        for (int i = 0; i < _states.Length; i++) _states[i] = new QueueState(settings.MaxDeliveries, FirstStored(topic.Partitions[i]), _filter is not null);
+        _scanning = new int[_states.Length];
+        _scanRuns = new List<ScanRun>[_filter is null ? 0 : _states.Length];
+        for (int i = 0; i < _scanRuns.Length; i++) _scanRuns[i] = [];
         _durableFloors = new long[_states.Length];
         _mover = new Durability.GroupCommitLoop<DeadLetterItem>($"dead-letter mover of {topic.Name}/{name}", this, MaxMoveGroup, long.MaxValue, context.Logger);
         _tick = context.Time.CreateTimer(static s => ((SharedSubscription)s!).Tick(), this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
@@ -107,6 +113,9 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         foreach (var (offset, deliveries) in state.DeadLetters)
             _mover.TryEnqueue(new DeadLetterItem(partition, offset, deliveries));
         state.DeadLetters.Clear();
+        foreach (var (offset, deliveries) in state.ExpiredDeadLetters)
+            _mover.TryEnqueue(new DeadLetterItem(partition, offset, deliveries, Expired: true));
+        state.ExpiredDeadLetters.Clear();
     }
 
     int IAckReplayTarget.PartitionCount => _states.Length;

@@ -16,7 +16,9 @@ internal static class SubscriptionFile
         string temp = path + ".tmp";
         string text = string.Create(CultureInfo.InvariantCulture,
             $"visibility_ms={settings.VisibilityTimeoutMs}\nmax_deliveries={settings.MaxDeliveries}\ndead_letter_topic={settings.DeadLetterTopic}\n" +
-            $"max_in_flight={settings.MaxInFlight}\nack_mode={(settings.AckMode == AckMode.None ? "none" : "explicit")}\n");
+            $"max_in_flight={settings.MaxInFlight}\nack_mode={(settings.AckMode == AckMode.None ? "none" : "explicit")}\n" +
+            // A filter may hold any character, newlines and '=' included: stored as base64 of its UTF-8.
+            $"filter_base64={Convert.ToBase64String(Encoding.UTF8.GetBytes(settings.Filter))}\ndead_letter_expired={(settings.DeadLetterExpired ? 1 : 0)}\n");
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
         {
             stream.Write(Encoding.UTF8.GetBytes(text));
@@ -34,6 +36,8 @@ internal static class SubscriptionFile
         ushort maxDeliveries = 0;
         string? dlq = null;
         AckMode? ackMode = null;
+        string filter = "";
+        bool deadLetterExpired = false;
         foreach (string line in File.ReadAllLines(path))
         {
             int eq = line.IndexOf('=');
@@ -46,10 +50,33 @@ internal static class SubscriptionFile
                 case "dead_letter_topic": dlq = value.ToString(); break;
                 case "max_in_flight": uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out maxInFlight); break;
                 case "ack_mode": ackMode = value is "none" ? AckMode.None : value is "explicit" ? AckMode.Explicit : null; break;
+                case "filter_base64": if (!TryDecodeBase64(value, out filter)) return false; break;
+                case "dead_letter_expired": deadLetterExpired = value is "1"; break;
             }
         }
         if (dlq is null || ackMode is null) return false;
-        settings = new SubscriptionSettings(visibility, maxDeliveries, dlq, maxInFlight, ackMode.Value);
+        // Files written before filters existed have neither line: no filter, expired messages dropped.
+        settings = new SubscriptionSettings(visibility, maxDeliveries, dlq, maxInFlight, ackMode.Value)
+        {
+            Filter = filter,
+            DeadLetterExpired = deadLetterExpired,
+        };
         return settings.Validate() is null;
+    }
+
+    private static bool TryDecodeBase64(ReadOnlySpan<char> base64, out string text)
+    {
+        text = "";
+        byte[] bytes = new byte[base64.Length];
+        if (!Convert.TryFromBase64Chars(base64, bytes, out int written)) return false;
+        try
+        {
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 0, written);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
     }
 }

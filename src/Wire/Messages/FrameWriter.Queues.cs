@@ -25,6 +25,28 @@ public static partial class FrameWriter
         output.Advance(FrameHeader.Size + bodyLength);
     }
 
+    // create subscription, with the optional trailing fields (PROTOCOL.md section 5.12):
+    //   ... u8 ack mode, string filter (empty: none), u8 options (bit 0: dead-letter expired messages)
+    /// <summary>Writes a CreateSubscription request with a filter and options; brokers that predate them reject it
+    /// as malformed, so clients send this form only when one of them is set.</summary>
+    public static void WriteCreateSubscription(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> topic,
+        ReadOnlySpan<byte> subscription, uint visibilityTimeoutMs, ushort maxDeliveries, ReadOnlySpan<byte> deadLetterTopic,
+        uint maxInFlight, AckMode ackMode, ReadOnlySpan<byte> filter, byte options)
+    {
+        int bodyLength = 2 + topic.Length + 2 + subscription.Length + 4 + 2 + 2 + deadLetterTopic.Length + 4 + 1 + 2 + filter.Length + 1;
+        var w = Begin(output, Opcode.CreateSubscription, FrameFlags.None, requestId, bodyLength);
+        w.WriteString(topic);
+        w.WriteString(subscription);
+        w.WriteUInt32(visibilityTimeoutMs);
+        w.WriteUInt16(maxDeliveries);
+        w.WriteString(deadLetterTopic);
+        w.WriteUInt32(maxInFlight);
+        w.WriteByte((byte)ackMode);
+        w.WriteString(filter);
+        w.WriteByte(options);
+        output.Advance(FrameHeader.Size + bodyLength);
+    }
+
     // delete subscription = string topic, string subscription; subscription stats = the same
     /// <summary>Writes a request whose whole body names one subscription (DeleteSubscription, SubscriptionStats).</summary>
     public static void WriteSubscriptionRequest(IBufferWriter<byte> output, Opcode opcode, uint requestId,
@@ -42,9 +64,11 @@ public static partial class FrameWriter
     {
         Span<byte> dlq = stackalloc byte[Protocol.MaxTopicNameBytes * 3];
         int n = Encoding.UTF8.GetBytes(stats.Settings.DeadLetterTopic, dlq);
-        int bodyLength = stats.BodyLength(n);
+        // Stats are rare and a filter is at most 4 KiB: one small array is fine here.
+        byte[] filter = stats.Settings.Filter.Length == 0 ? [] : Encoding.UTF8.GetBytes(stats.Settings.Filter);
+        int bodyLength = stats.BodyLength(n, filter.Length);
         var w = Begin(output, Opcode.SubscriptionStats, FrameFlags.Response, requestId, bodyLength);
-        stats.Write(ref w, dlq[..n]);
+        stats.Write(ref w, dlq[..n], filter);
         output.Advance(FrameHeader.Size + bodyLength);
     }
 

@@ -15,6 +15,9 @@ internal sealed partial class FakeStore
     /// <summary>Most messages one Deliver frame carries.</summary>
     public int MaxPerDelivery { get; set; } = 1000;
 
+    /// <summary>Whether the last CreateSubscription carried the optional filter and options fields.</summary>
+    public bool LastCreateHadFilterFields { get; private set; }
+
     public FakeSubscription Subscription(string topic, string name)
     {
         lock (_lock)
@@ -97,7 +100,12 @@ internal sealed partial class FakeStore
                 if (_subscriptions.ContainsKey((topic, name)))
                     return Done(Frames.Error(id, ErrorCode.SubscriptionExists, $"subscription '{name}' exists on '{topic}'"));
                 string dlq = create.DeadLetterTopic.Length > 0 ? Frames.Utf8(create.DeadLetterTopic) : SubscriptionSettings.DefaultDeadLetterTopic(topic, name);
-                var settings = new SubscriptionSettings(create.VisibilityTimeoutMs, create.MaxDeliveries, dlq, create.MaxInFlight, create.AckMode);
+                var settings = new SubscriptionSettings(create.VisibilityTimeoutMs, create.MaxDeliveries, dlq, create.MaxInFlight, create.AckMode)
+                {
+                    Filter = Frames.Utf8(create.Filter),
+                    DeadLetterExpired = (create.Options & SubscriptionSettings.OptionDeadLetterExpired) != 0,
+                };
+                LastCreateHadFilterFields = create.HasFilterFields;
                 if (settings.Validate() is { } problem)
                     return Done(Frames.Error(id, ErrorCode.InvalidArgument, problem));
                 _subscriptions.Add((topic, name), new FakeSubscription(topic, name, partitions, settings));

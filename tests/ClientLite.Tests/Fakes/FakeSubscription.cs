@@ -127,7 +127,8 @@ internal sealed class FakeSubscription(string topic, string name, FakePartition[
         long inFlight = _leases.Values.Count(l => l.InFlight);
         long delayed = _leases.Values.Count(l => !l.InFlight && l.VisibleAt > now);
         long visible = backlog + _leases.Count - inFlight - delayed;
-        return new SubscriptionStats(Settings, visible, inFlight, delayed, 0, _leases.Count > 0 ? 1234 : -1, DeliveredTotal, AckedTotal, 7, 3);
+        return new SubscriptionStats(Settings, visible, inFlight, delayed, 0, _leases.Count > 0 ? 1234 : -1, DeliveredTotal, AckedTotal, 7, 3,
+            Filtered: 11, Expired: 13);
     }
 
     private void Deliver(FakeLease lease, int connection, FakePush? push, DateTimeOffset deadline)

@@ -81,10 +81,26 @@ public class QueueFrameRoundTripTests
     {
         var stats = new SubscriptionStats(SubscriptionSettings.Default with { DeadLetterTopic = dlq }, 1, 2, 3, 4, -1, 5, 6, 7, 8);
         var (_, body) = ParseSingle(Encode(w => FrameWriter.WriteSubscriptionStatsResponse(w, 1, stats)));
-        Assert.Equal(77 + Encoding.UTF8.GetByteCount(dlq), body.Length);
+        // 77 bytes of fixed fields, then filtered, expired, an empty filter and the options byte (19 more).
+        Assert.Equal(96 + Encoding.UTF8.GetByteCount(dlq), body.Length);
         Assert.True(SubscriptionStats.TryParse(body, out var parsed));
         Assert.Equal(dlq, parsed.Settings.DeadLetterTopic);
     }
+
+    [Fact]
+    public void Subscription_stats_response_carries_a_longest_filter_and_the_options()
+    {
+        string filter = "key = \"" + new string('k', MessageFilterMaxBytes - 9) + "\"";
+        var settings = SubscriptionSettings.Default with { DeadLetterTopic = "d", Filter = filter, DeadLetterExpired = true };
+        var stats = new SubscriptionStats(settings, 0, 0, 0, 0, -1, 0, 0, 0, 0, Filtered: long.MaxValue, Expired: 3);
+        var (_, body) = ParseSingle(Encode(w => FrameWriter.WriteSubscriptionStatsResponse(w, 1, stats)));
+        Assert.True(SubscriptionStats.TryParse(body, out var parsed));
+        Assert.Equal(stats, parsed);
+        Assert.Null(settings.Validate());
+        Assert.False(SubscriptionStats.TryParse(body[..^1], out _));
+    }
+
+    private const int MessageFilterMaxBytes = Filters.MessageFilter.MaxBytes;
 
     [Fact]
     public void Subscription_stats_response_carries_a_longest_topic_name_as_dead_letter_topic()

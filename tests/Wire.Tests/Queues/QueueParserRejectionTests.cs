@@ -78,6 +78,10 @@ public class QueueParserRejectionTests
         ["create-subscription: dead-letter length past the end"] = (Parser.CreateSubscription, () => CreateSubscription(b => U16(b, CreateSubscriptionDlq, 200))),
         ["create-subscription: dead-letter length one too short"] = (Parser.CreateSubscription, () => CreateSubscription(b => U16(b, CreateSubscriptionDlq, 9))),
         ["create-subscription: without its ack mode byte"] = (Parser.CreateSubscription, () => CreateSubscription(b => b[..^1])),
+        ["create-subscription: one stray byte after the ack mode"] = (Parser.CreateSubscription, () => CreateSubscription(b => [.. b, 0])),
+        ["create-subscription: a filter without the options byte"] = (Parser.CreateSubscription, () => CreateSubscription(b => [.. b, 1, 0, (byte)'x'])),
+        ["create-subscription: filter length past the end"] = (Parser.CreateSubscription, () => CreateSubscription(b => [.. b, 9, 0, (byte)'x', 0])),
+        ["create-subscription: a stray byte after the options"] = (Parser.CreateSubscription, () => CreateSubscription(b => [.. b, 0, 0, 1, 0])),
 
         ["receive: topic length one too long"] = (Parser.Receive, () => Receive(b => U16(b, 0, 7))),
         ["receive: topic length one too short"] = (Parser.Receive, () => Receive(b => U16(b, 0, 5))),
@@ -92,8 +96,10 @@ public class QueueParserRejectionTests
         ["stats: dead-letter length one too long"] = (Parser.Stats, () => Stats(b => U16(b, StatsDlq, 20))),
         ["stats: dead-letter length one too short"] = (Parser.Stats, () => Stats(b => U16(b, StatsDlq, 18))),
         ["stats: dead-letter length u16 max"] = (Parser.Stats, () => Stats(b => U16(b, StatsDlq, ushort.MaxValue))),
-        ["stats: without the ack rate"] = (Parser.Stats, () => Stats(b => b[..^4])),
-        ["stats: a stray byte after the ack rate"] = (Parser.Stats, () => Stats(b => [.. b, 0])),
+        ["stats: without the ack rate"] = (Parser.Stats, () => Stats(b => b[..^23])),
+        ["stats: without the filtered and later fields (the first version's body)"] = (Parser.Stats, () => Stats(b => b[..^19])),
+        ["stats: without the options byte"] = (Parser.Stats, () => Stats(b => b[..^1])),
+        ["stats: a stray byte after the options"] = (Parser.Stats, () => Stats(b => [.. b, 0])),
     };
 
     public static TheoryData<string> MalformedCases() => [.. Cases.Keys];

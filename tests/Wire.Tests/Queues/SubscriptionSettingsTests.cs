@@ -109,6 +109,26 @@ public class SubscriptionSettingsTests
             [DeadLetterHeaders.SourceTopic, DeadLetterHeaders.SourceSubscription, DeadLetterHeaders.SourcePartition,
              DeadLetterHeaders.SourceOffset, DeadLetterHeaders.DeliveryCount, DeadLetterHeaders.Reason]);
         Assert.Equal("max-deliveries", DeadLetterHeaders.MaxDeliveriesReason);
+        Assert.Equal("expired", DeadLetterHeaders.ExpiredReason);
+    }
+
+    [Fact]
+    public void An_invalid_filter_is_refused_with_the_parser_message()
+    {
+        var settings = SubscriptionSettings.Default with { Filter = "key ~ " };
+        string? problem = settings.Validate();
+        Assert.NotNull(problem);
+        Assert.StartsWith("invalid filter: ", problem);
+        Assert.Null((SubscriptionSettings.Default with { Filter = "key ~ \"eu.#\"" }).Validate());
+    }
+
+    [Fact]
+    public void No_filter_and_an_empty_filter_are_the_same_settings()
+    {
+        Assert.Equal(SubscriptionSettings.Default, SubscriptionSettings.Default with { Filter = "" });
+        Assert.Equal("", SubscriptionSettings.Default.Filter);
+        Assert.Equal(0, SubscriptionSettings.Default.Options);
+        Assert.Equal(1, (SubscriptionSettings.Default with { DeadLetterExpired = true }).Options);
     }
 
     private static void AssertRefused(SubscriptionSettings settings, string field, string value)

@@ -25,6 +25,21 @@ internal static partial class SpecVectors
                 Assert.True(r.DeadLetterTopic.IsEmpty);
                 Assert.Equal(100_000u, r.MaxInFlight);
                 Assert.Equal(AckMode.Explicit, r.AckMode);
+                Assert.False(r.HasFilterFields);
+                Assert.True(r.Filter.IsEmpty);
+            }),
+        Frame("create-subscription-request-filtered",
+            w => FrameWriter.WriteCreateSubscription(w, 14, "orders"u8, "shipping"u8, 30_000, 5, ""u8, 100_000, AckMode.Explicit,
+                "key ~ \"eu.#\""u8, SubscriptionSettings.OptionDeadLetterExpired),
+            (h, body) =>
+            {
+                AssertHeader(h, Opcode.CreateSubscription, FrameFlags.None, 14);
+                Assert.True(CreateSubscriptionRequest.TryParse(body, out var r));
+                Assert.Equal("shipping"u8, r.Subscription);
+                Assert.Equal(AckMode.Explicit, r.AckMode);
+                Assert.True(r.HasFilterFields);
+                Assert.Equal("key ~ \"eu.#\""u8, r.Filter);
+                Assert.Equal(SubscriptionSettings.OptionDeadLetterExpired, r.Options);
             }),
         Frame("subscription-stats-request",
             w => FrameWriter.WriteSubscriptionRequest(w, Opcode.SubscriptionStats, 15, "orders"u8, "shipping"u8),
@@ -43,6 +58,9 @@ internal static partial class SpecVectors
                 Assert.True(SubscriptionStats.TryParse(body, out var stats));
                 Assert.Equal(SampleStats, stats);
                 Assert.Equal("orders.shipping.dlq", stats.Settings.DeadLetterTopic);
+                Assert.Equal("key ~ \"eu.#\"", stats.Settings.Filter);
+                Assert.True(stats.Settings.DeadLetterExpired);
+                Assert.Equal((40L, 2L), (stats.Filtered, stats.Expired));
             }),
         Frame("receive-request",
             w => FrameWriter.WriteReceive(w, 16, "orders"u8, "shipping"u8, 100, 65_536, 20_000, 0),
@@ -140,9 +158,9 @@ internal static partial class SpecVectors
     ];
 
     private static readonly SubscriptionStats SampleStats = new(
-        new SubscriptionSettings(30_000, 5, "orders.shipping.dlq", 100_000, AckMode.Explicit),
+        new SubscriptionSettings(30_000, 5, "orders.shipping.dlq", 100_000, AckMode.Explicit) { Filter = "key ~ \"eu.#\"", DeadLetterExpired = true },
         Visible: 120, InFlight: 2, Delayed: 1, DeadLettered: 3, OldestUnackedAgeMs: 8_250,
-        Delivered: 1_045, Acked: 917, DeliverRate: 52, AckRate: 49);
+        Delivered: 1_045, Acked: 917, DeliverRate: 52, AckRate: 49, Filtered: 40, Expired: 2);
 
     private static SpecVector Settle(string name, Opcode opcode, uint requestId, uint argument, OffsetRange[] ranges) => Frame(name,
         w => FrameWriter.WriteSettle(w, opcode, requestId, "orders"u8, "shipping"u8, argument, ranges),

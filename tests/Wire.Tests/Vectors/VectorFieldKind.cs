@@ -3,6 +3,7 @@ namespace FastBroker.Wire.Tests.Vectors;
 /// <summary>How a vector field is decoded for its row in the table under the vector.</summary>
 internal enum VectorFieldKind
 {
+    U8,
     U16,
     U32,
     U32Hex,

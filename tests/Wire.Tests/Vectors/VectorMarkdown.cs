@@ -82,6 +82,7 @@ internal static class VectorMarkdown
         var (size, type, value) = field.Kind switch
         {
             VectorFieldKind.AckModeU8 => (1, "u8", $"{span[0]} ({(AckMode)span[0]})"),
+            VectorFieldKind.U8 => (1, "u8", Invariant(span[0])),
             VectorFieldKind.U16 => (2, "u16", Invariant(BinaryPrimitives.ReadUInt16LittleEndian(span))),
             VectorFieldKind.Code => (2, "u16", $"{BinaryPrimitives.ReadUInt16LittleEndian(span)} ({(ErrorCode)BinaryPrimitives.ReadUInt16LittleEndian(span)})"),
             VectorFieldKind.U32 => (4, "u32", Invariant(BinaryPrimitives.ReadUInt32LittleEndian(span))),

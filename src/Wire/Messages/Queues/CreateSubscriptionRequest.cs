@@ -18,6 +18,13 @@ public readonly ref struct CreateSubscriptionRequest
     /// <summary>Ack mode byte, as sent (not checked here).</summary>
     public AckMode AckMode { get; init; }
 
+    /// <summary>Whether the optional trailing filter and options fields were sent (PROTOCOL.md section 5.12).</summary>
+    public bool HasFilterFields { get; init; }
+    /// <summary>Filter text, UTF-8; empty for none (or when the trailing fields were not sent).</summary>
+    public ReadOnlySpan<byte> Filter { get; init; }
+    /// <summary>Options byte, as sent (not checked here); 0 when the trailing fields were not sent.</summary>
+    public byte Options { get; init; }
+
     /// <summary>Parses a body; false when it does not match the grammar exactly (ranges are the broker's to check).</summary>
     public static bool TryParse(ReadOnlySpan<byte> body, out CreateSubscriptionRequest request)
     {
@@ -25,14 +32,20 @@ public readonly ref struct CreateSubscriptionRequest
         ReadOnlySpan<byte> topic = default, subscription = default, dlq = default;
         uint visibility = 0, maxInFlight = 0;
         ushort maxDeliveries = 0;
-        byte ackMode = 0;
+        ReadOnlySpan<byte> filter = default;
+        byte ackMode = 0, options = 0;
         bool ok = r.TryReadString(out topic) && r.TryReadString(out subscription) && r.TryReadUInt32(out visibility)
                   && r.TryReadUInt16(out maxDeliveries) && r.TryReadString(out dlq) && r.TryReadUInt32(out maxInFlight)
-                  && r.TryReadByte(out ackMode) && r.End;
+                  && r.TryReadByte(out ackMode);
+        // The trailing fields come as a pair or not at all: a body that stops between them is malformed.
+        bool trailing = ok && !r.End;
+        if (trailing) ok = r.TryReadString(out filter) && r.TryReadByte(out options);
+        ok = ok && r.End;
         request = new CreateSubscriptionRequest
         {
             Topic = topic, Subscription = subscription, DeadLetterTopic = dlq, VisibilityTimeoutMs = visibility,
             MaxDeliveries = maxDeliveries, MaxInFlight = maxInFlight, AckMode = (AckMode)ackMode,
+            HasFilterFields = trailing, Filter = filter, Options = options,
         };
         return ok;
     }

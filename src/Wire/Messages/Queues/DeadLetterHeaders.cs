@@ -16,9 +16,13 @@ public static class DeadLetterHeaders
     public const string SourceOffset = "fb-dlq-offset";
     /// <summary>How many times it was delivered.</summary>
     public const string DeliveryCount = "fb-dlq-deliveries";
-    /// <summary>Why it was moved (<see cref="MaxDeliveriesReason"/>).</summary>
+    /// <summary>Why it was moved (<see cref="MaxDeliveriesReason"/> or <see cref="ExpiredReason"/>).</summary>
     public const string Reason = "fb-dlq-reason";
 
     /// <summary>The reason given when a message ran out of deliveries.</summary>
     public const string MaxDeliveriesReason = "max-deliveries";
+
+    /// <summary>The reason given when an expired message (PROTOCOL.md section 6.6) was moved by a subscription that
+    /// dead-letters expired messages; its delivery count is the deliveries it had before it expired (0 if none).</summary>
+    public const string ExpiredReason = "expired";
 }

@@ -1,3 +1,5 @@
+using FastBroker.Wire.Filters;
+
 namespace FastBroker.Wire.Messages.Queues;
 
 /// <summary>
@@ -8,6 +10,11 @@ namespace FastBroker.Wire.Messages.Queues;
 /// <param name="DeadLetterTopic">Where such messages go; empty in a request means the default name.</param>
 /// <param name="MaxInFlight">Messages delivered and not yet acked, at most; receives wait above it.</param>
 /// <param name="AckMode">Explicit acks, or none (acked on delivery).</param>
+/// <remarks>
+/// <see cref="Filter"/> and <see cref="DeadLetterExpired"/> are the optional trailing fields of CreateSubscription
+/// (PROTOCOL.md sections 5.12 and 8.12); their defaults (no filter, expired messages dropped) are what a request
+/// without them means.
+/// </remarks>
 public readonly record struct SubscriptionSettings(
     uint VisibilityTimeoutMs,
     ushort MaxDeliveries,
@@ -15,6 +22,30 @@ public readonly record struct SubscriptionSettings(
     uint MaxInFlight,
     AckMode AckMode)
 {
+    private readonly string? _filter;
+
+    /// <summary>The filter text (PROTOCOL.md section 14) a message must match to be delivered; empty for none.
+    /// Messages that do not match are settled without delivery.</summary>
+    public string Filter
+    {
+        get => _filter ?? "";
+        // Stored as null when empty, so a default value and one with no filter are equal.
+        init => _filter = string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    /// <summary>Whether expired messages (PROTOCOL.md section 6.6) go to the dead-letter topic, with reason
+    /// <see cref="DeadLetterHeaders.ExpiredReason"/>, instead of being dropped.</summary>
+    public bool DeadLetterExpired { get; init; }
+
+    /// <summary>The options byte of CreateSubscription and SubscriptionStats: bit 0 is <see cref="DeadLetterExpired"/>.</summary>
+    public byte Options => DeadLetterExpired ? OptionDeadLetterExpired : (byte)0;
+
+    /// <summary>Bit 0 of the options byte: dead-letter expired messages.</summary>
+    public const byte OptionDeadLetterExpired = 1;
+
+    /// <summary>Every options bit defined in this version; a request with any other bit set is invalid.</summary>
+    public const byte KnownOptions = OptionDeadLetterExpired;
+
     /// <summary>Default visibility timeout: 30 s, as SQS.</summary>
     public const uint DefaultVisibilityTimeoutMs = 30_000;
 
@@ -44,6 +75,8 @@ public readonly record struct SubscriptionSettings(
             return $"max in flight must be 1..{Protocol.MaxInFlightLimit}, not {MaxInFlight}";
         if (AckMode is not (AckMode.Explicit or AckMode.None))
             return $"ack mode must be 0 (explicit) or 1 (none), not {(byte)AckMode}";
+        if (Filter.Length > 0 && !MessageFilter.TryParse(Filter, out _, out string? error))
+            return "invalid filter: " + error;
         return null;
     }
 }

@@ -7,8 +7,10 @@ namespace FastBroker.Wire.Messages.Queues;
 /// <code>
 /// u32 visibility ms, u16 max deliveries, string dead-letter topic, u32 max in flight, u8 ack mode,
 /// i64 visible, i64 in flight, i64 delayed, i64 dead-lettered, i64 oldest unacked age ms (-1: none),
-/// i64 delivered (total), i64 acked (total), u32 deliver rate (msg/s), u32 ack rate (msg/s)
+/// i64 delivered (total), i64 acked (total), u32 deliver rate (msg/s), u32 ack rate (msg/s),
+/// i64 filtered (total), i64 expired (total), string filter (empty: none), u8 options
 /// </code>
+/// The filter and the options are <see cref="SubscriptionSettings.Filter"/> and <see cref="SubscriptionSettings.Options"/>.
 /// </summary>
 /// <param name="Settings">The subscription's settings.</param>
 /// <param name="Visible">Messages ready for delivery now (never delivered, or back after a timeout or nack).</param>
@@ -20,6 +22,8 @@ namespace FastBroker.Wire.Messages.Queues;
 /// <param name="Acked">Acks since the broker started.</param>
 /// <param name="DeliverRate">Deliveries per second over the last few seconds.</param>
 /// <param name="AckRate">Acks per second over the last few seconds.</param>
+/// <param name="Filtered">Messages the filter settled without delivery since the broker started.</param>
+/// <param name="Expired">Expired messages settled without delivery (and not dead-lettered) since the broker started.</param>
 public readonly record struct SubscriptionStats(
     SubscriptionSettings Settings,
     long Visible,
@@ -30,11 +34,13 @@ public readonly record struct SubscriptionStats(
     long Delivered,
     long Acked,
     uint DeliverRate,
-    uint AckRate)
+    uint AckRate,
+    long Filtered = 0,
+    long Expired = 0)
 {
-    internal int BodyLength(int dlqBytes) => 4 + 2 + 2 + dlqBytes + 4 + 1 + 7 * 8 + 4 + 4;
+    internal int BodyLength(int dlqBytes, int filterBytes) => 4 + 2 + 2 + dlqBytes + 4 + 1 + 7 * 8 + 4 + 4 + 8 + 8 + 2 + filterBytes + 1;
 
-    internal void Write(ref SpanWriter w, scoped ReadOnlySpan<byte> dlq)
+    internal void Write(ref SpanWriter w, scoped ReadOnlySpan<byte> dlq, scoped ReadOnlySpan<byte> filter)
     {
         w.WriteUInt32(Settings.VisibilityTimeoutMs);
         w.WriteUInt16(Settings.MaxDeliveries);
@@ -50,6 +56,10 @@ public readonly record struct SubscriptionStats(
         w.WriteInt64(Acked);
         w.WriteUInt32(DeliverRate);
         w.WriteUInt32(AckRate);
+        w.WriteInt64(Filtered);
+        w.WriteInt64(Expired);
+        w.WriteString(filter);
+        w.WriteByte(Settings.Options);
     }
 
     /// <summary>Parses a SubscriptionStats response body; false when it does not match the grammar exactly.</summary>
@@ -61,10 +71,16 @@ public readonly record struct SubscriptionStats(
             || !r.TryReadUInt32(out uint maxInFlight) || !r.TryReadByte(out byte ackMode)
             || !r.TryReadInt64(out long visible) || !r.TryReadInt64(out long inFlight) || !r.TryReadInt64(out long delayed)
             || !r.TryReadInt64(out long deadLettered) || !r.TryReadInt64(out long oldest) || !r.TryReadInt64(out long delivered)
-            || !r.TryReadInt64(out long acked) || !r.TryReadUInt32(out uint deliverRate) || !r.TryReadUInt32(out uint ackRate) || !r.End)
+            || !r.TryReadInt64(out long acked) || !r.TryReadUInt32(out uint deliverRate) || !r.TryReadUInt32(out uint ackRate)
+            || !r.TryReadInt64(out long filtered) || !r.TryReadInt64(out long expired) || !r.TryReadString(out var filter)
+            || !r.TryReadByte(out byte options) || !r.End)
             return false;
-        var settings = new SubscriptionSettings(visibility, maxDeliveries, Encoding.UTF8.GetString(dlq), maxInFlight, (AckMode)ackMode);
-        stats = new SubscriptionStats(settings, visible, inFlight, delayed, deadLettered, oldest, delivered, acked, deliverRate, ackRate);
+        var settings = new SubscriptionSettings(visibility, maxDeliveries, Encoding.UTF8.GetString(dlq), maxInFlight, (AckMode)ackMode)
+        {
+            Filter = Encoding.UTF8.GetString(filter),
+            DeadLetterExpired = (options & SubscriptionSettings.OptionDeadLetterExpired) != 0,
+        };
+        stats = new SubscriptionStats(settings, visible, inFlight, delayed, deadLettered, oldest, delivered, acked, deliverRate, ackRate, filtered, expired);
         return true;
     }
 }
