@@ -182,9 +182,7 @@ public sealed class FastBrokerTarget : IBrokerTarget
         }
     }
 
-    // QueueOptions.Filter arrives with the subscription filters of ClientLite; until then a routed run cannot be prepared.
-    private static QueueOptions RouteOptions(int route) =>
-        throw new NotSupportedException($"this ClientLite has no QueueOptions.Filter for '{RouteKeys.Filter(route)}'");
+    private static QueueOptions RouteOptions(int route) => new() { Filter = RouteKeys.Filter(route) };
 
     private static string[] RouteSubscriptions(string topic, int routes)
     {
