@@ -344,15 +344,17 @@ ratio_line() { # label routed-name unfiltered-name
     BEGIN { printf "| %s | %s | %s | %.0f%% |\n", label, thousands(r), thousands(u), 100 * r / u }'
 }
 
-# One row per FastBroker run (every repeat): messages, then the broker's VmRSS at the three points.
+# One row per FastBroker run (every repeat): messages filled, then the broker's VmRSS at the three points.
 memory_rows() { # dir
   local file
   for file in "$1"/fastbroker*.json; do
     [ -f "$file" ] || continue
-    jq -r 'def mib: if . == null then "-" else (. / 1048576 * 10 | round / 10 | tostring) + " MiB" end;
-      def at($p): [.brokerMemory[]? | select(.point == $p) | .rssBytes][0] | mib;
-      "| \(.name) | \(.scenarioLabel) | \(.result.fill.messages // 0) | \(at("start")) | \(at("after fill")) | \(at("end")) |"' "$file"
-  done
+    jq -r 'def at($p): [.brokerMemory[]? | select(.point == $p) | .rssBytes][0] // -1;
+      [.name, .scenarioLabel, (.result.fill.messages // 0), at("start"), at("after fill"), at("end")] | @tsv' "$file"
+  done | awk -F'\t' '
+    function thousands(n,  s) { s = sprintf("%d", n); while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s); return s }
+    function mib(b) { return b < 0 ? "-" : sprintf("%.1f MiB", b / 1048576) }
+    { printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, thousands($3), mib($4), mib($5), mib($6) }'
 }
 
 routing_section() {
@@ -360,17 +362,17 @@ routing_section() {
   echo "## Routing side by side: filtered fan-out against RabbitMQ's topic exchange"
   echo
   machine_and_limits
-  echo "One producer side, ${routes} routes: publishers key message *i* \\`r{i % ${routes}}.{word}\\` (\\`--routes ${routes}\\`), so each route takes 10%"
-  echo "of the messages. FastBroker: the topic with ${routes} shared subscriptions \\`{topic}-r{k}\\`, each with the filter"
-  echo "\\`key ~ \"r{k}.#\"\\` (PROTOCOL.md section 14), so each subscription skips 90% of the log; every consumer pulls from every"
+  echo "One producer side, ${routes} routes: publishers key message *i* \`r{i % ${routes}}.{word}\` (\`--routes ${routes}\`), so each route takes 10%"
+  echo "of the messages. FastBroker: the topic with ${routes} shared subscriptions \`{topic}-r{k}\`, each with the filter"
+  echo "\`key ~ \"r{k}.#\"\` (PROTOCOL.md section 14), so each subscription skips 90% of the log; every consumer pulls from every"
   echo "subscription (up to 1,000 per receive) and acks each batch in one frame. RabbitMQ: a durable topic exchange bound to"
-  echo "${routes} quorum queues with binding keys \\`r{k}.#\\`, persistent messages published with the key as routing key and"
+  echo "${routes} quorum queues with binding keys \`r{k}.#\`, persistent messages published with the key as routing key and"
   echo "publisher confirms; each consumer on every queue, prefetch 1,000 per queue, each message acked. The unfiltered baseline"
-  echo "is the same \\`consume\\` through one queue (FastBroker \\`--fastbroker-consumers queue\\`, RabbitMQ one quorum queue per"
-  echo "partition): every message is delivered once in both cases. Each \\`consume\\` fills the topic with up to ${routing_count}"
+  echo "is the same \`consume\` through one queue (FastBroker \`--fastbroker-consumers queue\`, RabbitMQ one quorum queue per"
+  echo "partition): every message is delivered once in both cases. Each \`consume\` fills the topic with up to ${routing_count}"
   echo "messages of 100 B (untimed), then times 2 consumers draining it; fill and drain each at most ${routing_seconds} s. 4 partitions,"
   echo "2 producers. fsync always. Each FastBroker run has a fresh broker.$([ "$repeat" -eq 1 ] || echo " Every run ${repeat} times: each cell is the median, msg/s also shows the range.")"
-  echo "Full per-run reports are written to \\`artifacts/compare/\\`."
+  echo "Full per-run reports are written to \`artifacts/compare/\`."
   echo
   limits_and_servers
   echo "### Results"
@@ -390,7 +392,9 @@ routing_section() {
   echo
   echo "FastBroker's resident memory (Linux VmRSS of the broker process, read by the harness from /proc) when the run"
   echo "starts, after the fill and after the drain. The last run has ten times the messages (${routing_big}), so ten times"
-  echo "the messages each subscription's filter skips; goal: its memory does not grow with them."
+  echo "the messages each subscription's filter skips; goal: its memory does not grow with them. The fill runs before any"
+  echo "consumer reads, so what grows up to \`after fill\` is the publish side's; what routing costs shows from \`after fill\` to"
+  echo "\`after drain\`."
   echo
   echo "| run | scenario | messages filled | start | after fill | after drain |"
   echo "|---|---|---:|---:|---:|---:|"

@@ -87,4 +87,20 @@ public sealed class BrokerMemoryTests
 
         Assert.Equal(["consume", "consume, 10 routes"], rows.Select(r => r.ScenarioLabel));
     }
+
+    [Fact]
+    public void A_target_whose_routed_runs_state_another_durability_lists_both()
+    {
+        var plain = SampleRuns.Publish(target: "rabbitmq", name: "plain");
+        var routed = SampleRuns.Publish(target: "rabbitmq", name: "routed");
+        routed = new RunReport
+        {
+            Name = routed.Name, Scenario = routed.Scenario, ScenarioLabel = "publish, 10 routes", Target = routed.Target,
+            ServerVersion = routed.ServerVersion, Durability = "routed: a topic exchange", Parameters = routed.Parameters, Result = routed.Result,
+        };
+
+        var durabilities = CombinedReport.Durabilities(CombinedReport.Group([plain, routed, plain]));
+
+        Assert.Equal([("rabbitmq", "appendfsync always"), ("rabbitmq (publish, 10 routes)", "routed: a topic exchange")], durabilities);
+    }
 }
