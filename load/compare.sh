@@ -362,13 +362,13 @@ routing_section() {
   echo "## Routing side by side: filtered fan-out against RabbitMQ's topic exchange"
   echo
   machine_and_limits
-  echo "One producer side, ${routes} routes: publishers key message *i* \`r{i % ${routes}}.{word}\` (\`--routes ${routes}\`), so each route takes 10%"
+  echo "${routes} routes: the publishers key message *i* \`r{i % ${routes}}.{word}\` (\`--routes ${routes}\`), so each route takes 10%"
   echo "of the messages. FastBroker: the topic with ${routes} shared subscriptions \`{topic}-r{k}\`, each with the filter"
   echo "\`key ~ \"r{k}.#\"\` (PROTOCOL.md section 14), so each subscription skips 90% of the log; every consumer pulls from every"
   echo "subscription (up to 1,000 per receive) and acks each batch in one frame. RabbitMQ: a durable topic exchange bound to"
   echo "${routes} quorum queues with binding keys \`r{k}.#\`, persistent messages published with the key as routing key and"
   echo "publisher confirms; each consumer on every queue, prefetch 1,000 per queue, each message acked. The unfiltered baseline"
-  echo "is the same \`consume\` through one queue (FastBroker \`--fastbroker-consumers queue\`, RabbitMQ one quorum queue per"
+  echo "is the same \`consume\` unrouted (FastBroker \`--fastbroker-consumers queue\`: one queue; RabbitMQ: one quorum queue per"
   echo "partition): every message is delivered once in both cases. Each \`consume\` fills the topic with up to ${routing_count}"
   echo "messages of 100 B (untimed), then times 2 consumers draining it; fill and drain each at most ${routing_seconds} s. 4 partitions,"
   echo "2 producers. fsync always. Each FastBroker run has a fresh broker.$([ "$repeat" -eq 1 ] || echo " Every run ${repeat} times: each cell is the median, msg/s also shows the range.")"
