@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
 # The standard comparison: FastBroker and its peers (Redis Streams, NATS JetStream, RabbitMQ) run the same
 # scenarios on this machine in one go, next to the physical limits measured in the same run (sequential disk
-# bandwidth with fdatasync, loopback TCP bandwidth). Two parts, each rewriting its own marked section of
+# bandwidth with fdatasync, loopback TCP bandwidth). Three parts, each rewriting its own marked section of
 # docs/PERFORMANCE.md:
 #   streams  publish, e2e and latency; FastBroker consumers are stream cursors     (<!-- compare:begin ... -->)
 #   queues   consume, e2e and latency with competing consumers acking every message: FastBroker in queue mode
 #            (--fastbroker-consumers queue), the peers with their usual consumers, which already compete and
 #            ack; FastBroker stream cursors as the baseline                         (<!-- queues:begin ... -->)
+#   routing  filtered fan-out: one topic, 10 routes each taking 10% of the keys (FastBroker: shared subscriptions
+#            with a key filter; RabbitMQ: a topic exchange bound to 10 quorum queues), drained next to the same
+#            count through one unfiltered queue; the broker's resident memory per run  (<!-- routing:begin ... -->)
 # Everything listens on and talks to 127.0.0.1 only; temp data directories are removed at the end.
 #
-# usage: load/compare.sh [--quick] [--only streams|queues] [--repeat N]
+# usage: load/compare.sh [--quick] [--only streams|queues|routing] [--repeat N]
 #   --quick: 2-second runs, to check the script itself; --only: run one part (default: both);
 #   --repeat N: every run N times (the tables then show medians and the msg/s range; the time grows N-fold)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-usage() { echo "usage: load/compare.sh [--quick] [--only streams|queues] [--repeat N]" >&2; exit 2; }
+usage() { echo "usage: load/compare.sh [--quick] [--only streams|queues|routing] [--repeat N]" >&2; exit 2; }
 quick=0
 only=all
 repeat=1
@@ -29,7 +32,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-case "$only" in all|streams|queues) ;; *) usage ;; esac
+case "$only" in all|streams|queues|routing) ;; *) usage ;; esac
 want() { [ "$only" = all ] || [ "$only" = "$1" ]; }
 if [ "$quick" -eq 1 ]; then seconds=2; else seconds=15; fi
 latency_seconds=$((seconds * 2 / 3 > 1 ? seconds * 2 / 3 : 2))
@@ -41,9 +44,12 @@ stamp=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 run_dir="$root/artifacts/compare/$(date -u +%Y%m%dT%H%M%SZ)"
 streams_dir="$run_dir/streams"
 queues_dir="$run_dir/queues"
+routing_dir="$run_dir/routing"
+# The run with ten times the messages goes apart: it is there for the broker's memory, not for the table.
+routing_memory_dir="$run_dir/routing-memory"
 work=$(mktemp -d /tmp/fastbroker-compare.XXXXXX)
 export FASTBROKER_PEERS_DIR="$work/peers"
-mkdir -p "$streams_dir" "$queues_dir"
+mkdir -p "$streams_dir" "$queues_dir" "$routing_dir" "$routing_memory_dir"
 # The queue comparison's FastBroker consumers: pull (receive up to 1000, ack the batch in one frame) measured
 # faster than push on this machine; see load/README.md.
 queue_args=(--fastbroker-consumers queue --queue-receive pull)
@@ -79,7 +85,9 @@ fi
 echo "disk: $disk_mbs; loopback: $loopback" >&2
 
 say "peers"
-load/peers/start.sh > "$work/peers.txt"
+# The routing part alone needs only RabbitMQ.
+if [ "$only" = routing ]; then peers=(rabbitmq); else peers=(); fi
+load/peers/start.sh "${peers[@]}" > "$work/peers.txt"
 cat "$work/peers.txt" >&2
 
 start_broker() {
@@ -187,12 +195,38 @@ if want streams; then suite fastbroker never; fi
 if want queues; then for step in "${queue_steps[@]}"; do RUN_TAG=-queue queue_step "$step" fastbroker never "${queue_args[@]}"; done; fi
 stop_broker
 
+# Filtered fan-out. Each FastBroker run gets a fresh broker, so its resident memory (sampled by the harness at
+# the start, after the fill and at the end, --rss-pid) belongs to that run alone.
+routes=10
+if [ "$quick" -eq 1 ]; then routing_count=100k; routing_big=1M; routing_seconds=10; else routing_count=1M; routing_big=10M; routing_seconds=120; fi
+routed_args=(--routes "$routes")
+routing_run() { # dir target tag count [extra...]
+  local dir=$1 target=$2 tag=$3 count=$4; shift 4
+  RUN_TAG=$tag run "$dir" "$target" always consume 100 --count "$count" --duration "${routing_seconds}s" --window "$(window_for 100)" "$@"
+}
+routing_fastbroker() { # dir tag count [extra...]
+  local dir=$1 tag=$2 count=$3; shift 3
+  start_broker always
+  routing_run "$dir" fastbroker "$tag" "$count" --rss-pid "$broker" "$@"
+  stop_broker
+}
+if want routing; then
+  say "routing"
+  # Unfiltered and routed take turns, so both meet the same state of the shared machine.
+  routing_fastbroker "$routing_dir" -queue "$routing_count" "${queue_args[@]}"
+  routing_fastbroker "$routing_dir" "-routes$routes" "$routing_count" "${routed_args[@]}"
+  routing_run "$routing_dir" rabbitmq "" "$routing_count"
+  routing_run "$routing_dir" rabbitmq "-routes$routes" "$routing_count" "${routed_args[@]}"
+  routing_fastbroker "$routing_memory_dir" "-routes$routes-x10" "$routing_big" "${routed_args[@]}"
+fi
+
 say "combine"
 combine() { # dir title
   dotnet "$load_dll" report --combine "$1" --out "$1/combined.md" --html "$1/combined.html" --title "$2, $stamp" > /dev/null
 }
 if want streams; then combine "$streams_dir" "FastBroker and peers"; fi
 if want queues; then combine "$queues_dir" "Work queues: FastBroker and peers"; fi
+if want routing; then combine "$routing_dir" "Routing: FastBroker and RabbitMQ"; fi
 
 command_line=load/compare.sh
 [ "$quick" -eq 0 ] || command_line+=" --quick"
@@ -288,6 +322,90 @@ queues_section() {
   echo "<!-- queues:end -->"
 }
 
+# The median msg/s of the successful runs named NAME (all repeats) in DIR; empty when there are none.
+median_rate() { # dir name
+  local files=("$1/$2".json "$1/$2"-r[0-9].json) present=() file
+  for file in "${files[@]}"; do [ -f "$file" ] && present+=("$file"); done
+  [ "${#present[@]}" -gt 0 ] || return 0
+  jq -s 'map(select(.error == null) | .result.messagesPerSecond) | sort
+         | if length == 0 then empty elif length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end' "${present[@]}"
+}
+
+ratio_line() { # label routed-name unfiltered-name
+  local routed unfiltered
+  routed=$(median_rate "$routing_dir" "$2")
+  unfiltered=$(median_rate "$routing_dir" "$3")
+  if [ -z "$routed" ] || [ -z "$unfiltered" ]; then
+    echo "| $1 | - | - | - (a run failed) |"
+    return
+  fi
+  awk -v label="$1" -v r="$routed" -v u="$unfiltered" '
+    function thousands(n,  s) { s = sprintf("%d", n + 0.5); while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s); return s }
+    BEGIN { printf "| %s | %s | %s | %.0f%% |\n", label, thousands(r), thousands(u), 100 * r / u }'
+}
+
+# One row per FastBroker run (every repeat): messages filled, then the broker's VmRSS at the three points.
+memory_rows() { # dir
+  local file
+  for file in "$1"/fastbroker*.json; do
+    [ -f "$file" ] || continue
+    jq -r 'def at($p): [.brokerMemory[]? | select(.point == $p) | .rssBytes][0] // -1;
+      [.name, .scenarioLabel, (.result.fill.messages // 0), at("start"), at("after fill"), at("end")] | @tsv' "$file"
+  done | awk -F'\t' '
+    function thousands(n,  s) { s = sprintf("%d", n); while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s); return s }
+    function mib(b) { return b < 0 ? "-" : sprintf("%.1f MiB", b / 1048576) }
+    { printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, thousands($3), mib($4), mib($5), mib($6) }'
+}
+
+routing_section() {
+  echo "<!-- routing:begin (written by load/compare.sh; edits here are overwritten) -->"
+  echo "## Routing side by side: filtered fan-out against RabbitMQ's topic exchange"
+  echo
+  machine_and_limits
+  echo "${routes} routes: the publishers key message *i* \`r{i % ${routes}}.{word}\` (\`--routes ${routes}\`), so each route takes 10%"
+  echo "of the messages. FastBroker: the topic with ${routes} shared subscriptions \`{topic}-r{k}\`, each with the filter"
+  echo "\`key ~ \"r{k}.#\"\` (PROTOCOL.md section 14), so each subscription skips 90% of the log; every consumer pulls from every"
+  echo "subscription (up to 1,000 per receive) and acks each batch in one frame. RabbitMQ: a durable topic exchange bound to"
+  echo "${routes} quorum queues with binding keys \`r{k}.#\`, persistent messages published with the key as routing key and"
+  echo "publisher confirms; each consumer on every queue, prefetch 1,000 per queue, each message acked. The unfiltered baseline"
+  echo "is the same \`consume\` unrouted (FastBroker \`--fastbroker-consumers queue\`: one queue; RabbitMQ: one quorum queue per"
+  echo "partition): every message is delivered once in both cases. Each \`consume\` fills the topic with up to ${routing_count}"
+  echo "messages of 100 B (untimed), then times 2 consumers draining it; fill and drain each at most ${routing_seconds} s. 4 partitions,"
+  echo "2 producers. fsync always. Each FastBroker run has a fresh broker.$([ "$repeat" -eq 1 ] || echo " Every run ${repeat} times: each cell is the median, msg/s also shows the range.")"
+  echo "Full per-run reports are written to \`artifacts/compare/\`."
+  echo
+  limits_and_servers
+  echo "### Results"
+  echo
+  sed -e 's/^# /#### /' "$routing_dir/combined.md"
+  echo
+  echo "### Filtered against unfiltered drain"
+  echo
+  echo "Goal: filtered delivery costs at most 20% of the unfiltered drain throughput (routed/unfiltered ≥ 80%)."
+  echo
+  echo "| target | routed msg/s | unfiltered msg/s | routed / unfiltered |"
+  echo "|---|---:|---:|---:|"
+  ratio_line "fastbroker (fsync always)" "fastbroker-routes$routes-always-consume-100b" "fastbroker-queue-always-consume-100b"
+  ratio_line "rabbitmq" "rabbitmq-routes$routes-always-consume-100b" "rabbitmq-always-consume-100b"
+  echo
+  echo "### Broker memory"
+  echo
+  echo "FastBroker's resident memory (Linux VmRSS of the broker process, read by the harness from /proc) when the run"
+  echo "starts, after the fill and after the drain. The last run has ten times the messages (${routing_big}), so ten times"
+  echo "the messages each subscription's filter skips; goal: its memory does not grow with them. The fill runs before any"
+  echo "consumer reads, so what grows up to \`after fill\` is the publish side's; what routing costs shows from \`after fill\` to"
+  echo "\`after drain\`."
+  echo
+  echo "| run | scenario | messages filled | start | after fill | after drain |"
+  echo "|---|---|---:|---:|---:|---:|"
+  memory_rows "$routing_dir"
+  memory_rows "$routing_memory_dir"
+  echo
+  failed_note routing
+  failed_note routing-memory
+  echo "<!-- routing:end -->"
+}
+
 # Replaces the section between <!-- NAME:begin and <!-- NAME:end --> in the doc, or appends it.
 replace_section() { # marker file
   local marker=$1 section=$2 doc=docs/PERFORMANCE.md
@@ -305,5 +423,6 @@ replace_section() { # marker file
 say "docs/PERFORMANCE.md"
 if want streams; then streams_section > "$work/streams.md"; replace_section compare "$work/streams.md"; fi
 if want queues; then queues_section > "$work/queues.md"; replace_section queues "$work/queues.md"; fi
+if want routing; then routing_section > "$work/routing.md"; replace_section routing "$work/routing.md"; fi
 echo "compare: $failures failed run(s); results in $run_dir and docs/PERFORMANCE.md" >&2
 [ "$failures" -eq 0 ]

@@ -44,6 +44,11 @@ internal sealed class RunOptions
         "FastBroker queue consumers: pulled with long-poll receives, or pushed with prefetch credit (default pull)");
     private readonly Option<string?> _queueBatch = Text("--queue-batch", "N",
         $"FastBroker queue consumers: prefetch per consumer (push) or messages per receive (pull) (default {Defaults.QueueBatch})");
+    private readonly Option<string?> _routes = Text("--routes", "N",
+        $"Routed run with N routes, 1-{RouteKeys.MaxRoutes}: message i gets the key r{{i % N}}.WORD and each route its own destination taking only its keys "
+        + "(fastbroker: a shared subscription with a key filter, pulled; rabbitmq: a topic exchange binding to a quorum queue) (default 0, off)");
+    private readonly Option<string?> _rssPid = Text("--rss-pid", "PID",
+        "Report the resident memory (Linux VmRSS) of process PID, the broker on this machine, at the start and end of the run and after a fill");
     private readonly Option<string?> _maxP99 = Text("--max-p99", "DURATION", "Exit 3 when the p99 latency is above this (e.g. 1ms)");
 
     /// <summary>Adds the options <paramref name="scenario"/> uses to <paramref name="command"/>.</summary>
@@ -52,7 +57,7 @@ internal sealed class RunOptions
         Option<string?>[] common =
         [
             _target, _fastBroker, _redis, _nats, _rabbitMq, _topic, _partitions, _size, _count, _duration, _producers,
-            _batchBytes, _linger, _fsync, _fastBrokerConsumers, _reportDir, _name, _minThroughput,
+            _batchBytes, _linger, _fsync, _fastBrokerConsumers, _reportDir, _name, _minThroughput, _rssPid,
         ];
         foreach (var option in common)
             command.Options.Add(option);
@@ -65,6 +70,7 @@ internal sealed class RunOptions
             command.Options.Add(_idleTimeout);
             command.Options.Add(_queueReceive);
             command.Options.Add(_queueBatch);
+            command.Options.Add(_routes);
         }
         if ((features & ScenarioFeatures.Rate) != 0)
             command.Options.Add(_rate);
@@ -131,8 +137,13 @@ internal sealed class RunOptions
                 Fail($"--min-throughput: '{throughputText}' is not a number of messages per second (e.g. 100000, 100k, 1.5M)");
         }
 
+        int? rssPid = Get(_rssPid) is { } pidText ? Whole(pidText, "--rss-pid", 1, int.MaxValue, 0, errors) : null;
+        string? routesText = parsed.GetValue(_routes);
+        int routes = Whole(routesText, "--routes", 0, RouteKeys.MaxRoutes, 0, errors);
         var consumerMode = Get(_fastBrokerConsumers) switch
         {
+            // A routed FastBroker run reads shared subscriptions: queue consumers, unless told otherwise (refused below).
+            null when routes > 0 => FastBrokerConsumerMode.Queue,
             null or "stream" => FastBrokerConsumerMode.Stream,
             "queue" => FastBrokerConsumerMode.Queue,
             var other => Invalid(FastBrokerConsumerMode.Stream, $"--fastbroker-consumers: '{other}' is not stream or queue"),
@@ -147,6 +158,16 @@ internal sealed class RunOptions
         int queueBatch = Whole(parsed.GetValue(_queueBatch), "--queue-batch", 1, (int)Protocol.MaxReceiveMessages, s.QueueBatch, errors);
         if (consumerMode != FastBrokerConsumerMode.Queue && (parsed.GetValue(_queueReceive) ?? parsed.GetValue(_queueBatch)) is not null)
             Fail("--queue-receive and --queue-batch apply to FastBroker queue consumers only: add --fastbroker-consumers queue");
+
+        if (routes > 0)
+        {
+            if (target is not TargetFactory.FastBrokerName && !PeerTargets.RoutedNames.Contains(target) && TargetFactory.KnownNames.Contains(target))
+                Fail($"--routes: {target} has no routed mode; routed runs go to fastbroker or {string.Join(", ", PeerTargets.RoutedNames)}");
+            if (consumerMode != FastBrokerConsumerMode.Queue)
+                Fail("--routes: routes are shared subscriptions, read by queue consumers: leave out --fastbroker-consumers or give queue");
+            if (queueReceive != QueueReceiveMode.Pull)
+                Fail("--routes: routed consumers pull from every route's subscription; --queue-receive push reads one subscription only");
+        }
 
         int window = Whole(parsed.GetValue(_window), "--window", 1, 1 << 24, s.Window, errors);
         string? consumersText = parsed.GetValue(_consumers);
@@ -172,7 +193,7 @@ internal sealed class RunOptions
         {
             Target = target, Endpoints = endpoints, Topic = topic, Partitions = partitions, Size = size, Count = count,
             Duration = duration, Producers = producers, Consumers = consumers, Window = window, BatchBytes = batchBytes,
-            Linger = linger, Fsync = fsync, FastBrokerConsumers = consumerMode, QueueReceive = queueReceive, QueueBatch = queueBatch, Rate = rate, IdleTimeout = idleTimeout, ReportDirectory = reportDirectory,
+            Linger = linger, Fsync = fsync, FastBrokerConsumers = consumerMode, QueueReceive = queueReceive, QueueBatch = queueBatch, Routes = routes, RssPid = rssPid, Rate = rate, IdleTimeout = idleTimeout, ReportDirectory = reportDirectory,
             Name = name, MaxP99 = maxP99, MinThroughput = minThroughput,
         };
     }

@@ -23,8 +23,11 @@ internal static class CombinedHtml
         page.List(durabilities);
 
         var targets = new List<string>();
-        foreach (var (target, _) in CombinedReport.Durabilities(rows))
-            targets.Add(target);
+        foreach (var row in rows)
+        {
+            if (!targets.Contains(row.TargetLabel))
+                targets.Add(row.TargetLabel);
+        }
         var scenarios = new List<string>();
         foreach (var row in rows)
         {

@@ -82,15 +82,19 @@ internal static class CombinedReport
         NumberText.Latency(row.Max),
     ];
 
-    /// <summary>Each target label once, with the durability its runs reported.</summary>
+    /// <summary>Each target label once with the durability its runs reported; a label whose runs reported another
+    /// durability too (a routed run's) again, with the scenario of the first row that reported it.</summary>
     public static List<(string Target, string Durability)> Durabilities(IReadOnlyList<CombinedRow> rows)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<(string, string)>();
+        var labels = new HashSet<string>(StringComparer.Ordinal);
         var list = new List<(string, string)>();
         foreach (var row in rows)
         {
-            if (seen.Add(row.TargetLabel))
-                list.Add((row.TargetLabel, row.Durability));
+            if (!seen.Add((row.TargetLabel, row.Durability)))
+                continue;
+            string label = labels.Add(row.TargetLabel) ? row.TargetLabel : $"{row.TargetLabel} ({row.ScenarioLabel})";
+            list.Add((label, row.Durability));
         }
         return list;
     }

@@ -88,10 +88,13 @@ internal static class HtmlReport
             $"Topic {p.Topic}, {p.Partitions} partitions, {NumberText.Bytes(p.MessageBytes)} payloads, count {NumberText.Count(p.Count)}, duration {NumberText.Seconds(p.DurationSeconds)}, "
                 + $"{p.Producers} producers, {p.Consumers} consumers, window {NumberText.Count(p.Window)}"
                 + (p.BatchBytes is { } batch ? $", batch {NumberText.Count(batch)} B, linger {NumberText.Plain(p.LingerMilliseconds ?? 0)} ms" : "")
-                + (p.RatePerSecond is { } rate ? $", rate {NumberText.Count(rate)} msg/s" : "") + ".",
+                + (p.RatePerSecond is { } rate ? $", rate {NumberText.Count(rate)} msg/s" : "")
+                + (p.Routes is { } routes ? $", {routes} routes" : "") + ".",
         };
         if (r.Fill is { } fill)
             details.Add($"Fill (not timed): {NumberText.Count(fill.Messages)} messages in {NumberText.Seconds(fill.ElapsedSeconds)} ({NumberText.Count(fill.MessagesPerSecond)} msg/s).");
+        if (MarkdownReport.BrokerMemoryText(run) is { } memory)
+            details.Add(memory);
         details.AddRange(run.Notes);
         details.Add($"Machine: {run.Machine.ProcessorCount} logical processors, {run.Machine.OperatingSystem}, {run.Machine.Runtime}.");
         return details;

@@ -71,6 +71,8 @@ internal static class MarkdownReport
             text.Append($", batch {NumberText.Count(batch)} B, linger {NumberText.Plain(p.LingerMilliseconds ?? 0)} ms");
         if (p.RatePerSecond is { } rate)
             text.Append($", rate {NumberText.Count(rate)} msg/s");
+        if (p.Routes is { } routes)
+            text.Append($", {routes} routes");
         text.Append(".\n");
         text.Append("- Durability: ").Append(run.Durability).Append('\n');
         if (run.Latency is { } latency)
@@ -78,12 +80,25 @@ internal static class MarkdownReport
             text.Append("- Latency: ").Append(latency.Method).Append('\n');
             text.Append("- Recording: ").Append(latency.Recording).Append($"; {NumberText.Count(latency.Count)} values, mean {NumberText.Latency(latency.Mean)}.\n");
         }
+        if (BrokerMemoryText(run) is { } memory)
+            text.Append("- ").Append(memory).Append('\n');
         foreach (string note in run.Notes)
             text.Append("- ").Append(note).Append('\n');
         foreach (var threshold in run.Thresholds)
             text.Append($"- Threshold {threshold.Name} {threshold.Limit}: {(threshold.Passed ? "met" : "**broken**")} (measured {threshold.Measured}).\n");
         text.Append($"- Machine: {run.Machine.ProcessorCount} logical processors, {run.Machine.OperatingSystem}, {run.Machine.Runtime}.\n");
         return text.ToString();
+    }
+
+    /// <summary>"Broker resident memory (VmRSS): start 41.2 MiB, after fill 63.0 MiB, end 60.1 MiB."; null when not sampled.</summary>
+    public static string? BrokerMemoryText(RunReport run)
+    {
+        if (run.BrokerMemory is not { Count: > 0 } samples)
+            return null;
+        var parts = new List<string>(samples.Count);
+        foreach (var sample in samples)
+            parts.Add($"{sample.Point} {NumberText.Mebibytes(sample.RssBytes)}");
+        return $"Broker resident memory (VmRSS): {string.Join(", ", parts)}.";
     }
 
     /// <summary>Appends one table row, escaping what markdown would read as structure.</summary>

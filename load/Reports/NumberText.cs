@@ -43,6 +43,9 @@ internal static class NumberText
     /// <summary>A plain number for machine-read places (SVG coordinates, attributes): invariant, at most 2 decimals.</summary>
     public static string Plain(double value) => value.ToString("0.##", Invariant);
 
+    /// <summary>A memory size in MiB with one decimal: "63.0 MiB".</summary>
+    public static string Mebibytes(long bytes) => string.Create(Invariant, $"{bytes / (1024.0 * 1024.0):0.0} MiB");
+
     /// <summary>A message size: "100 B", "4 KiB" when a whole number of KiB.</summary>
     public static string Bytes(long bytes) => bytes >= 1024 && bytes % 1024 == 0
         ? string.Create(Invariant, $"{bytes / 1024} KiB")

@@ -36,6 +36,9 @@ public sealed class RunParameters
     /// <summary>Open-loop send rate in messages per second (latency scenario); null for closed-loop scenarios.</summary>
     public long? RatePerSecond { get; init; }
 
+    /// <summary>Routes of a routed run (--routes); null when the run was not routed.</summary>
+    public int? Routes { get; init; }
+
     /// <summary>How long consumers may receive nothing before the run fails, seconds.</summary>
     public double IdleTimeoutSeconds { get; init; }
 }

@@ -51,6 +51,9 @@ public sealed class RunReport
     /// <summary>Latency distribution, for scenarios that measure it; else null.</summary>
     public LatencyReport? Latency { get; init; }
 
+    /// <summary>The broker's resident memory at the edges of the run's phases, when --rss-pid named its process; else null.</summary>
+    public List<MemorySample>? BrokerMemory { get; init; }
+
     /// <summary>One sample per second of the measured phase.</summary>
     public List<SecondSample> Samples { get; init; } = [];
 

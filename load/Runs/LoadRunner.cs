@@ -18,14 +18,18 @@ internal sealed class LoadRunner
     private readonly TextWriter _error;
     private readonly TimeProvider _time;
     private readonly Func<RunSettings, IBrokerTarget?> _createTarget;
+    private readonly Func<int, MemorySampler> _createMemorySampler;
 
-    /// <summary>Creates a runner; <paramref name="createTarget"/> replaces <see cref="TargetFactory"/> (tests).</summary>
-    public LoadRunner(TextWriter stdout, TextWriter stderr, TimeProvider? time = null, Func<RunSettings, IBrokerTarget?>? createTarget = null)
+    /// <summary>Creates a runner; <paramref name="createTarget"/> replaces <see cref="TargetFactory"/> and
+    /// <paramref name="createMemorySampler"/> the reading of a process's memory for --rss-pid (tests).</summary>
+    public LoadRunner(TextWriter stdout, TextWriter stderr, TimeProvider? time = null, Func<RunSettings, IBrokerTarget?>? createTarget = null,
+        Func<int, MemorySampler>? createMemorySampler = null)
     {
         _out = stdout;
         _error = stderr;
         _time = time ?? TimeProvider.System;
         _createTarget = createTarget ?? (settings => TargetFactory.Create(settings, _time));
+        _createMemorySampler = createMemorySampler ?? (pid => new MemorySampler(pid));
     }
 
     /// <summary>The report of the last run, once written.</summary>
@@ -60,11 +64,17 @@ internal sealed class LoadRunner
             string name = settings.Name ?? DefaultName(settings, scenario, startedAt);
             var metrics = new RunMetrics(_time.TimestampFrequency);
             var monitor = new ProgressMonitor(metrics, _time, _error, settings.Size);
-            var context = new ScenarioContext(settings, target, _time, metrics, monitor, new SpinPacer(_time), $"load-{name}", cancellationToken);
-            await _error.WriteLineAsync($"{scenario.Label(settings)} against {target.Name} ({target.ServerVersion}): {target.Durability}").ConfigureAwait(false);
+            var memory = settings.RssPid is { } pid ? _createMemorySampler(pid) : null;
+            var context = new ScenarioContext(settings, target, _time, metrics, monitor, new SpinPacer(_time), $"load-{name}", cancellationToken)
+            {
+                BrokerMemory = memory,
+            };
+            await _error.WriteLineAsync($"{ReportBuilder.ScenarioLabel(scenario, settings)} against {target.Name} ({target.ServerVersion}): {target.Durability}").ConfigureAwait(false);
 
+            memory?.Sample("start");
             var result = await RunScenarioAsync(scenario, context).ConfigureAwait(false);
-            var report = ReportBuilder.Build(name, settings, scenario, target, result, metrics, monitor.Samples, startedAt);
+            memory?.Sample("end");
+            var report = ReportBuilder.Build(name, settings, scenario, target, result, metrics, monitor.Samples, startedAt, memory?.Samples);
             LastReport = report;
             return await WriteAsync(settings, report).ConfigureAwait(false);
         }

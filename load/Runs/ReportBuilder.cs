@@ -10,7 +10,7 @@ internal static class ReportBuilder
 {
     /// <summary>Builds the report of a finished run.</summary>
     public static RunReport Build(string name, RunSettings settings, IScenario scenario, IBrokerTarget target, ScenarioResult result,
-        RunMetrics metrics, IReadOnlyList<SecondSample> samples, DateTimeOffset startedAt)
+        RunMetrics metrics, IReadOnlyList<SecondSample> samples, DateTimeOffset startedAt, IReadOnlyList<MemorySample>? brokerMemory = null)
     {
         bool fastBroker = string.Equals(target.Name, TargetFactory.FastBrokerName, StringComparison.Ordinal);
         bool consumers = (scenario.Features & ScenarioFeatures.Consumers) != 0;
@@ -23,7 +23,7 @@ internal static class ReportBuilder
         {
             Name = name,
             Scenario = scenario.Name,
-            ScenarioLabel = scenario.Label(settings),
+            ScenarioLabel = ScenarioLabel(scenario, settings),
             Target = target.Name,
             ServerVersion = target.ServerVersion,
             Durability = target.Durability,
@@ -44,6 +44,7 @@ internal static class ReportBuilder
                 BatchBytes = fastBroker ? settings.BatchBytes : null,
                 LingerMilliseconds = fastBroker ? settings.Linger.TotalMilliseconds : null,
                 RatePerSecond = (scenario.Features & ScenarioFeatures.Rate) != 0 ? settings.Rate : null,
+                Routes = settings.Routes > 0 ? settings.Routes : null,
                 IdleTimeoutSeconds = settings.IdleTimeout.TotalSeconds,
             },
             Result = new RunOutcome
@@ -58,10 +59,19 @@ internal static class ReportBuilder
                 Fill = result.Fill,
             },
             Latency = latency,
+            BrokerMemory = brokerMemory is { Count: > 0 } ? [.. brokerMemory] : null,
             Samples = [.. samples],
             Thresholds = Thresholds.Evaluate(settings, messagesPerSecond, latency),
             Notes = result.Notes,
             Error = result.Error,
         };
+    }
+
+    /// <summary>The scenario's label, with the routes of a routed run ("consume, 10 routes"), so that comparisons keep
+    /// routed and unrouted runs in rows of their own.</summary>
+    public static string ScenarioLabel(IScenario scenario, RunSettings settings)
+    {
+        string label = scenario.Label(settings);
+        return settings.Routes > 0 ? $"{label}, {settings.Routes} routes" : label;
     }
 }

@@ -56,6 +56,13 @@ internal sealed record RunSettings
     /// <summary>FastBroker queue consumers: messages per receive (pull) or prefetch (push).</summary>
     public int QueueBatch { get; init; } = FastBrokerTargetOptions.DefaultQueueBatch;
 
+    /// <summary>Routes of a routed run (0: off): message i is keyed for route i % Routes, and every route has its own
+    /// destination taking exactly its messages (see <see cref="RouteKeys"/>).</summary>
+    public int Routes { get; init; }
+
+    /// <summary>Process id of the broker on this machine whose resident memory the report samples (Linux); null: none.</summary>
+    public int? RssPid { get; init; }
+
     /// <summary>Label of the fsync policy the FastBroker server was started with (the harness starts no server).</summary>
     public string Fsync { get; init; } = "always";
 

@@ -24,10 +24,11 @@ internal static class TargetFactory
                 ConsumerMode = settings.FastBrokerConsumers,
                 QueueReceive = settings.QueueReceive,
                 QueueBatch = settings.QueueBatch,
+                Routes = settings.Routes,
                 FsyncLabel = settings.Fsync,
                 TimeProvider = time,
             });
         }
-        return PeerTargets.Create(settings.Target, settings.Endpoints);
+        return PeerTargets.Create(settings.Target, settings.Endpoints, settings.Routes);
     }
 }

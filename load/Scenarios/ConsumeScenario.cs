@@ -37,6 +37,7 @@ internal sealed class ConsumeScenario : IScenario
             fill = await ClosedLoopPhase.RunAsync(context, publishers, context.Settings.Count, stampClock: null, abort).ConfigureAwait(false);
             fillElapsed = time.GetElapsedTime(fillStart);
             await context.Monitor.EndPhaseAsync().ConfigureAwait(false);
+            context.BrokerMemory?.Sample("after fill");
         }
         finally
         {

@@ -42,6 +42,9 @@ internal sealed class ScenarioContext
     /// <summary>Group name for this run's consumers, unique per run so no earlier run's positions apply.</summary>
     public string ConsumerGroup { get; }
 
+    /// <summary>Samples the broker's resident memory at phase edges (--rss-pid); null when not asked for.</summary>
+    public MemorySampler? BrokerMemory { get; init; }
+
     /// <summary>Cancelled by Ctrl-C or SIGTERM.</summary>
     public CancellationToken Cancellation { get; }
 

@@ -6,7 +6,8 @@ namespace FastBroker.Load.Targets;
 /// One competing consumer of a FastBroker queue on its own connection: every consumer of the run reads every
 /// partition, and each message is handled by one of them and acked after the handler saw it. Pull mode receives
 /// up to a batch per long poll and acks the batch in one frame; push mode subscribes with the batch as prefetch
-/// and acks each message after the handler (the client gathers acks into frames, as group commit does).
+/// and acks each message after the handler (the client gathers acks into frames, as group commit does). In a
+/// routed run a consumer reads every route's subscription, as a RabbitMQ consumer reads every queue.
 /// </summary>
 /// <remarks>
 /// A message counts when the handler sees it, as with the peers; its ack is sent right after and awaited before
@@ -24,19 +25,35 @@ internal sealed class FastBrokerQueueConsumer : IConsumer
     private const int MaxPendingAcks = 4;
 
     private readonly BrokerConnection _connection;
-    private readonly QueueConsumer _queue;
+    private readonly QueueConsumer[] _queues;
     private readonly QueueReceiveMode _mode;
     private readonly int _batch;
+    private readonly int _maxPendingAcks;
     private int _disposed;
 
     /// <summary>A consumer of <paramref name="queue"/>, which belongs to <paramref name="connection"/> (disposed with it).</summary>
     public FastBrokerQueueConsumer(BrokerConnection connection, QueueConsumer queue, QueueReceiveMode mode, int batch)
+        : this(connection, [queue], mode, batch)
+    {
+    }
+
+    /// <summary>
+    /// A consumer of every one of <paramref name="queues"/> (the subscriptions of a routed run), all on
+    /// <paramref name="connection"/>: pull mode keeps a receive going on each and hands their batches to the handler
+    /// one at a time, as they arrive. Push mode takes one subscription only.
+    /// </summary>
+    public FastBrokerQueueConsumer(BrokerConnection connection, QueueConsumer[] queues, QueueReceiveMode mode, int batch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        ArgumentOutOfRangeException.ThrowIfZero(queues.Length);
+        if (mode == QueueReceiveMode.Push && queues.Length != 1)
+            throw new ArgumentException("A pushed consumer reads one subscription.", nameof(queues));
         _connection = connection;
-        _queue = queue;
+        _queues = queues;
         _mode = mode;
         _batch = batch;
+        // Each subscription's acks travel as their own frames.
+        _maxPendingAcks = MaxPendingAcks * queues.Length;
     }
 
     /// <inheritdoc/>
@@ -53,7 +70,8 @@ internal sealed class FastBrokerQueueConsumer : IConsumer
             return;
         try
         {
-            await _queue.DisposeAsync().ConfigureAwait(false);
+            foreach (var queue in _queues)
+                await queue.DisposeAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -65,21 +83,26 @@ internal sealed class FastBrokerQueueConsumer : IConsumer
     private async Task<long> PullAsync(MessageHandler handler, CancellationToken cancellationToken)
     {
         long handled = 0;
-        var acks = new Queue<Task>(MaxPendingAcks + 1);
-        Task? lastAck = null;
-        // The next receive is asked for before the current batch is handled, so the broker fills it meanwhile (as
-        // the peers' clients keep their next pull or prefetch going). Not canceled through the token: a canceled
-        // receive leaves what the broker already sent in flight until its visibility timeout, and the short wait
-        // ends the loop soon enough.
-        ValueTask<IReadOnlyList<QueueMessage>>? next = _queue.ReceiveAsync(_batch, ReceiveWait);
+        var acks = new Queue<Task>(_maxPendingAcks + 1);
+        var lastAcks = new Task?[_queues.Length];
+        // The next receive of a subscription is asked for before its current batch is handled, so the broker fills
+        // it meanwhile (as the peers' clients keep their next pull or prefetch going). Not canceled through the
+        // token: a canceled receive leaves what the broker already sent in flight until its visibility timeout, and
+        // the short wait ends the loop soon enough.
+        var receives = new Task<IReadOnlyList<QueueMessage>>?[_queues.Length];
+        for (int q = 0; q < receives.Length; q++)
+            receives[q] = Receive(q);
+        int after = -1;
         try
         {
-            while (next is { } pending)
+            while (await NextReceivedAsync(receives, after).ConfigureAwait(false) is var q && q >= 0)
             {
+                after = q;
+                var pending = receives[q]!;
                 // Cleared before the await: a receive that fails must not be awaited a second time below.
-                next = null;
+                receives[q] = null;
                 var messages = await pending.ConfigureAwait(false);
-                next = cancellationToken.IsCancellationRequested ? null : _queue.ReceiveAsync(_batch, ReceiveWait);
+                receives[q] = cancellationToken.IsCancellationRequested ? null : Receive(q);
                 if (messages.Count == 0)
                     continue;
                 // ReceiveAsync hands out an array; acking a slice of it needs no copy.
@@ -95,37 +118,73 @@ internal sealed class FastBrokerQueueConsumer : IConsumer
                 }
                 handled += seen;
 
-                var ack = _queue.AckAsync(received.AsSpan(0, seen)).AsTask();
+                var ack = _queues[q].AckAsync(received.AsSpan(0, seen)).AsTask();
                 // Acks queued while a frame is answered share the next frame's task: count each frame once.
-                if (ack != lastAck)
+                if (ack != lastAcks[q])
                 {
                     acks.Enqueue(ack);
-                    lastAck = ack;
+                    lastAcks[q] = ack;
                 }
-                await ObservePendingAcksAsync(acks).ConfigureAwait(false);
+                await ObservePendingAcksAsync(acks, _maxPendingAcks).ConfigureAwait(false);
                 if (!more)
                     break;
             }
         }
         finally
         {
-            if (next is { } unused)
-                await GiveBackAsync(unused).ConfigureAwait(false);
+            for (int q = 0; q < receives.Length; q++)
+            {
+                if (receives[q] is { } unused)
+                    await GiveBackAsync(_queues[q], unused).ConfigureAwait(false);
+            }
         }
         while (acks.TryDequeue(out var ackPending))
             await ackPending.ConfigureAwait(false);
         return handled;
     }
 
+    private Task<IReadOnlyList<QueueMessage>> Receive(int queue) => _queues[queue].ReceiveAsync(_batch, ReceiveWait).AsTask();
+
+    /// <summary>
+    /// The index of a finished receive, waiting for one when none has finished; -1 when none is pending. Finished
+    /// ones are taken in turn from the one after <paramref name="after"/>, so a busy subscription cannot starve the
+    /// others of the handler.
+    /// </summary>
+    private static async ValueTask<int> NextReceivedAsync(Task<IReadOnlyList<QueueMessage>>?[] receives, int after)
+    {
+        while (true)
+        {
+            int pending = 0;
+            for (int i = 1; i <= receives.Length; i++)
+            {
+                int q = (after + i) % receives.Length;
+                if (receives[q] is not { } receive)
+                    continue;
+                if (receive.IsCompleted)
+                    return q;
+                pending++;
+            }
+            if (pending == 0)
+                return -1;
+            var waiting = new List<Task>(pending);
+            foreach (var receive in receives)
+            {
+                if (receive is not null)
+                    waiting.Add(receive);
+            }
+            await Task.WhenAny(waiting).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Waits for a receive that is no longer wanted and nacks what it brought, so other consumers get it at
     /// once rather than when this connection closes. Best effort: the run is ending either way.</summary>
-    private async ValueTask GiveBackAsync(ValueTask<IReadOnlyList<QueueMessage>> receive)
+    private static async ValueTask GiveBackAsync(QueueConsumer queue, Task<IReadOnlyList<QueueMessage>> receive)
     {
         try
         {
             var left = await receive.ConfigureAwait(false);
             if (left.Count > 0)
-                await _queue.NackAsync(left as QueueMessage[] ?? [.. left]).ConfigureAwait(false);
+                await queue.NackAsync(left as QueueMessage[] ?? [.. left]).ConfigureAwait(false);
         }
         catch (Exception e) when (e is BrokerException or BrokerConnectionException or TimeoutException)
         {
@@ -134,9 +193,9 @@ internal sealed class FastBrokerQueueConsumer : IConsumer
     }
 
     /// <summary>Surfaces acks that already failed, and waits for the oldest while too many are unanswered.</summary>
-    private static async ValueTask ObservePendingAcksAsync(Queue<Task> acks)
+    private static async ValueTask ObservePendingAcksAsync(Queue<Task> acks, int max)
     {
-        while (acks.TryPeek(out var oldest) && (oldest.IsCompleted || acks.Count > MaxPendingAcks))
+        while (acks.TryPeek(out var oldest) && (oldest.IsCompleted || acks.Count > max))
         {
             _ = acks.Dequeue();
             await oldest.ConfigureAwait(false);
@@ -148,7 +207,7 @@ internal sealed class FastBrokerQueueConsumer : IConsumer
         PushSubscription push;
         try
         {
-            push = await _queue.SubscribeAsync(new PushOptions { Prefetch = _batch }, cancellationToken).ConfigureAwait(false);
+            push = await _queues[0].SubscribeAsync(new PushOptions { Prefetch = _batch }, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -179,7 +238,7 @@ internal sealed class FastBrokerQueueConsumer : IConsumer
                         acks.Enqueue(ack);
                         lastAck = ack;
                     }
-                    await ObservePendingAcksAsync(acks).ConfigureAwait(false);
+                    await ObservePendingAcksAsync(acks, _maxPendingAcks).ConfigureAwait(false);
                     if (!more)
                         break;
                 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FastBroker.ClientLite;
 using FastBroker.Wire;
 
@@ -14,6 +15,7 @@ public sealed class FastBrokerTarget : IBrokerTarget
     private readonly string _endpoint;
     private readonly FastBrokerTargetOptions _options;
     private readonly Dictionary<string, int> _consumersByGroup = new(StringComparer.Ordinal);
+    private readonly RouteKeys? _keys;
     private string? _topic;
     private int _partitions;
 
@@ -23,6 +25,12 @@ public sealed class FastBrokerTarget : IBrokerTarget
         ArgumentException.ThrowIfNullOrEmpty(endpoint);
         _endpoint = endpoint;
         _options = options ?? new FastBrokerTargetOptions();
+        if (_options.Routes > 0)
+        {
+            if (_options.ConsumerMode != FastBrokerConsumerMode.Queue || _options.QueueReceive != QueueReceiveMode.Pull)
+                throw new ArgumentException("Routes are shared subscriptions read by pulling queue consumers.", nameof(options));
+            _keys = new RouteKeys(_options.Routes);
+        }
     }
 
     /// <inheritdoc/>
@@ -34,7 +42,8 @@ public sealed class FastBrokerTarget : IBrokerTarget
     /// <inheritdoc/>
     public string Durability =>
         $"fsync {_options.FsyncLabel} (the policy the server was started with, as labelled by --fsync); a publish is acknowledged after its group commit; "
-        + (_options.ConsumerMode == FastBrokerConsumerMode.Queue ? QueueConsumersText() : StreamConsumersText());
+        + (_keys is not null ? RoutedConsumersText(_keys.Routes)
+            : _options.ConsumerMode == FastBrokerConsumerMode.Queue ? QueueConsumersText() : StreamConsumersText());
 
     /// <summary>How the run's consumers read, for reports: "stream", "queue/pull" or "queue/push".</summary>
     public string ConsumerModeLabel => _options.ConsumerMode == FastBrokerConsumerMode.Queue
@@ -56,7 +65,9 @@ public sealed class FastBrokerTarget : IBrokerTarget
             {
                 // Nothing left from an earlier run: the topic is created fresh below either way.
             }
-            if (_options.ConsumerMode == FastBrokerConsumerMode.Queue)
+            if (_keys is not null)
+                await CreateRoutesAsync(connection, topic, partitions, _keys.Routes, cancellationToken).ConfigureAwait(false);
+            else if (_options.ConsumerMode == FastBrokerConsumerMode.Queue)
                 await connection.CreateQueueAsync(topic, new QueueOptions(), partitions, cancellationToken).ConfigureAwait(false);
             else
                 await connection.CreateTopicAsync(topic, partitions, cancellationToken).ConfigureAwait(false);
@@ -75,7 +86,7 @@ public sealed class FastBrokerTarget : IBrokerTarget
         {
             var producerOptions = new ProducerOptions { MaxBatchBytes = _options.BatchBytes, Linger = _options.Linger };
             var producer = await connection.CreateProducerAsync(topic, producerOptions, cancellationToken).ConfigureAwait(false);
-            return new FastBrokerPublisher(connection, producer);
+            return new FastBrokerPublisher(connection, producer, _keys);
         }
         catch
         {
@@ -120,6 +131,21 @@ public sealed class FastBrokerTarget : IBrokerTarget
         return new FastBrokerConsumer(reader, _options.CommitInterval, _options.TimeProvider);
     }
 
+    /// <summary>The shared subscription of route <paramref name="route"/> on <paramref name="topic"/>: <c>{topic}-r{route}</c>.</summary>
+    public static string RouteSubscription(string topic, int route) => string.Create(CultureInfo.InvariantCulture, $"{topic}-r{route}");
+
+    /// <summary>The topic, and one shared subscription per route that takes only the messages whose key matches the
+    /// route's pattern (default settings otherwise, as a queue's).</summary>
+    private static async Task CreateRoutesAsync(BrokerConnection connection, string topic, int partitions, int routes, CancellationToken cancellationToken)
+    {
+        await connection.CreateTopicAsync(topic, partitions, cancellationToken).ConfigureAwait(false);
+        for (int k = 0; k < routes; k++)
+        {
+            await connection.CreateSubscriptionAsync(topic, RouteSubscription(topic, k), RouteOptions(k), cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The partitions consumer <paramref name="index"/> of <paramref name="consumers"/> reads: p % consumers == index % consumers.</summary>
     public static IReadOnlyList<int> SharePartitions(int index, int consumers, int partitions)
     {
@@ -134,19 +160,36 @@ public sealed class FastBrokerTarget : IBrokerTarget
 
     private async Task<IConsumer> CreateQueueConsumerAsync(string topic, CancellationToken cancellationToken)
     {
-        // The group does not matter here: a queue has one shared subscription, and every consumer competes on it.
+        // The group does not matter here: a queue has one shared subscription (a routed run one per route), and
+        // every consumer competes on each.
+        string[] subscriptions = _keys is null ? [topic] : RouteSubscriptions(topic, _keys.Routes);
         var connection = await BrokerConnection.ConnectAsync(_endpoint, ConnectionOptions(), cancellationToken).ConfigureAwait(false);
         try
         {
-            // A queue that is not there fails here, before anything is measured, rather than on the first receive.
-            await connection.GetQueueStatsAsync(topic, topic, cancellationToken).ConfigureAwait(false);
+            // A subscription that is not there fails here, before anything is measured, rather than on the first receive.
+            var queues = new QueueConsumer[subscriptions.Length];
+            for (int i = 0; i < subscriptions.Length; i++)
+            {
+                await connection.GetQueueStatsAsync(topic, subscriptions[i], cancellationToken).ConfigureAwait(false);
+                queues[i] = connection.OpenSubscription(topic, subscriptions[i]);
+            }
+            return new FastBrokerQueueConsumer(connection, queues, _options.QueueReceive, _options.QueueBatch);
         }
         catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new FastBrokerQueueConsumer(connection, connection.OpenQueue(topic), _options.QueueReceive, _options.QueueBatch);
+    }
+
+    private static QueueOptions RouteOptions(int route) => new() { Filter = RouteKeys.Filter(route) };
+
+    private static string[] RouteSubscriptions(string topic, int routes)
+    {
+        var names = new string[routes];
+        for (int k = 0; k < routes; k++)
+            names[k] = RouteSubscription(topic, k);
+        return names;
     }
 
     private string StreamConsumersText() =>
@@ -162,6 +205,13 @@ public sealed class FastBrokerTarget : IBrokerTarget
         return "consumers compete on one queue (the topic with one shared subscription, default settings: visibility 30 s, max in flight 100,000), "
             + $"every consumer reading every partition; {how}; an Ack is answered once durable under the fsync policy, and every ack is awaited";
     }
+
+    private string RoutedConsumersText(int routes) =>
+        $"routed: {routes} shared subscriptions {{topic}}-r{{k}} on the topic, each with the filter key ~ \"r{{k}}.#\" and default settings "
+        + $"(visibility 30 s, max in flight 100,000); publishers key message i with r{{i % {routes}}}.{{word}}, so each subscription takes 1/{routes} "
+        + $"of the messages and skips the rest; every consumer pulls from every subscription (Receive of up to {_options.QueueBatch} messages, "
+        + $"long poll of {FastBrokerQueueConsumer.ReceiveWait.TotalMilliseconds:0} ms) and acks each batch in one Ack frame after the handler; "
+        + "an Ack is answered once durable under the fsync policy, and every ack is awaited";
 
     /// <summary>Nothing to release: publishers and consumers own their connections.</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -32,6 +32,14 @@ public sealed record FastBrokerTargetOptions
     /// </summary>
     public int QueueBatch { get; init; } = DefaultQueueBatch;
 
+    /// <summary>
+    /// Routed run when above 0 (at most <see cref="RouteKeys.MaxRoutes"/>): the topic gets one shared subscription per
+    /// route, <c>{topic}-r{k}</c> with the filter <c>key ~ "r{k}.#"</c>, publishers key their messages with
+    /// <see cref="RouteKeys"/>, and every consumer pulls from every route's subscription. Needs
+    /// <see cref="FastBrokerConsumerMode.Queue"/> with <see cref="QueueReceiveMode.Pull"/>. Default 0 (off).
+    /// </summary>
+    public int Routes { get; init; }
+
     /// <summary>The fsync policy the server was started with, as given to the harness (it cannot ask the server). Default "always".</summary>
     public string FsyncLabel { get; init; } = "always";
 

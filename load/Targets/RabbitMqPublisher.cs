@@ -5,28 +5,31 @@ using RabbitMQ.Client;
 
 namespace FastBroker.Load.Targets;
 
-/// <summary>Persistent, mandatory publishes through the default exchange, round-robin over the partition queues, on
-/// one channel with confirm tracking: each call completes when its confirm arrives, many in flight at once.</summary>
+/// <summary>Persistent, mandatory publishes on one channel with confirm tracking: each call completes when its confirm
+/// arrives, many in flight at once. Partitioned, through the default exchange round-robin over the partition queues;
+/// routed, through the topic exchange with message i's key as its routing key (<see cref="RabbitMqTopology"/>).</summary>
 internal sealed class RabbitMqPublisher : IPublisher
 {
-    private static readonly CachedString DefaultExchange = new(string.Empty);
     private static readonly BasicProperties Persistent = new() { DeliveryMode = DeliveryModes.Persistent };
 
     private readonly IConnection _connection;
     private readonly IChannel _channel;
+    private readonly CachedString _exchange;
     private readonly CachedString[] _routingKeys;
     private readonly InFlightCounter _inFlight = new();
-    private uint _next;
+    private long _next;
     private int _disposed;
 
-    public RabbitMqPublisher(IConnection connection, IChannel channel, string[] queues)
+    public RabbitMqPublisher(IConnection connection, IChannel channel, RabbitMqTopology topology)
     {
         _connection = connection;
         _channel = channel;
-        // Cached: the routing key is encoded once, not on every publish.
-        _routingKeys = new CachedString[queues.Length];
-        for (int i = 0; i < queues.Length; i++)
-            _routingKeys[i] = new CachedString(queues[i]);
+        // Cached: exchange and routing keys are encoded once, not on every publish.
+        _exchange = new CachedString(topology.Exchange);
+        var keys = topology.RoutingKeys;
+        _routingKeys = new CachedString[keys.Count];
+        for (int i = 0; i < keys.Count; i++)
+            _routingKeys[i] = new CachedString(keys[i]);
     }
 
     /// <remarks>The token is checked before sending only: the client may still be writing the payload copy after
@@ -41,8 +44,9 @@ internal sealed class RabbitMqPublisher : IPublisher
         try
         {
             payload.Span.CopyTo(copy);
-            var routingKey = _routingKeys[Interlocked.Increment(ref _next) % (uint)_routingKeys.Length];
-            await _channel.BasicPublishAsync(DefaultExchange, routingKey, mandatory: true, Persistent,
+            // Message i (counted from 0) takes key i of the cycle: a routed run's RouteKeys order.
+            var routingKey = _routingKeys[(Interlocked.Increment(ref _next) - 1) % _routingKeys.Length];
+            await _channel.BasicPublishAsync(_exchange, routingKey, mandatory: true, Persistent,
                 copy.AsMemory(0, payload.Length), CancellationToken.None).ConfigureAwait(false);
         }
         finally

@@ -7,7 +7,8 @@ namespace FastBroker.Load.Targets;
 /// <summary>
 /// RabbitMQ as started by load/peers/start.sh: one quorum queue per partition (<c>{topic}.{p}</c>), publishers
 /// round-robin persistent messages over them through the default exchange and await each publisher confirm;
-/// consumers subscribe to every queue with manual acks.
+/// consumers subscribe to every queue with manual acks. A routed run (<c>--routes N</c>) declares a topic exchange
+/// bound to one quorum queue per route instead (<see cref="RabbitMqTopology"/>).
 /// </summary>
 public sealed class RabbitMqTarget : IBrokerTarget
 {
@@ -15,13 +16,18 @@ public sealed class RabbitMqTarget : IBrokerTarget
 
     private readonly ConnectionFactory _factory;
     private readonly OwnedDisposables _owned = new();
+    private readonly int _routes;
     private IConnection? _admin;
-    private string[] _queues = [];
+    private RabbitMqTopology? _topology;
 
-    /// <summary>Targets the RabbitMQ node at <see cref="TargetEndpoints.RabbitMq"/> (amqp:// URI, loopback only).</summary>
-    public RabbitMqTarget(TargetEndpoints endpoints)
+    /// <summary>Targets the RabbitMQ node at <see cref="TargetEndpoints.RabbitMq"/> (amqp:// URI, loopback only),
+    /// routed through a topic exchange to <paramref name="routes"/> queues when above 0.</summary>
+    public RabbitMqTarget(TargetEndpoints endpoints, int routes = 0)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentOutOfRangeException.ThrowIfNegative(routes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(routes, RouteKeys.MaxRoutes);
+        _routes = routes;
         var uri = Loopback.RequireUri(endpoints.RabbitMq);
         _factory = new ConnectionFactory { Uri = uri, ClientProvidedName = "fastbroker-load" };
     }
@@ -34,8 +40,11 @@ public sealed class RabbitMqTarget : IBrokerTarget
 
     /// <inheritdoc />
     public string Durability =>
-        "quorum queues (single node, one per partition), persistent messages, publisher confirms: a confirm is sent "
-        + "after the message is in the quorum queue's write-ahead log and fsynced; consumers: prefetch 1000 per queue, "
+        (_routes > 0
+            ? $"routed: a durable topic exchange bound to {_routes} quorum queues (single node) with binding keys r{{k}}.#, persistent "
+              + $"messages published with routing key r{{i % {_routes}}}.{{word}}, publisher confirms"
+            : "quorum queues (single node, one per partition), persistent messages, publisher confirms")
+        + ": a confirm is sent after the message is in the quorum queue's write-ahead log and fsynced; consumers: prefetch 1000 per queue, "
         + "manual ack of every message (multiple=false) after the handler; the group name is not used, all consumers "
         + "compete on the same queues";
 
@@ -47,26 +56,35 @@ public sealed class RabbitMqTarget : IBrokerTarget
         _admin ??= await _factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
         ServerVersion = "RabbitMQ " + ReadVersion(_admin);
 
-        var queues = new string[partitions];
+        var topology = _routes > 0 ? RabbitMqTopology.Routed(topic, _routes) : RabbitMqTopology.Partitioned(topic, partitions);
         await using (var channel = await _admin.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            for (int p = 0; p < partitions; p++)
+            if (topology.IsRouted)
             {
-                queues[p] = $"{topic}.{p}";
-                // Deleting a queue that does not exist is not an error in AMQP 0-9-1 as RabbitMQ implements it.
-                await channel.QueueDeleteAsync(queues[p], ifUnused: false, ifEmpty: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await channel.QueueDeclareAsync(queues[p], durable: true, exclusive: false, autoDelete: false,
+                // Deleting the exchange drops the bindings of an earlier run with it; deleting one that does not exist
+                // is not an error in AMQP 0-9-1 as RabbitMQ implements it (nor is deleting a missing queue below).
+                await channel.ExchangeDeleteAsync(topology.Exchange, ifUnused: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await channel.ExchangeDeclareAsync(topology.Exchange, ExchangeType.Topic, durable: true, autoDelete: false,
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            for (int q = 0; q < topology.Queues.Count; q++)
+            {
+                string queue = topology.Queues[q];
+                await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
                     arguments: QuorumQueue, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (topology.IsRouted)
+                    await channel.QueueBindAsync(queue, topology.Exchange, topology.BindingKeys[q], cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             await channel.CloseAsync(cancellationToken).ConfigureAwait(false);
         }
-        _queues = queues;
+        _topology = topology;
     }
 
     /// <inheritdoc />
     public async Task<IPublisher> CreatePublisherAsync(CancellationToken cancellationToken)
     {
-        var queues = RequirePrepared();
+        var topology = RequirePrepared();
         var connection = await _factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -77,7 +95,7 @@ public sealed class RabbitMqTarget : IBrokerTarget
                 publisherConfirmationTrackingEnabled: true,
                 outstandingPublisherConfirmationsRateLimiter: null);
             var channel = await connection.CreateChannelAsync(options, cancellationToken).ConfigureAwait(false);
-            return Own(new RabbitMqPublisher(connection, channel, queues));
+            return Own(new RabbitMqPublisher(connection, channel, topology));
         }
         catch
         {
@@ -90,14 +108,14 @@ public sealed class RabbitMqTarget : IBrokerTarget
     public async Task<IConsumer> CreateConsumerAsync(string group, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(group);
-        var queues = RequirePrepared();
+        var topology = RequirePrepared();
         var connection = await _factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             // Per consumer (global: false), i.e. per queue subscription: 1000 unacked deliveries each.
             await channel.BasicQosAsync(prefetchSize: 0, prefetchCount: 1000, global: false, cancellationToken).ConfigureAwait(false);
-            return Own(new RabbitMqConsumer(connection, channel, queues));
+            return Own(new RabbitMqConsumer(connection, channel, [.. topology.Queues]));
         }
         catch
         {
@@ -128,8 +146,8 @@ public sealed class RabbitMqTarget : IBrokerTarget
             }
             : "unknown";
 
-    private string[] RequirePrepared() =>
-        _queues.Length > 0 ? _queues : throw new InvalidOperationException("PrepareAsync must run before publishers or consumers are created");
+    private RabbitMqTopology RequirePrepared() =>
+        _topology ?? throw new InvalidOperationException("PrepareAsync must run before publishers or consumers are created");
 
     private T Own<T>(T item) where T : IAsyncDisposable => _owned.Own(item);
 }
