@@ -49,7 +49,8 @@ internal sealed class FetchDecoder
                 Add(new RecordSlot(record.Offset, record.Timestamp,
                     record.HasKey, Locate(batches, record.Key), record.Key.Length,
                     Locate(batches, record.Headers), record.Headers.Length, record.HeaderCount,
-                    Locate(batches, record.Value), record.Value.Length));
+                    Locate(batches, record.Value), record.Value.Length,
+                    MessageExpiry.TryGetExpiry(record, out long expiresAtMs) ? expiresAtMs : -1));
                 nextOffset = record.Offset + 1;
             }
             if (status == RecordReadStatus.Malformed)

@@ -11,12 +11,16 @@ internal readonly record struct RecordSlot(
     int HeadersLength,
     int HeaderCount,
     int ValueStart,
-    int ValueLength)
+    int ValueLength,
+    long ExpiresAtMs)
 {
-    public TopicMessage ToMessage(int partition, ReadOnlyMemory<byte> batches) => new(
-        partition, Offset, TimestampMs, HasKey,
+    public TopicMessage ToMessage(string topic, int partition, ReadOnlyMemory<byte> batches) => new(
+        topic, partition, Offset, TimestampMs, HasKey,
         batches.Slice(KeyStart, KeyLength),
         batches.Slice(ValueStart, ValueLength),
         batches.Slice(HeadersStart, HeadersLength),
-        HeaderCount);
+        HeaderCount, ExpiresAtMs);
+
+    /// <summary>True when the record carries an expiry time at or before <paramref name="nowMs"/> (PROTOCOL.md section 6.6).</summary>
+    public bool IsExpiredAt(long nowMs) => ExpiresAtMs >= 0 && ExpiresAtMs <= nowMs;
 }
