@@ -88,14 +88,16 @@ public sealed partial class TopicReader
             if (_pattern!.Matches(topic.Name))
                 matching.Add(topic.Name);
         }
+        var listedNow = new HashSet<string>(matching, StringComparer.Ordinal);
         foreach (string topic in _topics)
         {
-            if (!matching.Contains(topic))
+            if (!listedNow.Contains(topic))
                 RemoveTopic(topic);
         }
+        var reading = new HashSet<string>(_topics, StringComparer.Ordinal);
         foreach (string topic in matching)
         {
-            if (Array.IndexOf(_topics, topic) >= 0)
+            if (reading.Contains(topic))
                 continue;
             PartitionCursor[] added;
             try
