@@ -216,6 +216,22 @@ public sealed class PatternReaderTests
         Assert.Contains(broker.Requests, r => r is { Opcode: Opcode.CommitPosition, Topic: "orders.a" });
     }
 
+    [Fact(Timeout = TestLimits.TestMs)]
+    public async Task A_single_topic_reader_hands_out_its_own_topic_string_with_every_message()
+    {
+        await using var broker = new FakeBroker();
+        CreateWith(broker, "orders", "a", "b");
+        string topic = new(['o', 'r', 'd', 'e', 'r', 's']);
+        var instances = new List<string>();
+        await using var reader = new TopicReader(broker.Endpoint, topic);
+
+        await Take(reader, 2, instances);
+
+        Assert.All(instances, t => Assert.Same(topic, t));
+        Assert.Equal(["orders"], reader.Topics);
+        Assert.Null(reader.Pattern);
+    }
+
     [Fact]
     public void ForPattern_refuses_an_empty_pattern_a_partition_list_and_a_refresh_interval_that_is_not_positive()
     {
