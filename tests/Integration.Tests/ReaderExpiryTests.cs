@@ -5,7 +5,7 @@ using FastBroker.Testing;
 namespace FastBroker.IntegrationTests;
 
 /// <summary>Per-message expiry end to end: the producer's fb-expires header survives the broker, readers skip what has expired.</summary>
-public sealed class ExpiryTests
+public sealed class ReaderExpiryTests
 {
     [Fact]
     public async Task A_reader_skips_messages_published_already_expired_and_yields_the_rest()
