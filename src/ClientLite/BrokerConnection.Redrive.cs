@@ -59,7 +59,7 @@ public sealed partial class BrokerConnection
                     }
                     for (int i = 0; i < decoder.Count && decoder[i].Offset < end; i++)
                     {
-                        var message = decoder[i].ToMessage(partition, data);
+                        var message = decoder[i].ToMessage(deadLetters, partition, data);
                         if (batches.TryAdd(message))
                             moved++;
                         next = message.Offset + 1;

@@ -23,7 +23,7 @@ public sealed partial class BrokerConnection
     /// <c>fb.reply.</c> and 16 random hex digits) and reads it from then on. The request carries the headers
     /// <c>fb-reply-to</c> (that topic) and <c>fb-correlation-id</c> (a per-connection number, in decimal) after
     /// <paramref name="headers"/>; it goes to the partition of <paramref name="key"/>, or round robin without one, as
-    /// <see cref="Producer.SendAsync"/> places it. A responder (<see cref="Responder"/>) publishes the reply to the reply
+    /// <see cref="Producer.SendAsync(ReadOnlyMemory{byte}, ReadOnlyMemory{byte}?, int?, ReadOnlyMemory{FastBroker.Wire.Records.RecordHeader}, CancellationToken)"/> places it. A responder (<see cref="Responder"/>) publishes the reply to the reply
     /// topic with the same correlation id.
     /// </summary>
     /// <remarks>

@@ -6,7 +6,7 @@ using FastBroker.Wire.Records;
 namespace FastBroker.ClientLite;
 
 /// <summary>
-/// Batches messages per partition and publishes each batch as one request. <see cref="SendAsync"/> is
+/// Batches messages per partition and publishes each batch as one request. <see cref="SendAsync(ReadOnlyMemory{byte}, ReadOnlyMemory{byte}?, int?, ReadOnlyMemory{RecordHeader}, CancellationToken)"/> is
 /// thread-safe and allocates nothing per message (one completion object per batch serves all its messages).
 /// Messages sent to one partition keep their order. The producer does not own its connection.
 /// </summary>
@@ -35,6 +35,10 @@ public sealed class Producer : IAsyncDisposable
     private readonly Queue<ProducerBatch> _waitingToSend = new();
     private readonly Stack<RecordBatchBuilder> _builders = new();
     private readonly List<ProducerFailure> _failures = [];
+    private readonly ExpirySpec _defaultExpiry;
+    // Scratch for a record's headers plus its fb-expires header, used under the lock: no allocation per message.
+    private readonly byte[] _expiryValue = new byte[MessageExpiry.MaxValueBytes];
+    private RecordHeader[] _headerScratch = new RecordHeader[1];
     private int _inFlight;
     private int _unacknowledged;
     private int _sticky;
@@ -59,6 +63,7 @@ public sealed class Producer : IAsyncDisposable
         _open = new ProducerBatch?[partitionCount];
         _lingerTimers = new ITimer?[partitionCount];
         _nextSequence = new long[partitionCount];
+        _defaultExpiry = options.DefaultTimeToLive is { } ttl ? ExpirySpec.After(ttl, nameof(options.DefaultTimeToLive)) : ExpirySpec.None;
     }
 
     /// <summary>The topic this producer publishes to.</summary>
@@ -77,14 +82,42 @@ public sealed class Producer : IAsyncDisposable
     /// current round-robin partition (which moves on each time its batch is sent). The bytes are copied before
     /// this returns. When <see cref="ProducerOptions.MaxInFlightBatches"/> batches are unacknowledged the
     /// message joins its partition's open batch (sent when a slot frees), and waits for room only when that batch
-    /// is full; <paramref name="cancellationToken"/> only cancels that wait.
+    /// is full; <paramref name="cancellationToken"/> only cancels that wait. The message expires after
+    /// <see cref="ProducerOptions.DefaultTimeToLive"/> when that is set.
     /// </summary>
     public ValueTask<long> SendAsync(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key = null, int? partition = null,
         ReadOnlyMemory<RecordHeader> headers = default, CancellationToken cancellationToken = default)
+        => SendAsync(value, key, partition, headers, _defaultExpiry, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendAsync(ReadOnlyMemory{byte}, ReadOnlyMemory{byte}?, int?, ReadOnlyMemory{RecordHeader}, CancellationToken)"/>,
+    /// for a message that expires at <paramref name="expiresAt"/> (to the millisecond): it carries the header
+    /// <c>fb-expires</c> (PROTOCOL.md section 6.6), placed before <paramref name="headers"/> so it wins over one among
+    /// them. From then on the broker does not deliver it to shared subscriptions or filtered fetches and readers skip
+    /// it; it stays in the log until retention removes it. A time already past is allowed (the message is stored
+    /// expired). Throws <see cref="ArgumentOutOfRangeException"/> for a time before the Unix epoch.
+    /// </summary>
+    public ValueTask<long> SendAsync(ReadOnlyMemory<byte> value, DateTimeOffset expiresAt, ReadOnlyMemory<byte>? key = null, int? partition = null,
+        ReadOnlyMemory<RecordHeader> headers = default, CancellationToken cancellationToken = default)
+        => SendAsync(value, key, partition, headers, ExpirySpec.At(expiresAt, nameof(expiresAt)), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendAsync(ReadOnlyMemory{byte}, DateTimeOffset, ReadOnlyMemory{byte}?, int?, ReadOnlyMemory{RecordHeader}, CancellationToken)"/>,
+    /// expiring <paramref name="timeToLive"/> (rounded up to a millisecond) after the message's timestamp, which the
+    /// producer's clock gives when the message joins its batch. Overrides <see cref="ProducerOptions.DefaultTimeToLive"/>.
+    /// Throws <see cref="ArgumentOutOfRangeException"/> unless it is positive.
+    /// </summary>
+    public ValueTask<long> SendAsync(ReadOnlyMemory<byte> value, TimeSpan timeToLive, ReadOnlyMemory<byte>? key = null, int? partition = null,
+        ReadOnlyMemory<RecordHeader> headers = default, CancellationToken cancellationToken = default)
+        => SendAsync(value, key, partition, headers, ExpirySpec.After(timeToLive, nameof(timeToLive)), cancellationToken);
+
+    private ValueTask<long> SendAsync(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key, int? partition,
+        ReadOnlyMemory<RecordHeader> headers, ExpirySpec expiry, CancellationToken cancellationToken)
     {
         if (partition is { } explicitPartition && (uint)explicitPartition >= (uint)PartitionCount)
             throw new ArgumentOutOfRangeException(nameof(partition), explicitPartition, $"The topic has {PartitionCount} partitions.");
-        int recordBytes = RecordBatchBuilder.MeasureRecord(key?.Length ?? -1, headers.Span, value.Length) - 4;
+        int recordBytes = RecordBatchBuilder.MeasureRecord(key?.Length ?? -1, headers.Span, value.Length) - 4
+                          + (expiry.IsSet ? ExpirySpec.MaxHeaderBytes : 0);
         if (recordBytes > _connection.MaxMessageBytes)
         {
             return ValueTask.FromException<long>(new BrokerException(ErrorCode.MessageTooLarge,
@@ -94,16 +127,16 @@ public sealed class Producer : IAsyncDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (HasRoomLocked(value, key, partition, headers))
-                return AppendLocked(value, key, partition, headers);
+            if (HasRoomLocked(value, key, partition, headers, expiry))
+                return AppendLocked(value, key, partition, headers, expiry);
         }
-        return SendWhenRoomAsync(value, key, partition, headers, cancellationToken);
+        return SendWhenRoomAsync(value, key, partition, headers, expiry, cancellationToken);
     }
 
     // Room means: below the in-flight limit, or the message's partition has no open batch yet or one that can still
     // take it. That is what batches a busy producer even with no linger: while the limit is reached, messages gather
     // in one open batch per partition, which goes out as soon as an acknowledgement frees a slot (see OnBatchDone).
-    private bool HasRoomLocked(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key, int? partition, ReadOnlyMemory<RecordHeader> headers)
+    private bool HasRoomLocked(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key, int? partition, ReadOnlyMemory<RecordHeader> headers, ExpirySpec expiry)
     {
         if (_unacknowledged < _options.MaxInFlightBatches)
             return true;
@@ -111,7 +144,8 @@ public sealed class Producer : IAsyncDisposable
         var open = _open[p];
         return open is null
                || open.Builder!.RecordCount < MaxRecordsPerBatch
-               && open.Builder.Length + RecordBatchBuilder.MeasureRecord(key?.Length ?? -1, headers.Span, value.Length) <= _maxBatchBytes;
+               && open.Builder.Length + RecordBatchBuilder.MeasureRecord(key?.Length ?? -1, headers.Span, value.Length)
+               + (expiry.IsSet ? ExpirySpec.MaxHeaderBytes : 0) <= _maxBatchBytes;
     }
 
     private int PartitionFor(ReadOnlyMemory<byte>? key, int? partition)
@@ -164,7 +198,7 @@ public sealed class Producer : IAsyncDisposable
     }
 
     private async ValueTask<long> SendWhenRoomAsync(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key, int? partition,
-        ReadOnlyMemory<RecordHeader> headers, CancellationToken cancellationToken)
+        ReadOnlyMemory<RecordHeader> headers, ExpirySpec expiry, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -173,9 +207,9 @@ public sealed class Producer : IAsyncDisposable
             lock (_lock)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                if (HasRoomLocked(value, key, partition, headers))
+                if (HasRoomLocked(value, key, partition, headers, expiry))
                 {
-                    sent = AppendLocked(value, key, partition, headers);
+                    sent = AppendLocked(value, key, partition, headers, expiry);
                 }
                 else
                 {
@@ -188,10 +222,12 @@ public sealed class Producer : IAsyncDisposable
         }
     }
 
-    private ValueTask<long> AppendLocked(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key, int? partition, ReadOnlyMemory<RecordHeader> headers)
+    private ValueTask<long> AppendLocked(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key, int? partition, ReadOnlyMemory<RecordHeader> headers, ExpirySpec expiry)
     {
         int p = PartitionFor(key, partition);
-        int recordSize = RecordBatchBuilder.MeasureRecord(key?.Length ?? -1, headers.Span, value.Length);
+        long timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var recordHeaders = expiry.IsSet ? WithExpiryLocked(headers.Span, expiry.Resolve(timestamp)) : headers.Span;
+        int recordSize = RecordBatchBuilder.MeasureRecord(key?.Length ?? -1, recordHeaders, value.Length);
 
         var batch = _open[p];
         if (batch is not null && batch.Builder!.Length + recordSize > _maxBatchBytes)
@@ -209,7 +245,9 @@ public sealed class Producer : IAsyncDisposable
 
         var builder = batch.Builder!;
         int index = builder.RecordCount;
-        builder.Append(_time.GetUtcNow().ToUnixTimeMilliseconds(), key.HasValue, key.HasValue ? key.GetValueOrDefault().Span : default, headers.Span, value.Span);
+        builder.Append(timestamp, key.HasValue, key.HasValue ? key.GetValueOrDefault().Span : default, recordHeaders, value.Span);
+        if (expiry.IsSet)
+            Array.Clear(_headerScratch); // the caller's header values must not stay reachable from the producer
         _nextSequence[p]++;
         var result = new ValueTask<long>(batch, unchecked((short)index));
 
@@ -217,6 +255,17 @@ public sealed class Producer : IAsyncDisposable
         if (full || (_lingerTicks <= 0 && _unacknowledged < _options.MaxInFlightBatches))
             SealLocked(p);
         return result;
+    }
+
+    /// <summary>The record's headers with <c>fb-expires</c> first (readers take the first valid one), in the producer's scratch.</summary>
+    private ReadOnlySpan<RecordHeader> WithExpiryLocked(ReadOnlySpan<RecordHeader> headers, long expiresAtMs)
+    {
+        if (_headerScratch.Length < headers.Length + 1)
+            _headerScratch = new RecordHeader[headers.Length + 1];
+        int written = MessageExpiry.FormatValue(expiresAtMs, _expiryValue);
+        _headerScratch[0] = new RecordHeader(MessageExpiry.HeaderName, _expiryValue.AsMemory(0, written));
+        headers.CopyTo(_headerScratch.AsSpan(1));
+        return _headerScratch.AsSpan(0, headers.Length + 1);
     }
 
     private void ArmLinger(int partition, TimeSpan delay)

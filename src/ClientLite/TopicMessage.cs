@@ -9,9 +9,15 @@ namespace FastBroker.ClientLite;
 /// </summary>
 public readonly struct TopicMessage
 {
-    internal TopicMessage(int partition, long offset, long timestampMs, bool hasKey, ReadOnlyMemory<byte> key,
-        ReadOnlyMemory<byte> value, ReadOnlyMemory<byte> headers, int headerCount)
+    // DateTimeOffset ends at 9999-12-31; a larger header value is still a valid time in the far future.
+    private const long MaxUnixMs = 253_402_300_799_999;
+
+    private readonly long _expiresAtMs;
+
+    internal TopicMessage(string topic, int partition, long offset, long timestampMs, bool hasKey, ReadOnlyMemory<byte> key,
+        ReadOnlyMemory<byte> value, ReadOnlyMemory<byte> headers, int headerCount, long expiresAtMs)
     {
+        Topic = topic;
         Partition = partition;
         Offset = offset;
         TimestampMs = timestampMs;
@@ -20,7 +26,11 @@ public readonly struct TopicMessage
         Value = value;
         Headers = headers;
         HeaderCount = headerCount;
+        _expiresAtMs = expiresAtMs;
     }
+
+    /// <summary>The topic the message was read from: the same string instance for every message of that topic.</summary>
+    public string Topic { get; }
 
     /// <summary>The partition the message was read from.</summary>
     public int Partition { get; }
@@ -48,4 +58,11 @@ public readonly struct TopicMessage
 
     /// <summary>Number of headers.</summary>
     public int HeaderCount { get; }
+
+    /// <summary>
+    /// When the message expires: the time in its <c>fb-expires</c> header (PROTOCOL.md section 6.6), or null when it
+    /// has none. The reader skips messages expired at the time they are read unless
+    /// <see cref="TopicReaderOptions.IncludeExpired"/> is set.
+    /// </summary>
+    public DateTimeOffset? ExpiresAt => _expiresAtMs < 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(_expiresAtMs, MaxUnixMs));
 }

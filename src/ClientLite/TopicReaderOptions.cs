@@ -5,10 +5,15 @@ namespace FastBroker.ClientLite;
 /// <summary>Settings of a <see cref="TopicReader"/>.</summary>
 public sealed class TopicReaderOptions
 {
-    /// <summary>Partitions to read; null (the default) reads all of them.</summary>
+    /// <summary>Partitions to read; null (the default) reads all of them. Not allowed with a pattern (<see cref="TopicReader.ForPattern"/>).</summary>
     public IReadOnlyList<int>? Partitions { get; init; }
 
-    /// <summary>Where to start in a partition the group has no position for (or always, without a group). Default earliest.</summary>
+    /// <summary>
+    /// Where to start in a partition the group has no position for (or always, without a group). Default earliest.
+    /// A pattern reader applies it to the topics that match when it starts; a topic it discovers later was created
+    /// (or began to match) after the reader started, so <see cref="StartPosition.Latest"/> reads such a topic from
+    /// its earliest offset, so that nothing published to it after the reader started is missed.
+    /// </summary>
     public StartPosition Start { get; init; } = StartPosition.Earliest;
 
     /// <summary>Consumer group whose committed positions are resumed from and stored by <see cref="TopicReader.CommitAsync"/>.</summary>
@@ -48,7 +53,20 @@ public sealed class TopicReaderOptions
     /// <summary>Longest delay between reconnect attempts. Default 5 s.</summary>
     public TimeSpan MaxReconnectBackoff { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Settings of the connections the reader opens (its clock is the reader's clock).</summary>
+    /// <summary>
+    /// How often a pattern reader lists the broker's topics to start reading new matching topics and stop reading
+    /// deleted ones. Default 5 s. Unused by a reader of one topic.
+    /// </summary>
+    public TimeSpan TopicRefreshInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// False (the default): messages whose <c>fb-expires</c> time (PROTOCOL.md section 6.6) is at or before the
+    /// reader's clock when they are read are skipped (their offsets still count as read, so a commit moves past
+    /// them). True: every message is yielded; <see cref="TopicMessage.ExpiresAt"/> tells which have expired.
+    /// </summary>
+    public bool IncludeExpired { get; init; }
+
+    /// <summary>Settings of the connections the reader opens (its clock is the reader's clock, also used for expiry).</summary>
     public BrokerConnectionOptions Connection { get; init; } = BrokerConnectionOptions.Default;
 
     internal static TopicReaderOptions Default { get; } = new();

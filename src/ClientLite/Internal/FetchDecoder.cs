@@ -46,10 +46,7 @@ internal sealed class FetchDecoder
             {
                 if (record.Offset < fromOffset)
                     continue;
-                Add(new RecordSlot(record.Offset, record.Timestamp,
-                    record.HasKey, Locate(batches, record.Key), record.Key.Length,
-                    Locate(batches, record.Headers), record.Headers.Length, record.HeaderCount,
-                    Locate(batches, record.Value), record.Value.Length));
+                Add(RecordSlot.Of(record, batches));
                 nextOffset = record.Offset + 1;
             }
             if (status == RecordReadStatus.Malformed)
@@ -71,7 +68,4 @@ internal sealed class FetchDecoder
             Array.Resize(ref _slots, _slots.Length * 2);
         _slots[Count++] = slot;
     }
-
-    private static int Locate(ReadOnlySpan<byte> whole, ReadOnlySpan<byte> part)
-        => part.IsEmpty || !whole.Overlaps(part, out int offset) ? 0 : offset;
 }

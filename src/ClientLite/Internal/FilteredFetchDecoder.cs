@@ -47,10 +47,7 @@ internal static class FilteredFetchDecoder
                     range = ++rangeIndex < result.RangeCount ? result.GetRange(rangeIndex) : default;
                 if (rangeIndex == result.RangeCount || !range.Contains(record.Offset))
                     continue;
-                table.Add(new RecordSlot(record.Offset, record.Timestamp,
-                    record.HasKey, Locate(batches, record.Key), record.Key.Length,
-                    Locate(batches, record.Headers), record.Headers.Length, record.HeaderCount,
-                    Locate(batches, record.Value), record.Value.Length));
+                table.Add(RecordSlot.Of(record, batches));
             }
             if (status == RecordReadStatus.Malformed)
             {
@@ -66,7 +63,4 @@ internal static class FilteredFetchDecoder
         }
         return true;
     }
-
-    private static int Locate(ReadOnlySpan<byte> whole, ReadOnlySpan<byte> part)
-        => part.IsEmpty || !whole.Overlaps(part, out int offset) ? 0 : offset;
 }

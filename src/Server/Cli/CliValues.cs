@@ -34,6 +34,28 @@ internal static class CliValues
         return true;
     }
 
+    /// <summary>
+    /// A point in time: ISO 8601 as <see cref="DateTimeOffset"/> reads it invariantly (UTC when it has no offset), or
+    /// a whole number of milliseconds since the Unix epoch. Times before the epoch are refused.
+    /// </summary>
+    public static bool TryParseTime(string? text, out DateTimeOffset time)
+    {
+        time = default;
+        if (string.IsNullOrWhiteSpace(text))
+            return false;
+        text = text.Trim();
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long unixMs))
+        {
+            if (unixMs > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+                return false;
+            time = DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
+            return true;
+        }
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time))
+            return false;
+        return time.ToUnixTimeMilliseconds() >= 0;
+    }
+
     /// <summary>"earliest", "latest" or a non-negative offset.</summary>
     public static bool TryParseStart(string? text, out StartPosition start)
     {

@@ -2,25 +2,29 @@ using System.Buffers;
 using System.CommandLine;
 using System.Text;
 using FastBroker.ClientLite;
+using FastBroker.Wire.Filters;
 
 namespace FastBroker.Server.Cli;
 
 /// <summary>
-/// <c>consume NAME [--from earliest|latest|OFFSET] [--group G] [--filter EXPR] [--count N] [--timeout 5s]</c>: one
-/// payload per line until N messages or an idle timeout; with a group, the position is committed on the way out.
-/// With a filter the broker sends only matching messages (PROTOCOL.md section 14).
+/// <c>consume NAME|PATTERN [--from earliest|latest|OFFSET] [--group G] [--filter EXPR] [--count N] [--timeout 5s]
+/// [--print-topic]</c>: one payload per line until N messages or an idle timeout; with a group, the positions are
+/// committed on the way out. A name with a wildcard word (<c>*</c> or <c>#</c>, which topic names cannot contain) is a
+/// routing pattern: every matching topic is read, including ones created while it runs. With a filter the broker
+/// sends only matching messages (PROTOCOL.md section 14).
 /// </summary>
 internal static class ConsumeCommand
 {
     public static Command Build(CliConsole console, Option<string> server)
     {
-        var command = new Command("consume", "Print messages of a topic, one payload (UTF-8) per line");
-        var name = CliOptions.TopicName();
+        var command = new Command("consume", "Print messages of a topic, or of every topic matching a pattern (orders.*, orders.#), one payload (UTF-8) per line");
+        var name = new Argument<string>("name") { Description = "Topic name, or a routing pattern: * is one dot-separated word, # any number" };
         var from = CliOptions.From();
         var group = new Option<string?>("--group") { Description = "Consumer group: resume from and commit its position" };
         var filter = CliOptions.Filter();
         var count = CliOptions.OptionalInt("--count", "Stop after this many messages", 1);
         var timeout = CliOptions.Duration("--timeout", "Stop when no message arrives for this long", "5s");
+        var printTopic = new Option<bool>("--print-topic") { Description = "Start each line with the message's topic and a tab" };
         var defaultTimeout = TimeSpan.FromSeconds(5);
         command.Arguments.Add(name);
         command.Options.Add(from);
@@ -28,6 +32,7 @@ internal static class ConsumeCommand
         command.Options.Add(filter);
         command.Options.Add(count);
         command.Options.Add(timeout);
+        command.Options.Add(printTopic);
         command.SetAction((result, ct) =>
         {
             string topic = result.GetValue(name)!;
@@ -41,14 +46,17 @@ internal static class ConsumeCommand
                 ReconnectTimeout = idle,
             };
             return CliErrors.GuardAsync(console, topic,
-                () => RunAsync(console, result.GetValue(server)!, topic, options, result.GetValue(count), idle, ct), ct);
+                () => RunAsync(console, result.GetValue(server)!, topic, options, result.GetValue(count), idle, result.GetValue(printTopic), ct), ct);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string server, string topic, TopicReaderOptions options, int? count, TimeSpan idleTimeout, CancellationToken ct)
+    private static async Task<int> RunAsync(CliConsole console, string server, string topic, TopicReaderOptions options, int? count,
+        TimeSpan idleTimeout, bool printTopic, CancellationToken ct)
     {
-        await using var reader = new TopicReader(server, topic, options);
+        await using var reader = RoutingPattern.HasWildcard(topic)
+            ? TopicReader.ForPattern(server, topic, options)
+            : new TopicReader(server, topic, options);
         // The idle clock starts once the reader stands at its positions, so a slow connect is not "no messages".
         await reader.StartAsync(ct).ConfigureAwait(false);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -66,6 +74,11 @@ internal static class ConsumeCommand
                     text = ArrayPool<char>.Shared.Rent(chars);
                 }
                 int written = Encoding.UTF8.GetChars(message.Value.Span, text);
+                if (printTopic)
+                {
+                    console.Out.Write(message.Topic);
+                    console.Out.Write('\t');
+                }
                 console.Out.Write(text, 0, written);
                 console.Out.WriteLine();
                 if (++printed == count)

@@ -4,7 +4,7 @@ using FastBroker.ClientLite;
 
 namespace FastBroker.Server.Cli;
 
-/// <summary><c>publish NAME [--key K] [--partition P]</c>: one message per stdin line.</summary>
+/// <summary><c>publish NAME [--key K] [--partition P] [--ttl DURATION | --expires-at TIME]</c>: one message per stdin line.</summary>
 internal static class PublishCommand
 {
     // Acknowledgements are collected in windows so a long stdin does not hold one task per line.
@@ -16,22 +16,57 @@ internal static class PublishCommand
         var name = CliOptions.TopicName();
         var key = new Option<string?>("--key") { Description = "Key for every message (chooses the partition)" };
         var partition = CliOptions.OptionalInt("--partition", "Publish to this partition", 0);
+        var ttl = new Option<TimeSpan?>("--ttl")
+        {
+            Description = "Every message expires this long after it is sent (e.g. 30s, 10m, at most 24h)",
+            HelpName = "DURATION",
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (CliValues.TryParseDuration(text, out var duration))
+                    return duration;
+                result.AddError($"'{text}' is not a duration for --ttl (use e.g. 500ms, 30s, 10m, at most 24h)");
+                return null;
+            },
+        };
+        var expiresAt = new Option<DateTimeOffset?>("--expires-at")
+        {
+            Description = "Every message expires at this time: ISO 8601 (UTC unless it has an offset) or milliseconds since the Unix epoch",
+            HelpName = "TIME",
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (CliValues.TryParseTime(text, out var time))
+                    return time;
+                result.AddError($"'{text}' is not a time for --expires-at (use e.g. 2030-01-31T12:00:00Z or Unix milliseconds)");
+                return null;
+            },
+        };
         command.Arguments.Add(name);
         command.Options.Add(key);
         command.Options.Add(partition);
+        command.Options.Add(ttl);
+        command.Options.Add(expiresAt);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(ttl) is not null && result.GetResult(expiresAt) is not null)
+                result.AddError("use --ttl or --expires-at, not both");
+        });
         command.SetAction((result, ct) =>
         {
             string topic = result.GetValue(name)!;
+            var expiry = new Expiry(result.GetValue(ttl), result.GetValue(expiresAt));
             return CliErrors.GuardAsync(console, topic,
-                () => RunAsync(console, result.GetValue(server)!, topic, result.GetValue(key), result.GetValue(partition), ct), ct);
+                () => RunAsync(console, result.GetValue(server)!, topic, result.GetValue(key), result.GetValue(partition), expiry, ct), ct);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string server, string topic, string? keyText, int? partition, CancellationToken ct)
+    private static async Task<int> RunAsync(CliConsole console, string server, string topic, string? keyText, int? partition, Expiry expiry, CancellationToken ct)
     {
         await using var connection = await BrokerConnection.ConnectAsync(server, null, ct).ConfigureAwait(false);
-        await using var producer = await connection.CreateProducerAsync(topic, null, ct).ConfigureAwait(false);
+        var options = new ProducerOptions { DefaultTimeToLive = expiry.TimeToLive };
+        await using var producer = await connection.CreateProducerAsync(topic, options, ct).ConfigureAwait(false);
         if (partition >= producer.PartitionCount)
         {
             console.Fail($"topic '{topic}' has {producer.PartitionCount} partitions; there is no partition {partition}");
@@ -43,7 +78,10 @@ internal static class PublishCommand
         var window = new List<ValueTask<long>>(Window);
         while (await console.In.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
         {
-            window.Add(producer.SendAsync(Encoding.UTF8.GetBytes(line), key, partition, default, ct));
+            byte[] value = Encoding.UTF8.GetBytes(line);
+            window.Add(expiry.At is { } at
+                ? producer.SendAsync(value, at, key, partition, default, ct)
+                : producer.SendAsync(value, key, partition, default, ct));
             if (window.Count == Window)
                 await tally.DrainAsync(window).ConfigureAwait(false);
         }
@@ -66,6 +104,8 @@ internal static class PublishCommand
         await console.Out.WriteLineAsync($"published {tally.Published}").ConfigureAwait(false);
         return ClientCli.ExitOk;
     }
+
+    private readonly record struct Expiry(TimeSpan? TimeToLive, DateTimeOffset? At);
 
     private sealed class Tally
     {

@@ -40,7 +40,7 @@ public class FilteredFetchDecoderTests
         var values = new List<string>();
         for (int i = 0; i < table.Count; i++)
         {
-            var message = table[i].ToMessage(0, result.Batches);
+            var message = table[i].ToMessage("t", 0, result.Batches);
             values.Add($"{message.Offset}:{Encoding.UTF8.GetString(message.Value.Span)}");
         }
         return values;
