@@ -25,18 +25,8 @@ internal static class FilteredFetchDecoder
         int position = 0;
         while (position < batches.Length)
         {
-            var rest = batches[position..];
-            if (!RecordBatch.TryReadLength(rest, int.MaxValue, out int length) || length > rest.Length)
-            {
-                problem = "a truncated record batch";
+            if (!CheckedBatches.TryTake(batches[position..], out var batch, out problem))
                 return false;
-            }
-            var batch = rest[..length];
-            if (!RecordBatch.CrcMatches(batch))
-            {
-                problem = $"a record batch at offset {RecordBatch.ReadBaseOffset(batch)} failed its CRC check";
-                return false;
-            }
 
             var reader = new RecordBatchReader(batch);
             RecordReadStatus status;
@@ -54,7 +44,7 @@ internal static class FilteredFetchDecoder
                 problem = $"a malformed record in the batch at offset {RecordBatch.ReadBaseOffset(batch)}";
                 return false;
             }
-            position += length;
+            position += batch.Length;
         }
         if (table.Count != expected)
         {

@@ -114,11 +114,8 @@ internal sealed class ReplyInbox
     {
         while (!batches.IsEmpty)
         {
-            if (!RecordBatch.TryReadLength(batches, int.MaxValue, out int length) || length > batches.Length)
-                throw _connection.ProtocolViolation($"a truncated record batch in reply topic {Topic}");
-            var batch = batches[..length];
-            if (!RecordBatch.CrcMatches(batch))
-                throw _connection.ProtocolViolation($"a record batch failing its CRC check in reply topic {Topic}");
+            if (!CheckedBatches.TryTake(batches, out var batch, out string? problem))
+                throw _connection.ProtocolViolation($"{problem} in reply topic {Topic}");
             var reader = new RecordBatchReader(batch);
             RecordReadStatus status;
             while ((status = reader.TryReadNext(out var record)) == RecordReadStatus.Ok)
@@ -130,7 +127,7 @@ internal sealed class ReplyInbox
             }
             if (status == RecordReadStatus.Malformed)
                 throw _connection.ProtocolViolation($"a malformed record in reply topic {Topic}");
-            batches = batches[length..];
+            batches = batches[batch.Length..];
         }
         return next;
     }

@@ -50,11 +50,11 @@ internal static class FilteredScan
             while (!full && scanned < BudgetBytes)
             {
                 // The chunk is read after the batches kept so far; the ones without a match are overwritten by the next.
-                EnsureCapacity(ref buffer, kept + ChunkBytes, kept);
+                BatchBuffers.EnsureCapacity(ref buffer, kept + ChunkBytes, kept);
                 var read = journal.Read(position, buffer.AsSpan(kept, ChunkBytes));
                 if (read.BytesWritten == 0 && read.RequiredBytes > 0)
                 {
-                    EnsureCapacity(ref buffer, kept + read.RequiredBytes, kept);
+                    BatchBuffers.EnsureCapacity(ref buffer, kept + read.RequiredBytes, kept);
                     read = journal.Read(position, buffer.AsSpan(kept, read.RequiredBytes));
                 }
                 if (read.BytesWritten == 0)
@@ -96,7 +96,7 @@ internal static class FilteredScan
             // The ranges go between the fixed fields and the batches: move the batches up to make room for them.
             int rangeBytes = ranges.Count * FetchRange.Size;
             int batchBytes = kept - head;
-            EnsureCapacity(ref buffer, kept + rangeBytes, kept);
+            BatchBuffers.EnsureCapacity(ref buffer, kept + rangeBytes, kept);
             if (rangeBytes > 0) Buffer.BlockCopy(buffer, head, buffer, head + rangeBytes, batchBytes);
             FrameWriter.WriteFetchFilteredPrefix(buffer, requestId, journal.StartOffset, journal.CommittedEndOffset, position,
                 CollectionsMarshal.AsSpan(ranges), batchBytes);
@@ -130,14 +130,5 @@ internal static class FilteredScan
         if (status == RecordReadStatus.Malformed)
             throw new JournalCorruptedException(journal.Directory, -1, RecordBatch.ReadBaseOffset(batch), "a record of the batch does not parse");
         return any;
-    }
-
-    private static void EnsureCapacity(ref byte[] buffer, int needed, int used)
-    {
-        if (buffer.Length >= needed) return;
-        byte[] bigger = BatchBuffers.Pool.Rent(Math.Max(needed, buffer.Length * 2));
-        Buffer.BlockCopy(buffer, 0, bigger, 0, used);
-        BatchBuffers.Pool.Return(buffer);
-        buffer = bigger;
     }
 }

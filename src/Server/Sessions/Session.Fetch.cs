@@ -17,32 +17,44 @@ internal sealed partial class Session
             Fail(requestId, ErrorCode.MalformedFrame, "malformed fetch request");
             return;
         }
-        if (!TryResolve(requestId, request.Topic, null, request.Partition, out var partition)) return;
-        if (!partition.TryGetJournal(out var journal, out string failure))
-        {
-            Fail(requestId, ErrorCode.PartitionUnavailable, failure);
-            return;
-        }
-        if (request.MaxWaitMs > Protocol.MaxFetchWaitMs)
-        {
-            Fail(requestId, ErrorCode.InvalidArgument, $"max wait {request.MaxWaitMs} ms exceeds {Protocol.MaxFetchWaitMs} ms");
-            return;
-        }
-
-        long start = journal.StartOffset;
-        long end = journal.CommittedEndOffset;
-        if (request.Offset < start || request.Offset > end)
-        {
-            Fail(requestId, ErrorCode.OffsetOutOfRange,
-                $"offset {request.Offset} is outside partition {partition.Topic}/{partition.Index} range [{start}, {end}]");
-            return;
-        }
+        if (!TryOpenForFetch(requestId, request.Topic, request.Partition, request.MaxWaitMs, out var partition, out var journal)) return;
+        if (!TryCheckFetchOffset(requestId, partition, journal, request.Offset, out long end)) return;
 
         int maxBytes = (int)Math.Clamp(request.MaxBytes, 1u, (uint)(_broker.Options.MaxFrameBytes - FrameWriter.FetchResponsePrefixSize));
         if (request.Offset < end || request.MaxWaitMs == 0)
             Enqueue(new Outbound(OutboundKind.FetchData, Opcode.Fetch, requestId, request.Offset, maxBytes, partition));
         else
             _ = LongPollAsync(requestId, partition, journal, request.Offset, maxBytes, TimeSpan.FromMilliseconds(request.MaxWaitMs));
+    }
+
+    // The checks Fetch and FetchFiltered share, in the order of PROTOCOL.md section 3.1: the topic and partition, the
+    // partition's availability, then the wait (a field's range).
+    private bool TryOpenForFetch(uint requestId, ReadOnlySpan<byte> topic, uint partitionIndex, uint maxWaitMs,
+        out Partition partition, out PartitionJournal journal)
+    {
+        journal = null!;
+        if (!TryResolve(requestId, topic, null, partitionIndex, out partition)) return false;
+        if (!partition.TryGetJournal(out journal, out string failure))
+        {
+            Fail(requestId, ErrorCode.PartitionUnavailable, failure);
+            return false;
+        }
+        if (maxWaitMs > Protocol.MaxFetchWaitMs)
+        {
+            Fail(requestId, ErrorCode.InvalidArgument, $"max wait {maxWaitMs} ms exceeds {Protocol.MaxFetchWaitMs} ms");
+            return false;
+        }
+        return true;
+    }
+
+    // The data-state check of both fetches (PROTOCOL.md section 7.2): the offset lies in [log start, log end].
+    private bool TryCheckFetchOffset(uint requestId, Partition partition, PartitionJournal journal, long offset, out long end)
+    {
+        long start = journal.StartOffset;
+        end = journal.CommittedEndOffset;
+        if (offset >= start && offset <= end) return true;
+        Fail(requestId, ErrorCode.OffsetOutOfRange, $"offset {offset} is outside partition {partition.Topic}/{partition.Index} range [{start}, {end}]");
+        return false;
     }
 
     // The slow path: nothing to read yet. Register with the partition's signal *before* re-checking the end, so a

@@ -18,31 +18,14 @@ internal sealed partial class Session
             Fail(requestId, ErrorCode.MalformedFrame, "malformed fetch filtered request");
             return;
         }
-        if (!TryResolve(requestId, request.Topic, null, request.Partition, out var partition)) return;
-        if (!partition.TryGetJournal(out var journal, out string failure))
-        {
-            Fail(requestId, ErrorCode.PartitionUnavailable, failure);
-            return;
-        }
-        if (request.MaxWaitMs > Protocol.MaxFetchWaitMs)
-        {
-            Fail(requestId, ErrorCode.InvalidArgument, $"max wait {request.MaxWaitMs} ms exceeds {Protocol.MaxFetchWaitMs} ms");
-            return;
-        }
+        if (!TryOpenForFetch(requestId, request.Topic, request.Partition, request.MaxWaitMs, out var partition, out var journal)) return;
         if (!_filters.TryGet(request.Filter, out var filter, out string? invalid))
         {
             Fail(requestId, ErrorCode.InvalidArgument, invalid!);
             return;
         }
 
-        long start = journal.StartOffset;
-        long end = journal.CommittedEndOffset;
-        if (request.Offset < start || request.Offset > end)
-        {
-            Fail(requestId, ErrorCode.OffsetOutOfRange,
-                $"offset {request.Offset} is outside partition {partition.Topic}/{partition.Index} range [{start}, {end}]");
-            return;
-        }
+        if (!TryCheckFetchOffset(requestId, partition, journal, request.Offset, out _)) return;
 
         int maxBytes = (int)Math.Clamp(request.MaxBytes, 1u, (uint)(_broker.Options.MaxFrameBytes - FetchFilteredResponse.PrefixSize));
         if (!TryScan(requestId, partition, journal, filter!, request.Offset, maxBytes, out var scan)) return;

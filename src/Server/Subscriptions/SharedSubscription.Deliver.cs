@@ -147,7 +147,7 @@ internal sealed partial class SharedSubscription
             if (prefixBytes != reserved)
             {
                 // Fewer ranges than taken (the budget cut some), or more (expired messages split some).
-                EnsureCapacity(ref buffer, sectionAt + prefixBytes + batchBytes, at);
+                BatchBuffers.EnsureCapacity(ref buffer, sectionAt + prefixBytes + batchBytes, at);
                 Buffer.BlockCopy(buffer, batchesAt, buffer, sectionAt + prefixBytes, batchBytes);
                 at += prefixBytes - reserved;
             }
@@ -182,13 +182,13 @@ internal sealed partial class SharedSubscription
                 bool failed = false;
                 if (room >= RecordBatchHeader.Size || first)
                 {
-                    EnsureCapacity(ref buffer, at + Math.Max(room, RecordBatchHeader.Size), at);
+                    BatchBuffers.EnsureCapacity(ref buffer, at + Math.Max(room, RecordBatchHeader.Size), at);
                     failed = !TryRead(journal, need, buffer.AsSpan(at, Math.Max(room, RecordBatchHeader.Size)), out read);
                     // A batch larger than one read chunk is read on its own: whole, if it fits what is left of max
                     // bytes, or, as the first batch of the delivery, whatever its size (PROTOCOL.md section 5.15).
                     if (!failed && read.BytesWritten == 0 && read.RequiredBytes > 0 && at + read.RequiredBytes <= (first ? frameCap : budgetEnd))
                     {
-                        EnsureCapacity(ref buffer, at + read.RequiredBytes, at);
+                        BatchBuffers.EnsureCapacity(ref buffer, at + read.RequiredBytes, at);
                         failed = !TryRead(journal, need, buffer.AsSpan(at, read.RequiredBytes), out read);
                     }
                 }
@@ -231,14 +231,6 @@ internal sealed partial class SharedSubscription
         }
     }
 
-    private static void EnsureCapacity(ref byte[] buffer, int needed, int used)
-    {
-        if (buffer.Length >= needed) return;
-        byte[] bigger = BatchBuffers.Pool.Rent(Math.Max(needed, buffer.Length * 2));
-        Buffer.BlockCopy(buffer, 0, bigger, 0, used);
-        BatchBuffers.Pool.Return(buffer);
-        buffer = bigger;
-    }
 
     // Gives back every offset from `from` on in ranges[index..]: taken, but not sent.
     private void GiveBack(int partition, List<DeliveryRange> list, int index, long from)
