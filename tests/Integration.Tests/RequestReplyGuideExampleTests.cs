@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using FastBroker.ClientLite;
+using FastBroker.IntegrationTests.Infrastructure;
 using FastBroker.Testing;
 
 namespace FastBroker.IntegrationTests;
@@ -32,19 +32,6 @@ public sealed class RequestReplyGuideExampleTests
         Assert.Equal("AAPL 190.10", Encoding.UTF8.GetString(reply.Value.Span));
         await stop.CancelAsync();
         await responding;
-        Assert.Contains(Sample(), Guide());
-    }
-
-    private static string Sample([CallerFilePath] string path = "")
-    {
-        var lines = File.ReadAllLines(path);
-        int begin = Array.FindIndex(lines, l => l.Trim() == "// sample-begin"), end = Array.FindIndex(lines, l => l.Trim() == "// sample-end");
-        return string.Join('\n', lines[(begin + 1)..end].Select(l => l.Length >= 8 ? l[8..] : l.TrimStart())) + "\n";
-    }
-
-    private static string Guide([CallerFilePath] string path = "")
-    {
-        string root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
-        return File.ReadAllText(Path.Combine(root, "docs", "REQUEST-REPLY.md")).ReplaceLineEndings("\n");
+        Assert.Contains(DocSample.Marked(), DocSample.Document("REQUEST-REPLY.md"));
     }
 }
