@@ -110,15 +110,18 @@ internal static class QueueCommands
     {
         var redrive = new Command("redrive", "Move a queue's dead-lettered messages back to the queue");
         var name = CliOptions.TopicName();
+        var topicOption = CliOptions.QueueTopic("The topic the queue NAME is a subscription on (default NAME)");
         redrive.Arguments.Add(name);
+        redrive.Options.Add(topicOption);
         redrive.SetAction((result, ct) =>
         {
             string queue = result.GetValue(name)!;
+            string topic = result.GetValue(topicOption) ?? queue;
             return CliErrors.GuardAsync(console, queue, async () =>
             {
                 await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
-                long moved = await connection.RedriveDeadLettersAsync(queue, queue, ct).ConfigureAwait(false);
-                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"moved {moved} messages back to {queue}")).ConfigureAwait(false);
+                long moved = await connection.RedriveDeadLettersAsync(topic, queue, ct).ConfigureAwait(false);
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"moved {moved} messages back to {topic}")).ConfigureAwait(false);
                 return ClientCli.ExitOk;
             }, ct);
         });

@@ -74,6 +74,31 @@ public sealed class QueueCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Redrive_of_a_subscription_on_another_topic_moves_its_dead_letters_back_to_that_topic()
+    {
+        Assert.Equal(0, (await Run(null, "topic", "create", "orders")).ExitCode);
+        Assert.Equal(0, (await Run(null, "queue", "create", "eu", "--topic", "orders", "--max-deliveries", "1",
+            "--filter", "key ~ \"eu.#\"")).ExitCode);
+        Assert.Equal(0, (await Run("poison\n", "publish", "orders", "--key", "eu.fr")).ExitCode);
+        Assert.Equal(["poison"], Lines((await Run(null, "receive", "eu", "--topic", "orders", "--nack")).Stdout));
+
+        string deadLettered = "0";
+        for (int i = 0; i < 100 && deadLettered != "1"; i++)
+        {
+            var stats = Lines((await Run(null, "queue", "stats", "eu", "--topic", "orders")).Stdout)
+                .Select(l => l.Split(": ", 2)).ToDictionary(p => p[0], p => p[1]);
+            deadLettered = stats["dead_lettered"];
+            if (deadLettered != "1") await Task.Delay(50);
+        }
+        Assert.Equal("1", deadLettered);
+
+        var redrive = await Run(null, "dlq", "redrive", "eu", "--topic", "orders");
+        Assert.Equal(0, redrive.ExitCode);
+        Assert.Contains("moved 1 messages back to orders", redrive.Stdout);
+        Assert.Equal(["poison"], Lines((await Run(null, "receive", "eu", "--topic", "orders", "--wait", "5s")).Stdout));
+    }
+
+    [Fact]
     public async Task Bad_queue_commands_fail_with_one_clear_line()
     {
         var unknown = await Run(null, "receive", "nothing");
