@@ -150,6 +150,7 @@ internal sealed partial class SharedSubscription
                 at = sectionAt;
                 continue;
             }
+            if (_filter is not null) TrimSection(list, kept, buffer, batchesAt, ref at);
             int batchBytes = at - batchesAt;
             batchBytesSoFar += batchBytes;
             int prefixBytes = FrameWriter.DeliverySectionPrefixSize(kept);
