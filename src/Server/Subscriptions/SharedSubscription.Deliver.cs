@@ -109,8 +109,11 @@ internal sealed partial class SharedSubscription
         for (int p = 0; p < _states.Length; p++)
             if (ranges[p].Count > 0) prefix += FrameWriter.DeliverySectionPrefixSize(ranges[p].Count);
         int frameCap = FrameHeader.Size + _context.MaxFrameBytes;
-        int budgetEnd = prefix + Math.Clamp(maxBytes, 1, Math.Max(1, frameCap - prefix));
-        byte[] buffer = BatchBuffers.Pool.Rent(Math.Min(budgetEnd, prefix + 64 * 1024));
+        int batchBudget = Math.Clamp(maxBytes, 1, Math.Max(1, frameCap - prefix));
+        byte[] buffer = BatchBuffers.Pool.Rent(Math.Min(prefix + batchBudget, prefix + 64 * 1024));
+        // Section prefixes not written yet: room the frame cap must keep for them.
+        int prefixesLeft = prefix - FrameWriter.DeliveryPrefixSize;
+        int batchBytesSoFar = 0;
 
         int at = FrameWriter.DeliveryPrefixSize;
         int sections = 0;
@@ -128,21 +131,28 @@ internal sealed partial class SharedSubscription
             int sectionAt = at;
             int reservedRanges = list.Count;
             int reserved = FrameWriter.DeliverySectionPrefixSize(reservedRanges);
+            prefixesLeft -= reserved;
+            // The batches read so far may have used the room the prefix was counted in: grow before writing past it.
+            EnsureCapacity(ref buffer, at + reserved, at);
             at += reserved;
             int batchesAt = at;
-            int kept = ReadSection(p, list, ref buffer, ref at, budgetEnd, emptyAt: messages == 0 ? batchesAt : -1, frameCap);
+            // Max bytes counts batch bytes only, across all sections; the frame keeps room for the later prefixes.
+            int budgetEnd = Math.Min(batchesAt + Math.Max(0, batchBudget - batchBytesSoFar), frameCap - prefixesLeft);
+            int kept = ReadSection(p, list, ref buffer, ref at, budgetEnd, emptyAt: messages == 0 ? batchesAt : -1, frameCap - prefixesLeft);
             if (kept < 0)
             {
                 cut = true;
                 kept = -kept - 1;
             }
-            if (kept > 0) kept = DropExpired(p, list, kept, reservedRanges, buffer, batchesAt, ref at, frameCap, now, ref expired);
+            if (kept > 0) kept = DropExpired(p, list, kept, reservedRanges, buffer, batchesAt, ref at, frameCap - prefixesLeft, now, ref expired);
             if (kept == 0)
             {
                 at = sectionAt;
                 continue;
             }
+            if (_filter is not null) TrimSection(list, kept, buffer, batchesAt, ref at);
             int batchBytes = at - batchesAt;
+            batchBytesSoFar += batchBytes;
             int prefixBytes = FrameWriter.DeliverySectionPrefixSize(kept);
             if (prefixBytes != reserved)
             {

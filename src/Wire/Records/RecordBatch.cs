@@ -29,6 +29,31 @@ public static class RecordBatch
            && BinaryPrimitives.ReadUInt32LittleEndian(batch[RecordBatchHeader.CrcPosition..]) == ComputeCrc(batch);
 
     /// <summary>
+    /// Writes a batch holding only some consecutive records of <paramref name="batch"/> (a sound batch whose CRC the
+    /// caller has checked): the records at byte positions [<paramref name="recordsStart"/>, <paramref name="recordsEnd"/>),
+    /// which are <paramref name="count"/> records starting with record number <paramref name="firstIndex"/>. The copy's
+    /// header is the original's with base offset <c>base + firstIndex</c>, the new length and record count, and a CRC
+    /// computed over the copied bytes; first and max timestamp stay, so the records' timestamp deltas keep their
+    /// meaning (PROTOCOL.md section 5.15). Returns the bytes written: 56 + the records' bytes.
+    /// </summary>
+    /// <exception cref="ArgumentException">The destination is too small or the positions are outside the records.</exception>
+    public static int WriteSlice(ReadOnlySpan<byte> batch, int recordsStart, int recordsEnd, int firstIndex, int count, Span<byte> destination)
+    {
+        if (recordsStart < RecordBatchHeader.Size || recordsEnd <= recordsStart || recordsEnd > batch.Length || count < 1 || firstIndex < 0)
+            throw new ArgumentException("The slice is outside the batch's records.");
+        int length = RecordBatchHeader.Size + (recordsEnd - recordsStart);
+        if (destination.Length < length) throw new ArgumentException("The destination is too small for the slice.", nameof(destination));
+        batch[..RecordBatchHeader.Size].CopyTo(destination);
+        batch[recordsStart..recordsEnd].CopyTo(destination[RecordBatchHeader.Size..]);
+        var slice = destination[..length];
+        BinaryPrimitives.WriteInt64LittleEndian(slice, ReadBaseOffset(batch) + firstIndex);
+        BinaryPrimitives.WriteUInt32LittleEndian(slice[RecordBatchHeader.LengthPosition..], (uint)length);
+        BinaryPrimitives.WriteUInt32LittleEndian(slice[RecordBatchHeader.RecordCountPosition..], (uint)count);
+        BinaryPrimitives.WriteUInt32LittleEndian(slice[RecordBatchHeader.CrcPosition..], ComputeCrc(slice));
+        return length;
+    }
+
+    /// <summary>
     /// Reads the declared length of the batch that starts <paramref name="data"/>, for walking a run of
     /// concatenated batches (a fetch response, a journal segment). Returns false when fewer than
     /// <see cref="RecordBatchHeader.Size"/> bytes are there, or the declared length is below the header size

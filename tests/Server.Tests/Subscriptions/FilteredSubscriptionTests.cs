@@ -45,6 +45,43 @@ public sealed class FilteredSubscriptionTests : IAsyncLifetime
     private static List<string> Values(List<DeliveredMessage> messages) => messages.Select(m => m.Value).ToList();
 
     [Fact]
+    public async Task A_filtered_delivery_carries_only_the_delivered_records_each_run_as_its_own_batch()
+    {
+        var queue = await _broker.CreateQueueAsync("orders", "jobs-eu", Filtered("key ~ \"eu.#\""));
+        // Offsets 0-5 in one stored batch; 0, 2 and 3 match (two runs), 6-7 in a second batch that matches whole.
+        await PublishAsync("orders", new Msg("eu.a", "a"), new Msg("us.b", "b"), new Msg("eu.c", "c"), new Msg("eu.d", "d"),
+            new Msg("us.e", "e"), new Msg("us.f", "f"));
+        await PublishAsync("orders", new Msg("eu.g", "g"), new Msg("eu.h", "h"));
+        var stored = _broker.ReadAll("orders").ToDictionary(r => r.Offset);
+
+        Assert.True(queue.TryDeliver(A, 100, 1 << 20, 30_000, Wire.Opcode.Receive, Wire.FrameFlags.Response, 5, out var frame));
+        try
+        {
+            var body = frame.Buffer.AsSpan(Wire.FrameHeader.Size, frame.Length - Wire.FrameHeader.Size);
+            Assert.True(DeliveryReader.TryCreate(body, out var reader));
+            Assert.True(reader.TryReadSection(out var section));
+            var batches = new List<(long Base, int Count)>();
+            var rest = section.Batches;
+            while (!rest.IsEmpty)
+            {
+                var header = RecordBatchHeader.Read(rest);
+                Assert.Equal(Wire.ErrorCode.None, RecordBatch.Validate(rest[..header.Length], 1 << 20));
+                batches.Add((header.BaseOffset, header.RecordCount));
+                rest = rest[header.Length..];
+            }
+            Assert.Equal([(0L, 1), (2L, 2), (6L, 2)], batches);
+            var records = QueueBroker.ReadBatches(section.Batches);
+            Assert.Equal([0L, 2L, 3L, 6L, 7L], records.Select(r => r.Offset));
+            foreach (var record in records)
+                Assert.Equivalent(stored[record.Offset], record, strict: true);
+        }
+        finally
+        {
+            FastBroker.Server.Topics.BatchBuffers.Pool.Return(frame.Buffer);
+        }
+    }
+
+    [Fact]
     public async Task Only_matching_messages_are_delivered_and_the_others_count_as_filtered()
     {
         var queue = await _broker.CreateQueueAsync("orders", "jobs-eu", Filtered(EuCreated));

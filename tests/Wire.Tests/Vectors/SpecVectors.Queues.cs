@@ -1,6 +1,7 @@
 using System.Buffers;
 using FastBroker.Wire.Messages;
 using FastBroker.Wire.Messages.Queues;
+using FastBroker.Wire.Records;
 using FastBroker.Wire.Tests.Support;
 using static FastBroker.Wire.Tests.Support.Frames;
 
@@ -83,6 +84,27 @@ internal static partial class SpecVectors
                 AssertHeader(h, Opcode.Receive, FrameFlags.Response, 16);
                 AssertOneSection(body, 2, [new DeliveryRange(42, 1, 1), new DeliveryRange(43, 1, 2)]);
             }),
+        Frame("receive-response-filtered",
+            w => FrameWriter.WriteDelivery(w, Opcode.Receive, FrameFlags.Response, 16,
+                [(2, [new DeliveryRange(43, 1, 1)], TrimmedSampleBatch())]),
+            (h, body) =>
+            {
+                AssertHeader(h, Opcode.Receive, FrameFlags.Response, 16);
+                Assert.True(DeliveryReader.TryCreate(body, out var reader));
+                Assert.True(reader.TryReadSection(out var section));
+                Assert.Equal(2, section.Partition);
+                Assert.Equal(new DeliveryRange(43, 1, 1), section.GetRange(0));
+                var batch = section.Batches;
+                Assert.Equal(ErrorCode.None, RecordBatch.Validate(batch, Protocol.DefaultMaxMessageBytes));
+                var header = RecordBatchHeader.Read(batch);
+                Assert.Equal((43L, 1, SampleBatch.FirstTimestamp, SampleBatch.SecondTimestamp), (header.BaseOffset, header.RecordCount, header.FirstTimestamp, header.MaxTimestamp));
+                var records = new RecordBatchReader(batch);
+                Assert.Equal(RecordReadStatus.Ok, records.TryReadNext(out var record));
+                Assert.Equal((43L, SampleBatch.SecondTimestamp, false), (record.Offset, record.Timestamp, record.HasKey));
+                Assert.Equal("world!"u8, record.Value);
+                Assert.Equal(RecordReadStatus.End, records.TryReadNext(out _));
+                Assert.False(reader.TryReadSection(out _));
+            }),
         Frame("receive-response-empty",
             w => FrameWriter.WriteDelivery(w, Opcode.Receive, FrameFlags.Response, 17, []),
             (h, body) =>
@@ -161,6 +183,16 @@ internal static partial class SpecVectors
         new SubscriptionSettings(30_000, 5, "orders.shipping.dlq", 100_000, AckMode.Explicit) { Filter = "key ~ \"eu.#\"", DeadLetterExpired = true },
         Visible: 120, InFlight: 2, Delayed: 1, DeadLettered: 3, OldestUnackedAgeMs: 8_250,
         Delivered: 1_045, Acked: 917, DeliverRate: 52, AckRate: 49, Filtered: 40, Expired: 2);
+
+    // The sample batch at base offset 42 cut down to its second record (offset 43), as a filtered subscription sends it.
+    private static byte[] TrimmedSampleBatch()
+    {
+        var stored = SampleBatch.Encode(baseOffset: 42);
+        const int secondRecord = RecordBatchHeader.Size + 4 + 35;
+        var trimmed = new byte[RecordBatchHeader.Size + stored.Length - secondRecord];
+        RecordBatch.WriteSlice(stored, secondRecord, stored.Length, firstIndex: 1, count: 1, trimmed);
+        return trimmed;
+    }
 
     private static SpecVector Settle(string name, Opcode opcode, uint requestId, uint argument, OffsetRange[] ranges) => Frame(name,
         w => FrameWriter.WriteSettle(w, opcode, requestId, "orders"u8, "shipping"u8, argument, ranges),
