@@ -133,7 +133,7 @@ internal sealed partial class SharedSubscription
             int reserved = FrameWriter.DeliverySectionPrefixSize(reservedRanges);
             prefixesLeft -= reserved;
             // The batches read so far may have used the room the prefix was counted in: grow before writing past it.
-            EnsureCapacity(ref buffer, at + reserved, at);
+            BatchBuffers.EnsureCapacity(ref buffer, at + reserved, at);
             at += reserved;
             int batchesAt = at;
             // Max bytes counts batch bytes only, across all sections; the frame keeps room for the later prefixes.
