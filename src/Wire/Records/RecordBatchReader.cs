@@ -21,6 +21,25 @@ public ref struct RecordBatchReader
         _index = 0;
     }
 
+    /// <summary>The offset of the record the next read or skip reaches (base offset plus its index in the batch).</summary>
+    public readonly long NextOffset => _baseOffset + _index;
+
+    /// <summary>
+    /// Steps over the next record by its length field alone, without parsing its key or headers: for callers that
+    /// need only some records of a batch. <see cref="RecordReadStatus.Malformed"/> when the length does not fit the
+    /// batch; a record whose body does not parse is not detected here.
+    /// </summary>
+    public RecordReadStatus TrySkipNext()
+    {
+        if (_position == _batch.Length) return RecordReadStatus.End;
+        if (_batch.Length - _position < 4) return RecordReadStatus.Malformed;
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(_batch[_position..]);
+        if (length > (uint)(_batch.Length - _position - 4)) return RecordReadStatus.Malformed;
+        _position += 4 + (int)length;
+        _index++;
+        return RecordReadStatus.Ok;
+    }
+
     /// <summary>Reads the next record.</summary>
     public RecordReadStatus TryReadNext(out Record record) => TryReadNext(out record, out _);
 
