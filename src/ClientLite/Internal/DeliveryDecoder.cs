@@ -65,6 +65,7 @@ internal static class DeliveryDecoder
 
         long found = 0;
         bool ascending = RangesAscending(section);
+        int hint = 0;
         var batches = section.Batches;
         int position = 0;
         while (position < batches.Length)
@@ -85,7 +86,7 @@ internal static class DeliveryDecoder
             RecordReadStatus status;
             while ((status = records.TryReadNext(out var record)) == RecordReadStatus.Ok)
             {
-                if (FindDeliveryCount(section, record.Offset, ascending) < 0)
+                if (FindDeliveryCount(section, record.Offset, ascending, ref hint) < 0)
                     continue;
                 found++;
                 dataBytes += record.Key.Length + record.Headers.Length + record.Value.Length;
@@ -110,6 +111,7 @@ internal static class DeliveryDecoder
         QueueMessage[] messages, ref int next, ref int written)
     {
         bool ascending = RangesAscending(section);
+        int hint = 0;
         var batches = section.Batches;
         int position = 0;
         while (position < batches.Length)
@@ -118,7 +120,7 @@ internal static class DeliveryDecoder
             var records = new RecordBatchReader(batches.Slice(position, length));
             while (records.TryReadNext(out var record) == RecordReadStatus.Ok)
             {
-                int deliveryCount = FindDeliveryCount(section, record.Offset, ascending);
+                int deliveryCount = FindDeliveryCount(section, record.Offset, ascending, ref hint);
                 if (deliveryCount < 0)
                     continue;
                 var key = Place(data, record.Key, ref written);
@@ -143,9 +145,12 @@ internal static class DeliveryDecoder
 
     /// <summary>
     /// The delivery count of <paramref name="offset"/>, or -1 when no range holds it: a binary search when the
-    /// ranges are in ascending order without overlap (as brokers send them), a scan otherwise.
+    /// ranges are in ascending order without overlap (as brokers send them), a scan otherwise. Records come in offset
+    /// order, so <paramref name="hint"/> (the range the previous lookup ended at) or the one after it usually settles
+    /// the lookup at once: a filtered delivery lists a range per few records, and a search per record showed in
+    /// profiles of routed runs.
     /// </summary>
-    private static int FindDeliveryCount(in DeliverySection section, long offset, bool ascending)
+    private static int FindDeliveryCount(in DeliverySection section, long offset, bool ascending, ref int hint)
     {
         int low = 0, high = section.RangeCount - 1;
         if (!ascending)
@@ -158,6 +163,26 @@ internal static class DeliveryDecoder
             }
             return -1;
         }
+        if (hint <= high)
+        {
+            var range = section.GetRange(hint);
+            if (offset >= range.First)
+            {
+                if (offset < range.End)
+                    return range.DeliveryCount;
+                if (hint == high)
+                    return -1;
+                var next = section.GetRange(hint + 1);
+                // Between two ascending ranges that do not overlap: in none.
+                if (offset < next.First)
+                    return -1;
+                if (offset < next.End)
+                {
+                    hint++;
+                    return next.DeliveryCount;
+                }
+            }
+        }
         while (low <= high)
         {
             int middle = low + ((high - low) >> 1);
@@ -167,8 +192,13 @@ internal static class DeliveryDecoder
             else if (offset >= range.End)
                 low = middle + 1;
             else
+            {
+                hint = middle;
                 return range.DeliveryCount;
+            }
         }
+        // The last range starting at or below the offset, where the next record's lookup begins.
+        hint = Math.Max(high, 0);
         return -1;
     }
 

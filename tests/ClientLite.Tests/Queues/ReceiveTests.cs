@@ -59,6 +59,33 @@ public sealed class ReceiveTests
     }
 
     [Fact(Timeout = TestLimits.TestMs)]
+    public async Task Receive_with_many_ranges_over_batches_in_any_order_decodes_exactly_the_ranges_offsets()
+    {
+        await using var q = await QueueHarness.StartAsync();
+        // Two stored batches, sent later one first: records 100..139 and 140..159.
+        var low = TestRecord.Batch(Enumerable.Range(100, 40).Select(o => new TestRecord($"v{o}")).ToArray());
+        var high = TestRecord.Batch(Enumerable.Range(140, 20).Select(o => new TestRecord($"v{o}")).ToArray());
+        RecordBatch.SetBaseOffset(low, 100);
+        RecordBatch.SetBaseOffset(high, 140);
+        // Single offsets with gaps of one and two, ranges side by side, a longer range, and the last record.
+        DeliveryRange[] ranges =
+        [
+            new(101, 1, 1), new(103, 1, 2), new(106, 1, 1), new(107, 3, 4), new(110, 1, 1), new(120, 5, 2),
+            new(139, 1, 1), new(141, 1, 3), new(142, 1, 1), new(150, 1, 2), new(159, 1, 5),
+        ];
+        q.Broker.Intercept = r => r.Opcode == Opcode.Receive
+            ? new FakeReply(Respond: id => Frames.Build(w => FrameWriter.WriteDelivery(w, Opcode.Receive, FrameFlags.Response, id,
+                [(0, ranges, high.Concat(low).ToArray())])))
+            : null;
+        var consumer = q.Connection.OpenQueue("jobs");
+
+        var messages = await consumer.ReceiveAsync(100, TimeSpan.Zero);
+
+        var expected = ranges.SelectMany(r => Enumerable.Range((int)r.First, r.Count).Select(o => ((long)o, $"v{o}", (int)r.DeliveryCount)));
+        Assert.Equal(expected, messages.Select(m => (m.Offset, QueueHarness.Text(m), m.DeliveryCount)));
+    }
+
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task Receive_of_a_batch_failing_its_CRC_throws_CorruptBatch_and_keeps_the_connection()
     {
         await using var q = await QueueHarness.StartAsync();
