@@ -226,7 +226,7 @@ internal sealed partial class SharedSubscription
         return list.Count;
     }
 
-    private bool TryRead(PartitionJournal journal, long offset, Span<byte> destination, out JournalReadResult result)
+    internal bool TryRead(PartitionJournal journal, long offset, Span<byte> destination, out JournalReadResult result)
     {
         try
         {

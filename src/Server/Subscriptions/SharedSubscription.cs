@@ -25,7 +25,7 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
     private long _acked;
     private volatile bool _closed;
 
-    private SharedSubscription(Topic topic, string name, string directory, SubscriptionSettings settings, SubscriptionContext context)
+    private SharedSubscription(Topic topic, string name, string directory, SubscriptionSettings settings, SubscriptionContext context, FilterScanner scanner)
     {
         _topic = topic;
         Name = name;
@@ -36,7 +36,7 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         _filter = settings.Filter.Length == 0 ? null : MessageFilter.Parse(settings.Filter);
         _states = new QueueState[topic.Partitions.Length];
         for (int i = 0; i < _states.Length; i++) _states[i] = new QueueState(settings.MaxDeliveries, FirstStored(topic.Partitions[i]), _filter is not null);
-        _scanning = new int[_states.Length];
+        _scanner = scanner;
         _scanRuns = new List<ScanRun>[_filter is null ? 0 : _states.Length];
         for (int i = 0; i < _scanRuns.Length; i++) _scanRuns[i] = [];
         _durableFloors = new long[_states.Length];
@@ -62,15 +62,17 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
     /// these over all subscriptions may be deleted.</summary>
     public long DurableFloor(int partition) => Volatile.Read(ref _durableFloors[partition]);
 
-    /// <summary>Opens (or creates, when <paramref name="create"/>) the subscription stored in <paramref name="directory"/>.</summary>
-    public static SharedSubscription Open(Topic topic, string name, string directory, SubscriptionSettings settings, SubscriptionContext context, bool create)
+    /// <summary>Opens (or creates, when <paramref name="create"/>) the subscription stored in <paramref name="directory"/>;
+    /// a filtered one joins <paramref name="scanner"/>, the topic's shared scan.</summary>
+    public static SharedSubscription Open(Topic topic, string name, string directory, SubscriptionSettings settings, SubscriptionContext context,
+        FilterScanner scanner, bool create)
     {
         if (create)
         {
             System.IO.Directory.CreateDirectory(directory);
             SubscriptionFile.Write(directory, settings);
         }
-        var subscription = new SharedSubscription(topic, name, directory, settings, context);
+        var subscription = new SharedSubscription(topic, name, directory, settings, context, scanner);
         if (create)
         {
             // A new subscription starts at each partition's end (PROTOCOL.md section 8): what was published before
@@ -84,6 +86,7 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         foreach (var state in subscription._states) state.FinishRestore();
         for (int i = 0; i < subscription._states.Length; i++) subscription._durableFloors[i] = subscription._states[i].Floor;
         subscription._mover.Start();
+        if (subscription._filter is not null) scanner.Add(subscription);
         return subscription;
     }
 
@@ -157,6 +160,7 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
     {
         if (_closed) return;
         _closed = true;
+        if (_filter is not null) _scanner.Remove(this);
         await _tick.DisposeAsync().ConfigureAwait(false);
         // A topic being deleted holds the registry's lock, which a mover creating the dead-letter topic waits for;
         // any other stop lets the mover finish, so a move under way is recorded before the ack log closes.

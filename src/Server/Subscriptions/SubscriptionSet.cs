@@ -17,6 +17,7 @@ internal sealed class SubscriptionSet : IAsyncDisposable
     private readonly string _root;
     private Topic _topic = null!;
     private SubscriptionContext _context = null!;
+    private FilterScanner _scanner = null!;
 
     public SubscriptionSet(string topicDirectory)
     {
@@ -31,6 +32,7 @@ internal sealed class SubscriptionSet : IAsyncDisposable
     {
         _topic = topic;
         _context = context;
+        _scanner = new FilterScanner(topic);
         if (!Directory.Exists(_root)) return;
         foreach (string directory in Directory.GetDirectories(_root))
         {
@@ -40,7 +42,7 @@ internal sealed class SubscriptionSet : IAsyncDisposable
                 SubscriptionsLog.SubscriptionIgnored(context.Logger, directory, "not a valid subscription name or settings file");
                 continue;
             }
-            _byName[name] = SharedSubscription.Open(topic, name, directory, settings, context, create: false);
+            _byName[name] = SharedSubscription.Open(topic, name, directory, settings, context, _scanner, create: false);
         }
     }
 
@@ -72,7 +74,7 @@ internal sealed class SubscriptionSet : IAsyncDisposable
             try
             {
                 if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-                _byName[name] = SharedSubscription.Open(_topic, name, directory, settings, _context, create: true);
+                _byName[name] = SharedSubscription.Open(_topic, name, directory, settings, _context, _scanner, create: true);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
