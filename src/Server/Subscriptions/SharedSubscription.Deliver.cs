@@ -13,6 +13,11 @@ internal sealed partial class SharedSubscription
     // Journal reads for one range go in chunks of this size, so a scattered redelivery reads little past its batch.
     private const int ReadChunkBytes = 256 * 1024;
 
+    // A filtered delivery reads the whole stored batches around its records before cutting them down: about ten
+    // times the bytes it sends for a filter taking 10% (1.1 MB for 1,000 messages of 100 B). Growing the frame
+    // from 64 KiB to that by doubling copied it all once more (6% of the broker's CPU in routed runs).
+    private const int FilteredFirstRentBytes = 2 * 1024 * 1024;
+
     // Receives run synchronously on the connection's receive loop: one set of range lists per thread is enough.
     [ThreadStatic] private static List<DeliveryRange>[]? t_ranges;
     [ThreadStatic] private static List<DeliveryRange>? t_split;
@@ -110,7 +115,7 @@ internal sealed partial class SharedSubscription
             if (ranges[p].Count > 0) prefix += FrameWriter.DeliverySectionPrefixSize(ranges[p].Count);
         int frameCap = FrameHeader.Size + _context.MaxFrameBytes;
         int batchBudget = Math.Clamp(maxBytes, 1, Math.Max(1, frameCap - prefix));
-        byte[] buffer = BatchBuffers.Pool.Rent(Math.Min(prefix + batchBudget, prefix + 64 * 1024));
+        byte[] buffer = BatchBuffers.Pool.Rent(Math.Min(prefix + batchBudget, prefix + (_filter is null ? 64 * 1024 : FilteredFirstRentBytes)));
         // Section prefixes not written yet: room the frame cap must keep for them.
         int prefixesLeft = prefix - FrameWriter.DeliveryPrefixSize;
         int batchBytesSoFar = 0;
