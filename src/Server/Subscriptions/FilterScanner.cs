@@ -131,6 +131,7 @@ internal sealed class FilterScanner
         {
             while (at < limit && read < budgetBytes)
             {
+                // A failed read is logged under the first member's name: the scan reads for all of them.
                 if (!members[0].TryRead(journal, at, buffer, out var result)) break;
                 if (result.BytesWritten == 0)
                 {
