@@ -107,6 +107,8 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
             }
         }
         if (failure is null) Apply(group, count);
+        // Before the committers hear of it: whoever learns this group is written may count on the sync timer running.
+        ArmSyncTimer();
 
         for (int i = 0; i < count; i++)
         {
@@ -118,7 +120,6 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
             }
             write = default;
         }
-        ArmSyncTimer();
         return default;
     }
 

@@ -131,7 +131,6 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        ArmSyncTimer();
         return default;
     }
 
@@ -139,7 +138,6 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
     void IGroupCommitter<AckLogEntry>.Tick()
     {
         Commit([], 0, default);
-        ArmSyncTimer();
     }
 
     // Loop only. Armed an interval after a write that left data unsynced, which is never before that sync is due.
@@ -176,6 +174,8 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
                 SubscriptionsLog.AckLogFailed(_logger, _path, ex);
             }
         }
+        // Before the waiters hear of it: whoever learns this group is written may count on the sync timer running.
+        ArmSyncTimer();
 
         for (int i = 0; i < count; i++)
         {

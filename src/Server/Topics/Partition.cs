@@ -119,7 +119,6 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     ValueTask IGroupCommitter<AppendRequest>.CommitGroupAsync(AppendRequest[] group, int count)
     {
         CommitGroup(group, count);
-        ArmSyncTimer();
         return default;
     }
 
@@ -166,6 +165,8 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
                 failure = StopWrites(ex);
             }
         }
+        // Before the publishers hear of it: whoever learns this group is written may count on the sync timer running.
+        ArmSyncTimer();
 
         for (int i = 0; i < count; i++)
         {

@@ -10,7 +10,14 @@ internal sealed class SettleWaiter : ISettleCompletion
 
     public Task<uint> Done => _done.Task;
 
-    public void SettleDurable(uint requestId, Opcode opcode, uint applied) => _done.TrySetResult(applied);
+    /// <summary>Runs on the committing thread as the settle is reported, before <see cref="Done"/> completes.</summary>
+    public Action? OnSettled { get; init; }
+
+    public void SettleDurable(uint requestId, Opcode opcode, uint applied)
+    {
+        OnSettled?.Invoke();
+        _done.TrySetResult(applied);
+    }
 
     public void SettleFailed(uint requestId, ErrorCode code, string message) => _done.TrySetException(new InvalidOperationException($"{code}: {message}"));
 }
