@@ -9,10 +9,17 @@ namespace FastBroker.Server.Subscriptions;
 /// </summary>
 internal sealed class AckBitmap
 {
+    /// <summary>Words that hold every offset below <c>floor + QueueState.MaxWindow</c>, wherever the floor sits in its
+    /// first word: what a window that never slides needs at most.</summary>
+    internal const int WindowWords = (int)(QueueState.MaxWindow >> 6) + 1;
+
     private ulong[] _words = new ulong[16];
     private long _base;
 
     public AckBitmap(long floor) => _base = floor & ~63L;
+
+    /// <summary>Bytes the words take (for tests and memory accounting).</summary>
+    internal long CapacityBytes => (long)_words.Length * sizeof(ulong);
 
     public bool IsSet(long offset)
     {
@@ -115,6 +122,9 @@ internal sealed class AckBitmap
     {
         long size = _words.Length;
         while (size <= word) size *= 2;
+        // A full window (nothing acked while a filter's scan settles up to MaxWindow offsets above the floor) needs
+        // one word more than a power of two: doubling for it held 1 MiB per partition and subscription, half unused.
+        if (word < WindowWords) size = Math.Min(size, WindowWords);
         Array.Resize(ref _words, (int)size);
     }
 }

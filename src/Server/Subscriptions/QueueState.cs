@@ -19,7 +19,8 @@ namespace FastBroker.Server.Subscriptions;
 /// </remarks>
 internal sealed class QueueState
 {
-    /// <summary>Most offsets between the floor and the next fresh delivery (a 512 KiB bitmap at most).</summary>
+    /// <summary>Most offsets between the floor and the next fresh delivery (a bitmap of 512 KiB while the floor stays
+    /// in the bitmap's first word, up to twice that once it has moved on: the bitmap slides every half length).</summary>
     public const long MaxWindow = 1L << 22;
 
     private readonly AckBitmap _done;

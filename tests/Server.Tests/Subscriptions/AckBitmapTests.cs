@@ -161,4 +161,33 @@ public sealed class AckBitmapTests
         for (long offset = floor; offset < floor + 400; offset++)
             Assert.Equal(done.Contains(offset), bitmap.IsSet(offset));
     }
+
+    [Fact]
+    public void A_full_window_above_an_unmoved_floor_takes_no_more_than_the_window()
+    {
+        // A filtered subscription nobody consumes: its scan settles every skipped offset up to MaxWindow above a
+        // floor that stays on the first match.
+        const long floor = 3;
+        var bitmap = new AckBitmap(floor);
+        for (long offset = floor + 1; offset < floor + QueueState.MaxWindow; offset++) bitmap.Set(offset);
+
+        Assert.Equal(AckBitmap.WindowWords * (long)sizeof(ulong), bitmap.CapacityBytes);
+        Assert.True(bitmap.IsSet(floor + QueueState.MaxWindow - 1));
+        Assert.False(bitmap.IsSet(floor));
+        Assert.Equal(QueueState.MaxWindow - 1, bitmap.CountSet(floor, floor + QueueState.MaxWindow));
+    }
+
+    [Fact]
+    public void Offsets_past_the_window_still_fit()
+    {
+        var bitmap = new AckBitmap(0);
+        long far = 3 * QueueState.MaxWindow;
+        bitmap.Set(QueueState.MaxWindow);
+        bitmap.Set(far);
+
+        Assert.True(bitmap.IsSet(QueueState.MaxWindow));
+        Assert.True(bitmap.IsSet(far));
+        Assert.False(bitmap.IsSet(far - 1));
+        Assert.True(bitmap.CapacityBytes > far / 8);
+    }
 }
