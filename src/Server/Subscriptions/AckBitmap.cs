@@ -13,10 +13,19 @@ internal sealed class AckBitmap
     /// first word: what a window that never slides needs at most.</summary>
     internal const int WindowWords = (int)(QueueState.MaxWindow >> 6) + 1;
 
+    // Words the floor must have moved on before a growth slides the array down instead: enough that the copy is
+    // paid for by that many words of progress, few enough that a full, moving window takes 1.25 windows, not 2.
+    private const int SlideWords = WindowWords / 4;
+
     private ulong[] _words = new ulong[16];
     private long _base;
+    private long _floor;
 
-    public AckBitmap(long floor) => _base = floor & ~63L;
+    public AckBitmap(long floor)
+    {
+        _base = floor & ~63L;
+        _floor = floor;
+    }
 
     /// <summary>Bytes the words take (for tests and memory accounting).</summary>
     internal long CapacityBytes => (long)_words.Length * sizeof(ulong);
@@ -34,7 +43,7 @@ internal sealed class AckBitmap
         long bit = offset - _base;
         if (bit < 0) return;
         long word = bit >> 6;
-        if (word >= _words.Length) Grow(word);
+        if (word >= _words.Length) word = Grow(word);
         _words[word] |= 1UL << (int)(bit & 63);
     }
 
@@ -58,6 +67,7 @@ internal sealed class AckBitmap
             break;
         }
         floor = Math.Min(floor, limit);
+        _floor = floor;
         Slide(floor);
         return floor;
     }
@@ -112,19 +122,34 @@ internal sealed class AckBitmap
             _base = floor & ~63L;
             return;
         }
-        int keep = _words.Length - (int)word;
-        Array.Copy(_words, word, _words, 0, keep);
-        Array.Clear(_words, keep, (int)word);
-        _base += word << 6;
+        ShiftDown((int)word);
     }
 
-    private void Grow(long word)
+    private void ShiftDown(int words)
     {
+        int keep = _words.Length - words;
+        Array.Copy(_words, words, _words, 0, keep);
+        Array.Clear(_words, keep, words);
+        _base += (long)words << 6;
+    }
+
+    // Makes room for `word` and returns its index afterwards (the array may have slid down).
+    private long Grow(long word)
+    {
+        long floorWord = (_floor - _base) >> 6;
+        if (floorWord >= SlideWords && floorWord < _words.Length)
+        {
+            ShiftDown((int)floorWord);
+            word -= floorWord;
+            if (word < _words.Length) return word;
+        }
         long size = _words.Length;
         while (size <= word) size *= 2;
-        // A full window (nothing acked while a filter's scan settles up to MaxWindow offsets above the floor) needs
-        // one word more than a power of two: doubling for it held 1 MiB per partition and subscription, half unused.
+        // A full window (a filter's scan settles up to MaxWindow offsets above the floor) needs one word more than a
+        // power of two: doubling for it held 1 MiB per partition and subscription, half of it unused.
+        if (word < WindowWords + SlideWords) size = Math.Min(size, WindowWords + SlideWords);
         if (word < WindowWords) size = Math.Min(size, WindowWords);
         Array.Resize(ref _words, (int)size);
+        return word;
     }
 }

@@ -20,7 +20,7 @@ namespace FastBroker.Server.Subscriptions;
 internal sealed class QueueState
 {
     /// <summary>Most offsets between the floor and the next fresh delivery (a bitmap of 512 KiB while the floor stays
-    /// in the bitmap's first word, up to twice that once it has moved on: the bitmap slides every half length).</summary>
+    /// in the bitmap's first word, at most 640 KiB once it moves on).</summary>
     public const long MaxWindow = 1L << 22;
 
     private readonly AckBitmap _done;

@@ -190,4 +190,35 @@ public sealed class AckBitmapTests
         Assert.False(bitmap.IsSet(far - 1));
         Assert.True(bitmap.CapacityBytes > far / 8);
     }
+
+    [Fact]
+    public void A_full_window_that_moves_stays_within_a_quarter_window_of_slack()
+    {
+        // A lagging consumer: the oldest offset not done (a hole every MaxWindow / 4 offsets) is acked only when the
+        // newest done one is a whole window above it, so the window stays full while the floor moves on.
+        const long hole = QueueState.MaxWindow / 4;
+        long limit = 3 * QueueState.MaxWindow;
+        long bound = (AckBitmap.WindowWords + AckBitmap.WindowWords / 4) * (long)sizeof(ulong);
+        var bitmap = new AckBitmap(0);
+        long floor = 0;
+        long largest = 0;
+        for (long offset = 1; offset < limit; offset++)
+        {
+            if (offset % hole != 0) bitmap.Set(offset);
+            if (offset == floor + QueueState.MaxWindow - 1)
+            {
+                bitmap.Set(floor);
+                floor = bitmap.AdvanceFloor(floor, offset + 1);
+                Assert.Equal(0, floor % hole);
+            }
+            largest = Math.Max(largest, bitmap.CapacityBytes);
+        }
+
+        Assert.True(floor >= 2 * QueueState.MaxWindow, $"floor {floor}");
+        Assert.True(largest <= bound, $"held {largest} bytes, bound {bound}");
+        Assert.False(bitmap.IsSet(floor));
+        Assert.True(bitmap.IsSet(floor + 1));
+        Assert.True(bitmap.IsSet(limit - 1));
+        Assert.Equal(limit - floor - 1 - (limit - 1 - floor) / hole, bitmap.CountSet(floor, limit));
+    }
 }
