@@ -4,7 +4,8 @@
 #
 #   load/peers/start.sh [redis] [nats] [rabbitmq]      (no names: all three)
 #
-# Installs a missing Debian package first (apt-get; FASTBROKER_PEERS_INSTALL_ONLY=1: only that, start nothing). Ports, state dir and timeouts come from the FASTBROKER_* variables
+# Installs a missing Debian package first (apt-get; FASTBROKER_PEERS_INSTALL_ONLY=1: only that, start nothing;
+# FASTBROKER_PEERS_NO_INSTALL=1: never install, fail instead, as the tests run it). Ports, state dir and timeouts come from the FASTBROKER_* variables
 # described in common.sh. Prints one line per server: name, version, address, data dir, durability settings.
 set -euo pipefail
 
@@ -31,6 +32,8 @@ ensure_packages() {
     local missing=() lock
     read -r -a missing <<< "$(missing_packages | tr '\n' ' ')"
     [ "${#missing[@]}" -eq 0 ] && return 0
+    [ "${FASTBROKER_PEERS_NO_INSTALL:-0}" = 1 ] &&
+        die "missing packages ${missing[*]}; install them first: FASTBROKER_PEERS_INSTALL_ONLY=1 load/peers/start.sh"
     # Several peer starts may run at once: one installs at a time, and the others find its packages when they get
     # the lock. apt itself waits for a lock held by anything else rather than failing.
     exec {lock}> "${TMPDIR:-/tmp}/fastbroker-peers-install.lock"

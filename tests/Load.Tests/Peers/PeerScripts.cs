@@ -30,6 +30,8 @@ public static class PeerScripts
             start.ArgumentList.Add(name);
         foreach (var (key, value) in environment)
             start.Environment[key] = value;
+        // Tests never install packages: a missing peer fails the script with a message saying how to install it.
+        start.Environment["FASTBROKER_PEERS_NO_INSTALL"] = "1";
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };

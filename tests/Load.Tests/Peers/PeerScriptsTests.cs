@@ -22,7 +22,7 @@ public sealed class PeerScriptsTests : IDisposable
         };
     }
 
-    [Fact]
+    [PeerFact]
     public async Task Stop_ends_exactly_the_started_server_and_removes_its_data_and_state()
     {
         var started = await PeerScripts.StartAsync(_environment, "redis");
@@ -50,7 +50,7 @@ public sealed class PeerScriptsTests : IDisposable
         Assert.Contains("not running", stoppedAgain.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [PeerFact]
     public async Task Start_refuses_a_port_someone_else_listens_on_and_leaves_nothing_behind()
     {
         using var squatter = new TcpListener(IPAddress.Loopback, _port);
@@ -63,7 +63,7 @@ public sealed class PeerScriptsTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_stateDir, "redis.pid")));
     }
 
-    [Fact]
+    [PeerFact]
     public async Task Scripts_reject_an_unknown_peer_name()
     {
         var started = await PeerScripts.StartAsync(_environment, "kafka");

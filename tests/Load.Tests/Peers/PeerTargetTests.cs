@@ -14,7 +14,7 @@ public abstract class PeerTargetTests<TServer>(TServer server) where TServer : P
     /// <summary>Words the durability text must contain to say what an acknowledgement means.</summary>
     protected abstract string DurabilityKeyword { get; }
 
-    [Fact]
+    [PeerFact]
     public void Server_listens_on_loopback_only()
     {
         server.AssertStarted();
@@ -26,7 +26,7 @@ public abstract class PeerTargetTests<TServer>(TServer server) where TServer : P
         }
     }
 
-    [Fact]
+    [PeerFact]
     public async Task Published_messages_are_consumed_back_with_their_payloads()
     {
         server.AssertStarted();
@@ -51,7 +51,7 @@ public abstract class PeerTargetTests<TServer>(TServer server) where TServer : P
         Assert.Equal(PeerScenario.MessageCount, tally.Distinct);
     }
 
-    [Fact]
+    [PeerFact]
     public async Task Two_consumers_in_one_group_together_see_every_message_once()
     {
         server.AssertStarted();
@@ -81,7 +81,7 @@ public abstract class PeerTargetTests<TServer>(TServer server) where TServer : P
         Assert.Equal(PeerScenario.MessageCount, tally.Distinct);
     }
 
-    [Fact]
+    [PeerFact]
     public async Task Prepare_discards_messages_of_an_earlier_run()
     {
         server.AssertStarted();
