@@ -62,16 +62,25 @@ internal static class CliOptions
     };
 
     /// <summary>A duration option ("500ms", "5s", "1m"); null when not given, so help shows the default as typed.</summary>
-    public static Option<TimeSpan?> Duration(string name, string description, string defaultText) => new(name)
+    public static Option<TimeSpan?> Duration(string name, string description, string defaultText)
+        => Parsed<TimeSpan>(name, $"{description} (default {defaultText})", "DURATION", CliValues.TryParseDuration, "a duration", "500ms, 5s, 1m");
+
+    /// <summary>The parser of an option's value, as <see cref="CliValues"/> has them.</summary>
+    public delegate bool TryParser<T>(string? text, out T value);
+
+    /// <summary>An option whose one value <paramref name="parse"/> reads; anything else is a usage error that names
+    /// the option and gives <paramref name="examples"/>. Null when not given.</summary>
+    public static Option<T?> Parsed<T>(string name, string description, string helpName, TryParser<T> parse, string what, string examples)
+        where T : struct => new(name)
     {
-        Description = $"{description} (default {defaultText})",
-        HelpName = "DURATION",
+        Description = description,
+        HelpName = helpName,
         CustomParser = result =>
         {
             string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (CliValues.TryParseDuration(text, out var duration))
-                return duration;
-            result.AddError($"'{text}' is not a duration for {name} (use e.g. 500ms, 5s, 1m)");
+            if (parse(text, out T value))
+                return value;
+            result.AddError($"'{text}' is not {what} for {name} (use e.g. {examples})");
             return null;
         },
     };

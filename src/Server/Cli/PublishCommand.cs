@@ -16,32 +16,11 @@ internal static class PublishCommand
         var name = CliOptions.TopicName();
         var key = new Option<string?>("--key") { Description = "Key for every message (chooses the partition)" };
         var partition = CliOptions.OptionalInt("--partition", "Publish to this partition", 0);
-        var ttl = new Option<TimeSpan?>("--ttl")
-        {
-            Description = "Every message expires this long after it is sent (e.g. 30s, 10m, at most 24h)",
-            HelpName = "DURATION",
-            CustomParser = result =>
-            {
-                string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-                if (CliValues.TryParseDuration(text, out var duration))
-                    return duration;
-                result.AddError($"'{text}' is not a duration for --ttl (use e.g. 500ms, 30s, 10m, at most 24h)");
-                return null;
-            },
-        };
-        var expiresAt = new Option<DateTimeOffset?>("--expires-at")
-        {
-            Description = "Every message expires at this time: ISO 8601 (UTC unless it has an offset) or milliseconds since the Unix epoch",
-            HelpName = "TIME",
-            CustomParser = result =>
-            {
-                string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-                if (CliValues.TryParseTime(text, out var time))
-                    return time;
-                result.AddError($"'{text}' is not a time for --expires-at (use e.g. 2030-01-31T12:00:00Z or Unix milliseconds)");
-                return null;
-            },
-        };
+        var ttl = CliOptions.Parsed<TimeSpan>("--ttl", "Every message expires this long after it is sent (e.g. 30s, 10m, at most 24h)",
+            "DURATION", CliValues.TryParseDuration, "a duration", "500ms, 30s, 10m, at most 24h");
+        var expiresAt = CliOptions.Parsed<DateTimeOffset>("--expires-at",
+            "Every message expires at this time: ISO 8601 (UTC unless it has an offset) or milliseconds since the Unix epoch",
+            "TIME", CliValues.TryParseTime, "a time", "2030-01-31T12:00:00Z or Unix milliseconds");
         command.Arguments.Add(name);
         command.Options.Add(key);
         command.Options.Add(partition);

@@ -12,18 +12,8 @@ public static partial class FrameWriter
     public static void WriteCreateSubscription(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> topic,
         ReadOnlySpan<byte> subscription, uint visibilityTimeoutMs, ushort maxDeliveries, ReadOnlySpan<byte> deadLetterTopic,
         uint maxInFlight, AckMode ackMode)
-    {
-        int bodyLength = 2 + topic.Length + 2 + subscription.Length + 4 + 2 + 2 + deadLetterTopic.Length + 4 + 1;
-        var w = Begin(output, Opcode.CreateSubscription, FrameFlags.None, requestId, bodyLength);
-        w.WriteString(topic);
-        w.WriteString(subscription);
-        w.WriteUInt32(visibilityTimeoutMs);
-        w.WriteUInt16(maxDeliveries);
-        w.WriteString(deadLetterTopic);
-        w.WriteUInt32(maxInFlight);
-        w.WriteByte((byte)ackMode);
-        output.Advance(FrameHeader.Size + bodyLength);
-    }
+        => WriteCreateSubscription(output, requestId, topic, subscription, visibilityTimeoutMs, maxDeliveries, deadLetterTopic,
+            maxInFlight, ackMode, trailing: false, default, 0);
 
     // create subscription, with the optional trailing fields (PROTOCOL.md section 5.12):
     //   ... u8 ack mode, string filter (empty: none), u8 options (bit 0: dead-letter expired messages)
@@ -32,8 +22,15 @@ public static partial class FrameWriter
     public static void WriteCreateSubscription(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> topic,
         ReadOnlySpan<byte> subscription, uint visibilityTimeoutMs, ushort maxDeliveries, ReadOnlySpan<byte> deadLetterTopic,
         uint maxInFlight, AckMode ackMode, ReadOnlySpan<byte> filter, byte options)
+        => WriteCreateSubscription(output, requestId, topic, subscription, visibilityTimeoutMs, maxDeliveries, deadLetterTopic,
+            maxInFlight, ackMode, trailing: true, filter, options);
+
+    private static void WriteCreateSubscription(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> topic,
+        ReadOnlySpan<byte> subscription, uint visibilityTimeoutMs, ushort maxDeliveries, ReadOnlySpan<byte> deadLetterTopic,
+        uint maxInFlight, AckMode ackMode, bool trailing, ReadOnlySpan<byte> filter, byte options)
     {
-        int bodyLength = 2 + topic.Length + 2 + subscription.Length + 4 + 2 + 2 + deadLetterTopic.Length + 4 + 1 + 2 + filter.Length + 1;
+        int bodyLength = 2 + topic.Length + 2 + subscription.Length + 4 + 2 + 2 + deadLetterTopic.Length + 4 + 1
+            + (trailing ? 2 + filter.Length + 1 : 0);
         var w = Begin(output, Opcode.CreateSubscription, FrameFlags.None, requestId, bodyLength);
         w.WriteString(topic);
         w.WriteString(subscription);
@@ -42,8 +39,11 @@ public static partial class FrameWriter
         w.WriteString(deadLetterTopic);
         w.WriteUInt32(maxInFlight);
         w.WriteByte((byte)ackMode);
-        w.WriteString(filter);
-        w.WriteByte(options);
+        if (trailing)
+        {
+            w.WriteString(filter);
+            w.WriteByte(options);
+        }
         output.Advance(FrameHeader.Size + bodyLength);
     }
 
