@@ -17,7 +17,7 @@ internal sealed class Connection
     /// unauthenticated peer cannot make the broker buffer a whole max-size frame.</summary>
     public const int MaxPreHandshakeFrameBytes = 4096;
 
-    private const int ReceiveChunk = 64 * 1024;
+    private const int ReceiveChunk = ReceiveBuffers.SegmentBytes;
 
     // The send loop hands bytes to the socket at least this often, so a dead socket is noticed after one chunk
     // rather than after every queued response has been encoded into memory.
@@ -49,6 +49,7 @@ internal sealed class Connection
         // The inbound pipe must hold a whole frame before its reader can consume it, so it pauses the socket only
         // past the frame cap: a connection buffers at most one frame plus one read.
         _inbound = new Pipe(new PipeOptions(
+            pool: ReceiveBuffers.Instance,
             pauseWriterThreshold: maxFrameBytes + FrameHeader.Size + ReceiveChunk,
             resumeWriterThreshold: (maxFrameBytes + FrameHeader.Size + ReceiveChunk) / 2,
             minimumSegmentSize: ReceiveChunk,

@@ -82,6 +82,28 @@ public sealed class FilteredSubscriptionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_filtered_delivery_frame_is_handed_over_in_a_buffer_of_its_own_size()
+    {
+        // Every tenth message matches: the delivery reads ten times the bytes it sends, in a buffer sized for them.
+        var queue = await _broker.CreateQueueAsync("orders", "jobs-eu", Filtered("key ~ \"eu.#\""));
+        string value = new('v', 100);
+        for (int batch = 0; batch < 10; batch++)
+            await PublishAsync("orders", Enumerable.Range(0, 1000).Select(i => new Msg(i % 10 == 0 ? "eu.x" : "us.x", value)).ToArray());
+
+        Assert.True(queue.TryDeliver(A, 1000, 1 << 20, 30_000, Wire.Opcode.Receive, Wire.FrameFlags.Response, 5, out var frame));
+        try
+        {
+            Assert.InRange(frame.Messages, 100, 1000);
+            // A frame kept in its build buffer holds 2 MiB or more per frame waiting to be sent.
+            Assert.InRange(frame.Buffer.Length, frame.Length, 2 * frame.Length);
+        }
+        finally
+        {
+            FastBroker.Server.Topics.BatchBuffers.Pool.Return(frame.Buffer);
+        }
+    }
+
+    [Fact]
     public async Task Only_matching_messages_are_delivered_and_the_others_count_as_filtered()
     {
         var queue = await _broker.CreateQueueAsync("orders", "jobs-eu", Filtered(EuCreated));
