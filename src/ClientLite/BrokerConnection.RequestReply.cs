@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using FastBroker.ClientLite.Internal;
 using FastBroker.Wire;
 using FastBroker.Wire.Messages;
@@ -79,6 +80,8 @@ public sealed partial class BrokerConnection
     /// <paramref name="handler"/> gets each request and returns the reply's value, or throws
     /// <see cref="RequestFailedException"/> to answer with an error. Nothing is sent until <see cref="Responder.RunAsync"/>.
     /// </summary>
+    // A lambda that fits both overloads (one that only throws) binds here, as it did before the other existed.
+    [OverloadResolutionPriority(1)]
     public Responder CreateResponder(string topic, string subscription, Func<QueueMessage, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -102,6 +105,8 @@ public sealed partial class BrokerConnection
     /// <paramref name="cancellationToken"/> is canceled: <see cref="CreateResponder(string, string, Func{QueueMessage, CancellationToken, ValueTask{ReadOnlyMemory{byte}}})"/>,
     /// then <see cref="Responder.RunAsync"/>.
     /// </summary>
+    // A lambda that fits both overloads (one that only throws) binds here, as it did before the other existed.
+    [OverloadResolutionPriority(1)]
     public Task RespondAsync(string topic, string subscription, Func<QueueMessage, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> handler,
         ConsumeOptions? options = null, CancellationToken cancellationToken = default)
         => CreateResponder(topic, subscription, handler).RunAsync(options, cancellationToken);
