@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using FastBroker.ClientLite.Internal;
 using FastBroker.Wire;
 using FastBroker.Wire.Messages;
@@ -27,6 +28,8 @@ public sealed partial class BrokerConnection
     /// topic with the same correlation id.
     /// </summary>
     /// <remarks>
+    /// Throws <see cref="RequestFailedException"/> (message and code from the reply, the reply in
+    /// <see cref="RequestFailedException.Reply"/>) when the reply is an error reply: it carries <c>fb-reply-error</c>.
     /// Fails with <see cref="TimeoutException"/> when no reply arrives within <paramref name="timeout"/> (which covers
     /// the publish too), <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> is
     /// canceled, <see cref="BrokerException"/> when the publish is refused (<see cref="ErrorCode.UnknownTopic"/>, ...),
@@ -57,7 +60,8 @@ public sealed partial class BrokerConnection
                 all[^2] = new RecordHeader(ReplyHeaders.ReplyTo, inbox.TopicUtf8);
                 all[^1] = new RecordHeader(ReplyHeaders.CorrelationId, System.Text.Encoding.ASCII.GetBytes(id.ToString(CultureInfo.InvariantCulture)));
                 await SendRequestAsync(producer, topic, payload, key, all, cancellationToken).WaitAsync(linked.Token).ConfigureAwait(false);
-                return await reply.WaitAsync(linked.Token).ConfigureAwait(false);
+                var answer = await reply.WaitAsync(linked.Token).ConfigureAwait(false);
+                return ThrowIfError(answer);
             }
             finally
             {
@@ -73,24 +77,67 @@ public sealed partial class BrokerConnection
     /// <summary>
     /// A <see cref="Responder"/> that answers requests published to <paramref name="topic"/> through the existing shared
     /// subscription <paramref name="subscription"/> (create it first, e.g. with <see cref="CreateQueueAsync"/>).
-    /// <paramref name="handler"/> gets each request and returns the reply's value. Nothing is sent until
-    /// <see cref="Responder.RunAsync"/>.
+    /// <paramref name="handler"/> gets each request and returns the reply's value, or throws
+    /// <see cref="RequestFailedException"/> to answer with an error. Nothing is sent until <see cref="Responder.RunAsync"/>.
     /// </summary>
+    // A lambda that fits both overloads (one that only throws) binds here, as it did before the other existed.
+    [OverloadResolutionPriority(1)]
     public Responder CreateResponder(string topic, string subscription, Func<QueueMessage, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        EncodeName(topic, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(topic));
-        EncodeName(subscription, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(subscription));
-        return new Responder(this, topic, subscription, handler);
+        CheckResponderNames(topic, subscription);
+        return new Responder(this, topic, subscription, handler, null);
+    }
+
+    /// <summary>
+    /// As <see cref="CreateResponder(string, string, Func{QueueMessage, CancellationToken, ValueTask{ReadOnlyMemory{byte}}})"/>,
+    /// with a <paramref name="handler"/> that returns the reply's value and headers (a <see cref="ResponderReply"/>).
+    /// </summary>
+    public Responder CreateResponder(string topic, string subscription, Func<QueueMessage, CancellationToken, ValueTask<ResponderReply>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        CheckResponderNames(topic, subscription);
+        return new Responder(this, topic, subscription, null, handler);
     }
 
     /// <summary>
     /// Answers requests on <paramref name="topic"/> through <paramref name="subscription"/> until
-    /// <paramref name="cancellationToken"/> is canceled: <see cref="CreateResponder"/>, then <see cref="Responder.RunAsync"/>.
+    /// <paramref name="cancellationToken"/> is canceled: <see cref="CreateResponder(string, string, Func{QueueMessage, CancellationToken, ValueTask{ReadOnlyMemory{byte}}})"/>,
+    /// then <see cref="Responder.RunAsync"/>.
     /// </summary>
+    // A lambda that fits both overloads (one that only throws) binds here, as it did before the other existed.
+    [OverloadResolutionPriority(1)]
     public Task RespondAsync(string topic, string subscription, Func<QueueMessage, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> handler,
         ConsumeOptions? options = null, CancellationToken cancellationToken = default)
         => CreateResponder(topic, subscription, handler).RunAsync(options, cancellationToken);
+
+    /// <summary>
+    /// Answers requests on <paramref name="topic"/> through <paramref name="subscription"/> until
+    /// <paramref name="cancellationToken"/> is canceled, with replies that carry headers:
+    /// <see cref="CreateResponder(string, string, Func{QueueMessage, CancellationToken, ValueTask{ResponderReply}})"/>, then
+    /// <see cref="Responder.RunAsync"/>.
+    /// </summary>
+    public Task RespondAsync(string topic, string subscription, Func<QueueMessage, CancellationToken, ValueTask<ResponderReply>> handler,
+        ConsumeOptions? options = null, CancellationToken cancellationToken = default)
+        => CreateResponder(topic, subscription, handler).RunAsync(options, cancellationToken);
+
+    private static void CheckResponderNames(string topic, string subscription)
+    {
+        EncodeName(topic, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(topic));
+        EncodeName(subscription, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(subscription));
+    }
+
+    // An error reply (PROTOCOL.md section 8.12) becomes the exception the responder's handler threw.
+    private static Reply ThrowIfError(Reply reply)
+    {
+        var headers = reply.Headers.Span;
+        if (!HeaderLookup.TryFind(headers, ReplyHeaders.ErrorUtf8, out var message))
+            return reply;
+        string? code = HeaderLookup.TryFind(headers, ReplyHeaders.ErrorCodeUtf8, out var codeBytes)
+            ? System.Text.Encoding.UTF8.GetString(codeBytes)
+            : null;
+        throw new RequestFailedException(System.Text.Encoding.UTF8.GetString(message), code, reply);
+    }
 
     /// <summary>The reply topic's name once the first request has created it; null before.</summary>
     public string? ReplyTopic

@@ -9,7 +9,7 @@ namespace FastBroker.ClientLite;
 /// The answering side of <see cref="BrokerConnection.RequestAsync"/>: consumes requests from a shared subscription
 /// (so any number of responders, on any connections, compete for them), runs a handler for each, publishes what it
 /// returns to the request's <c>fb-reply-to</c> topic, partition 0, with the request's <c>fb-correlation-id</c>, and
-/// then acks the request. Create one with <see cref="BrokerConnection.CreateResponder"/>; it uses the connection
+/// then acks the request. Create one with <c>BrokerConnection.CreateResponder</c>; it uses the connection
 /// without owning it. The counters are thread-safe.
 /// </summary>
 /// <remarks>
@@ -18,9 +18,13 @@ namespace FastBroker.ClientLite;
 /// calling the handler, and counted in <see cref="RequestsSkipped"/>.</item>
 /// <item>When the reply topic is gone (<see cref="ErrorCode.UnknownTopic"/>: the requester's connection closed) the
 /// reply is dropped, the request acked, and <see cref="RepliesDropped"/> counts it.</item>
-/// <item>When the handler throws (or the reply cannot be published for another reason) the request is nacked and
-/// delivered again, to this or another responder, until the subscription's max deliveries; then it goes to the
-/// subscription's dead-letter topic. The requester hears nothing and times out.</item>
+/// <item>When the handler throws <see cref="RequestFailedException"/> the responder publishes an error reply instead
+/// (headers <c>fb-reply-error</c> and <c>fb-reply-error-code</c>, empty value), acks the request, and
+/// <see cref="ErrorsSent"/> counts it; the requester's <see cref="BrokerConnection.RequestAsync"/> throws the same
+/// exception type at once.</item>
+/// <item>When the handler throws anything else (or the reply cannot be published for another reason) the request is
+/// nacked and delivered again, to this or another responder, until the subscription's max deliveries; then it goes to
+/// the subscription's dead-letter topic. The requester hears nothing and times out.</item>
 /// <item>A request is acked only after its reply is stored, so a responder that fails in between handles the
 /// request again and the requester may get two replies: it keeps the first and drops the other.</item>
 /// </list>
@@ -28,18 +32,23 @@ namespace FastBroker.ClientLite;
 public sealed class Responder
 {
     private readonly BrokerConnection _connection;
-    private readonly Func<QueueMessage, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> _handler;
+    // Exactly one is set: the handler of values, or the handler of replies with headers.
+    private readonly Func<QueueMessage, CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? _valueHandler;
+    private readonly Func<QueueMessage, CancellationToken, ValueTask<ResponderReply>>? _replyHandler;
     private long _replied;
     private long _skipped;
     private long _dropped;
+    private long _errors;
 
     internal Responder(BrokerConnection connection, string topic, string subscription,
-        Func<QueueMessage, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> handler)
+        Func<QueueMessage, CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? valueHandler,
+        Func<QueueMessage, CancellationToken, ValueTask<ResponderReply>>? replyHandler)
     {
         _connection = connection;
         Topic = topic;
         Subscription = subscription;
-        _handler = handler;
+        _valueHandler = valueHandler;
+        _replyHandler = replyHandler;
     }
 
     /// <summary>The topic requests are published to.</summary>
@@ -56,6 +65,10 @@ public sealed class Responder
 
     /// <summary>Replies dropped because their reply topic no longer existed (the requester had gone).</summary>
     public long RepliesDropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Error replies published (the handler threw <see cref="RequestFailedException"/>) and their requests
+    /// acked. Not counted in <see cref="RepliesSent"/>.</summary>
+    public long ErrorsSent => Interlocked.Read(ref _errors);
 
     /// <summary>
     /// Answers requests until <paramref name="cancellationToken"/> is canceled, then returns (no exception); see
@@ -75,20 +88,75 @@ public sealed class Responder
             return;
         }
 
-        var value = await _handler(request, cancellationToken).ConfigureAwait(false);
+        ReadOnlyMemory<byte> value;
+        RecordHeader[] headers;
+        bool failed = false;
+        try
+        {
+            if (_valueHandler is not null)
+            {
+                value = await _valueHandler(request, cancellationToken).ConfigureAwait(false);
+                headers = [new RecordHeader(ReplyHeaders.CorrelationId, correlationId)];
+            }
+            else
+            {
+                var reply = await _replyHandler!(request, cancellationToken).ConfigureAwait(false);
+                value = reply.Value;
+                headers = WithCorrelationId(reply.Headers.Span, correlationId);
+            }
+        }
+        catch (RequestFailedException e)
+        {
+            value = ReadOnlyMemory<byte>.Empty;
+            headers = ErrorHeaders(e, correlationId);
+            failed = true;
+        }
 
-        using var batch = new RecordBatchBuilder(RecordBatchHeader.Size + 64 + value.Length + correlationId.Length);
-        batch.Append(_connection.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), hasKey: false, default,
-            [new RecordHeader(ReplyHeaders.CorrelationId, correlationId)], value.Span);
+        using var batch = new RecordBatchBuilder(RecordBatchBuilder.MeasureRecord(0, headers, value.Length) + RecordBatchHeader.Size + 64);
+        batch.Append(_connection.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), hasKey: false, default, headers, value.Span);
         try
         {
             await _connection.PublishAsync(System.Text.Encoding.ASCII.GetString(replyTo.Span), 0, batch.Seal(), cancellationToken).ConfigureAwait(false);
-            Interlocked.Increment(ref _replied);
+            if (failed)
+                Interlocked.Increment(ref _errors);
+            else
+                Interlocked.Increment(ref _replied);
         }
         catch (BrokerException e) when (e.Code is ErrorCode.UnknownTopic or ErrorCode.UnknownPartition)
         {
             Interlocked.Increment(ref _dropped);
         }
+    }
+
+    // Checked again here (ResponderReply's constructor checks too) because the caller's header array may have
+    // changed since; a reserved name is a bug in the handler, so the request is nacked like any handler failure.
+    private static RecordHeader[] WithCorrelationId(ReadOnlySpan<RecordHeader> handlerHeaders, ReadOnlyMemory<byte> correlationId)
+    {
+        var all = new RecordHeader[handlerHeaders.Length + 1];
+        for (int i = 0; i < handlerHeaders.Length; i++)
+        {
+            if (handlerHeaders[i].Name is not { } name || ReplyHeaders.IsReserved(name))
+                throw new ArgumentException($"The reply header name '{handlerHeaders[i].Name}' is reserved for request/reply (fb-correlation-id, fb-reply-*).");
+            all[i] = handlerHeaders[i];
+        }
+        all[^1] = new RecordHeader(ReplyHeaders.CorrelationId, correlationId);
+        return all;
+    }
+
+    private static RecordHeader[] ErrorHeaders(RequestFailedException error, ReadOnlyMemory<byte> correlationId)
+    {
+        var message = new RecordHeader(ReplyHeaders.Error, Bounded(error.Message));
+        var correlation = new RecordHeader(ReplyHeaders.CorrelationId, correlationId);
+        return error.Code is { } code
+            ? [correlation, message, new RecordHeader(ReplyHeaders.ErrorCode, Bounded(code))]
+            : [correlation, message];
+    }
+
+    private static byte[] Bounded(string text)
+    {
+        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(text);
+        int length = ReplyHeaders.TruncatedLength(utf8, ReplyHeaders.MaxErrorBytes);
+        return length == utf8.Length ? utf8 : utf8[..length];
     }
 
     // PROTOCOL.md section 10; checked here so that a bad header is the request's problem, not a failed publish.
