@@ -102,12 +102,23 @@ internal sealed class FilterScanner
 
         ran = true;
         for (int i = 0; i < members.Length; i++) members[i].ScanRuns(partition).Clear();
-        long at = Judge(members, partition, journal, from, limit, budgetBytes, now, froms, limits);
+        return Judge(members, partition, journal, from, limit, end, budgetBytes, now, froms, limits);
+    }
+
+    // Applies what was judged below `at` to each member and moves its window's start there. Called after every
+    // chunk, so the run lists hold one chunk's runs: kept for a whole scan, a filter skipping alternate messages
+    // left 40 lists of 300 KiB (10 subscriptions, 4 partitions) for the life of the broker.
+    private static bool Apply(SharedSubscription[] members, int partition, long at, long end, long[] froms, long[] limits)
+    {
         bool deliverable = false;
         for (int i = 0; i < members.Length; i++)
         {
             long upTo = Math.Min(at, limits[i]);
-            if (upTo > froms[i]) deliverable |= members[i].ApplyScan(partition, upTo, end);
+            if (upTo > froms[i])
+            {
+                deliverable |= members[i].ApplyScan(partition, upTo, end);
+                froms[i] = upTo;
+            }
             members[i].ScanRuns(partition).Clear();
         }
         return deliverable;
@@ -119,14 +130,16 @@ internal sealed class FilterScanner
         return array;
     }
 
-    // Reads batches from `from` and records, as runs per member, the offsets in its window that need no delivery.
-    // Returns the offset up to which every record was judged. Allocation-free: a pooled buffer and reused run lists.
-    private long Judge(SharedSubscription[] members, int partition, PartitionJournal journal, long from, long limit, long budgetBytes,
-        long now, long[] froms, long[] limits)
+    // Reads batches from `from` and records, as runs per member, the offsets in its window that need no delivery,
+    // applying them chunk by chunk. True when messages became deliverable for some member. Allocation-free: a pooled
+    // buffer and reused run lists.
+    private static bool Judge(SharedSubscription[] members, int partition, PartitionJournal journal, long from, long limit, long end,
+        long budgetBytes, long now, long[] froms, long[] limits)
     {
         byte[] buffer = BatchBuffers.Pool.Rent(ScanChunkBytes);
         long at = from;
         long read = 0;
+        bool deliverable = false;
         try
         {
             while (at < limit && read < budgetBytes)
@@ -174,13 +187,14 @@ internal sealed class FilterScanner
                     // A record that does not parse is left to delivery, where the client reports it.
                     at = Math.Max(at, Math.Min(batchEnd, limit));
                 }
+                deliverable |= Apply(members, partition, at, end, froms, limits);
             }
         }
         finally
         {
             BatchBuffers.Pool.Return(buffer);
         }
-        return at;
+        return deliverable;
     }
 
     private static void AddRun(List<ScanRun> runs, long offset, ScanRunKind kind)
