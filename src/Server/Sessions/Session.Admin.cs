@@ -68,7 +68,11 @@ internal sealed partial class Session
         try
         {
             (code, message) = await _broker.Topics.DeleteAsync(name).ConfigureAwait(false);
-            if (code == ErrorCode.None) _broker.Positions.RemoveTopic(name);
+            // Answered only once the group positions on it are gone too, durably: a topic created next under the same
+            // name must not resume from them. Should that fail, the next start drops them.
+            if (code == ErrorCode.None
+                && await PositionRemoval.RemoveAsync(_broker.Positions, name).ConfigureAwait(false) is { } problem)
+                (code, message) = (ErrorCode.StorageError, $"topic '{name}' is deleted, but removing its group positions failed ({problem}); the broker drops them at its next start");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -126,6 +126,11 @@ internal sealed class TopicRegistry : IAsyncDisposable
 
     public bool TryGet(string name, out Topic topic) => _topics.TryGetValue(name, out topic!);
 
+    /// <summary>True for a topic that is served, or that has its files but did not load (an operator may still
+    /// repair it); false for a deleted one, whose positions must go (PROTOCOL.md 5.4).</summary>
+    public bool HoldsTopic(string name)
+        => _topics.ContainsKey(name) || (TopicName.IsValid(name) && File.Exists(Path.Combine(_root, name, MetaFileName)));
+
     /// <summary>Topics, their partition counts and ids, ordered by name.</summary>
     public List<(string Name, int Partitions, Guid Id)> List()
     {
