@@ -111,15 +111,18 @@ internal sealed partial class Session
     private ValueTask<bool> TopicMetadataAsync(uint requestId, ReadOnlySpan<byte> body)
     {
         if (!TopicMetadataRequest.TryParse(body, out var request)) return Malformed(requestId, "malformed topic-metadata request");
-        if (!KnownQueryFlags(requestId, request.Flags)) return new ValueTask<bool>(true);
         bool withId = (request.Flags & TopicQueryFlags.WithTopicIds) != 0;
+        // Flags are a field range (precedence step 8): checked after the topic is found (step 7), but before an
+        // auto-create, so that a request with reserved bits creates nothing.
         if (_broker.Topics.TryGet(request.Topic, out var topic))
         {
-            AnswerMetadata(requestId, topic, withId);
+            if (KnownQueryFlags(requestId, request.Flags)) AnswerMetadata(requestId, topic, withId);
             return new ValueTask<bool>(true);
         }
         if (_broker.Options.AutoCreateTopics && Topics.TopicName.IsValid(request.Topic))
-            return AutoCreateThenDescribeAsync(requestId, DecodeName(request.Topic), withId);
+            return KnownQueryFlags(requestId, request.Flags)
+                ? AutoCreateThenDescribeAsync(requestId, DecodeName(request.Topic), withId)
+                : new ValueTask<bool>(true);
         TryResolve(requestId, request.Topic, null, 0, out _);
         return new ValueTask<bool>(true);
     }
