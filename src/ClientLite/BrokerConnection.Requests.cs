@@ -45,13 +45,13 @@ public sealed partial class BrokerConnection
         return CompleteEmptyAsync(pending);
     }
 
-    /// <summary>Lists every topic with its partition count.</summary>
+    /// <summary>Lists every topic with its partition count and id.</summary>
     public async ValueTask<IReadOnlyList<TopicInfo>> ListTopicsAsync(CancellationToken cancellationToken = default)
     {
         var pending = BeginRequest(Opcode.ListTopics, TimeSpan.Zero, cancellationToken);
         if (BeginWrite(pending))
         {
-            try { FrameWriter.WriteEmpty(_writeBuffer, Opcode.ListTopics, FrameFlags.None, pending.Id); }
+            try { FrameWriter.WriteListTopics(_writeBuffer, pending.Id, TopicQueryFlags.WithTopicIds); }
             finally { EndWrite(); }
         }
         try
@@ -65,14 +65,14 @@ public sealed partial class BrokerConnection
         }
     }
 
-    /// <summary>Partition count and per-partition offset range of <paramref name="name"/>.</summary>
+    /// <summary>Partition count, per-partition offset range and id of <paramref name="name"/>.</summary>
     public ValueTask<TopicMetadata> GetTopicMetadataAsync(string name, CancellationToken cancellationToken = default)
     {
         Span<byte> topic = EncodeName(name, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(name));
         var pending = BeginRequest(Opcode.TopicMetadata, TimeSpan.Zero, cancellationToken);
         if (BeginWrite(pending))
         {
-            try { FrameWriter.WriteTopicRequest(_writeBuffer, Opcode.TopicMetadata, pending.Id, topic); }
+            try { FrameWriter.WriteTopicMetadata(_writeBuffer, pending.Id, topic, TopicQueryFlags.WithTopicIds); }
             finally { EndWrite(); }
         }
         return CompleteMetadataAsync(pending, name);
@@ -292,7 +292,7 @@ public sealed partial class BrokerConnection
         try
         {
             await pending.WaitAsync().ConfigureAwait(false);
-            if (!TopicMetadataResponseReader.TryCreate(pending.BodySpan, out var reader))
+            if (!TopicMetadataResponseReader.TryCreate(pending.BodySpan, withId: true, out var reader))
                 throw ProtocolViolation("a malformed TopicMetadata response");
             var partitions = new PartitionRange[reader.Count];
             for (int i = 0; i < partitions.Length; i++)
@@ -300,7 +300,7 @@ public sealed partial class BrokerConnection
                 reader.TryReadNext(out long start, out long end);
                 partitions[i] = new PartitionRange(start, end);
             }
-            return new TopicMetadata(name, partitions);
+            return new TopicMetadata(name, partitions, reader.TopicId);
         }
         finally
         {
@@ -310,10 +310,10 @@ public sealed partial class BrokerConnection
 
     private static List<TopicInfo>? ParseTopicList(ReadOnlySpan<byte> body)
     {
-        if (!ListTopicsResponseReader.TryCreate(body, out var reader)) return null;
+        if (!ListTopicsResponseReader.TryCreate(body, withIds: true, out var reader)) return null;
         var topics = new List<TopicInfo>(reader.Remaining);
-        while (reader.TryReadNext(out var name, out int partitions))
-            topics.Add(new TopicInfo(Encoding.UTF8.GetString(name), partitions));
+        while (reader.TryReadNext(out var name, out int partitions, out Guid id))
+            topics.Add(new TopicInfo(Encoding.UTF8.GetString(name), partitions) { TopicId = id });
         return reader.IsComplete ? topics : null;
     }
 }

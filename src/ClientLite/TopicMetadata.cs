@@ -5,10 +5,23 @@ public sealed class TopicMetadata
 {
     /// <summary>Creates metadata for <paramref name="name"/> with one range per partition, in partition order.</summary>
     public TopicMetadata(string name, IReadOnlyList<PartitionRange> partitions)
+        : this(name, partitions, Guid.Empty)
+    {
+    }
+
+    /// <summary>Creates metadata for <paramref name="name"/>, the incarnation <paramref name="topicId"/>, with one range per partition.</summary>
+    public TopicMetadata(string name, IReadOnlyList<PartitionRange> partitions, Guid topicId)
     {
         Name = name;
         Partitions = partitions;
+        TopicId = topicId;
     }
+
+    /// <summary>
+    /// The id the broker gave the topic when it was created: a topic deleted and created again under the same name
+    /// has another id, and its offsets start over. <see cref="Guid.Empty"/> when the broker predates topic ids.
+    /// </summary>
+    public Guid TopicId { get; }
 
     /// <summary>Topic name.</summary>
     public string Name { get; }

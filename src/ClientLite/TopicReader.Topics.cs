@@ -37,7 +37,8 @@ public sealed partial class TopicReader
         _started = true;
     }
 
-    /// <summary>Reads a topic's metadata and the group's positions and makes one cursor per partition read.</summary>
+    /// <summary>Reads a topic's metadata and the group's positions and makes one cursor per partition read; remembers
+    /// the topic's id, which tells this incarnation of the name from one created after a delete.</summary>
     private async ValueTask<PartitionCursor[]> OpenTopicAsync(BrokerConnection connection, string topic, StartPosition start,
         IReadOnlyList<int>? chosen, CancellationToken cancellationToken)
     {
@@ -71,24 +72,61 @@ public sealed partial class TopicReader
             };
             cursors[i] = new PartitionCursor(topic, partitions[i], position, stored ?? -1);
         }
+        _topicIds[topic] = metadata.TopicId;
         return cursors;
     }
 
+    /// <summary>
+    /// The periodic check: a pattern reader refreshes its topics; a reader of one topic makes sure the topic it reads
+    /// is still the one it opened (and throws if it was deleted, or deleted and created again).
+    /// </summary>
+    private async ValueTask CheckTopicsAsync(BrokerConnection connection, CancellationToken cancellationToken)
+    {
+        if (_pattern is not null)
+        {
+            await RefreshTopicsAsync(connection, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var metadata = await connection.GetTopicMetadataAsync(Topic, cancellationToken).ConfigureAwait(false);
+        if (IsOtherIncarnation(Topic, metadata.TopicId))
+            throw Recreated(Topic, metadata.TopicId);
+    }
+
+    /// <summary>True when <paramref name="id"/> names another topic than the one opened under <paramref name="topic"/>.
+    /// A broker that predates ids reports none, and then nothing can be told.</summary>
+    private bool IsOtherIncarnation(string topic, Guid id)
+        => id != Guid.Empty && _topicIds.TryGetValue(topic, out var opened) && opened != Guid.Empty && opened != id;
+
+    private BrokerException Recreated(string topic, Guid id)
+        => new(ErrorCode.UnknownTopic,
+            $"Topic '{topic}' was deleted and created again while it was read (id {_topicIds[topic]:N}, now {id:N}): the new topic's offsets " +
+            "start over, so this reader's positions mean nothing there. Open a new reader to read the new topic.");
+
     /// <summary>The periodic refresh of a pattern reader: topics that appeared since it started are new, so read from their start.</summary>
     private ValueTask RefreshTopicsAsync(BrokerConnection connection, CancellationToken cancellationToken)
-        => RefreshTopicsAsync(connection, _options.Start.Kind == StartPositionKind.Latest ? StartPosition.Earliest : _options.Start, cancellationToken);
+        => RefreshTopicsAsync(connection, LaterStart, cancellationToken);
 
-    /// <summary>Lists the topics; starts reading the matching ones not read yet (from <paramref name="start"/>) and drops the ones gone.</summary>
+    /// <summary>Where a pattern reader starts a topic it finds after it started: everything in it is new to the reader.</summary>
+    private StartPosition LaterStart => _options.Start.Kind == StartPositionKind.Latest ? StartPosition.Earliest : _options.Start;
+
+    /// <summary>
+    /// Lists the topics; starts reading the matching ones not read yet (from <paramref name="start"/>) and drops the
+    /// ones gone. A topic listed with another id than the one read was deleted and created again: it is dropped and
+    /// read anew, like a topic that appeared.
+    /// </summary>
     private async ValueTask RefreshTopicsAsync(BrokerConnection connection, StartPosition start, CancellationToken cancellationToken)
     {
         var listed = await connection.ListTopicsAsync(cancellationToken).ConfigureAwait(false);
         var matching = new List<string>();
+        var listedNow = new HashSet<string>(StringComparer.Ordinal);
         foreach (var topic in listed)
         {
-            if (_pattern!.Matches(topic.Name))
-                matching.Add(topic.Name);
+            if (!_pattern!.Matches(topic.Name))
+                continue;
+            matching.Add(topic.Name);
+            if (!IsOtherIncarnation(topic.Name, topic.TopicId))
+                listedNow.Add(topic.Name);
         }
-        var listedNow = new HashSet<string>(matching, StringComparer.Ordinal);
         foreach (string topic in _topics)
         {
             if (!listedNow.Contains(topic))
@@ -113,8 +151,10 @@ public sealed partial class TopicReader
     }
 
     /// <summary>
-    /// The answer of <paramref name="cursor"/>'s fetch. A pattern reader whose fetch failed checks whether the topic
-    /// still exists: if not it stops reading it and returns null; if so the failure stands.
+    /// The answer of <paramref name="cursor"/>'s fetch. When a fetch fails the reader checks whether the topic is still
+    /// the one it opened. A pattern reader stops reading a deleted topic, reads a re-created one anew, and returns
+    /// null for both; a reader of one topic throws <see cref="Recreated"/> for a re-created one. Otherwise the
+    /// failure stands.
     /// </summary>
     private async ValueTask<FetchResult?> TakeFetchAsync(BrokerConnection connection, PartitionCursor cursor, CancellationToken cancellationToken)
     {
@@ -125,28 +165,57 @@ public sealed partial class TopicReader
         {
             return await fetch.ConfigureAwait(false);
         }
-        catch (BrokerException e) when (_pattern is not null && !IsConnectionLoss(e))
+        // A deleted topic's fetch fails as UnknownTopic, or as PartitionUnavailable when it raced the deletion; a
+        // re-created one as UnknownPartition (fewer partitions) or OffsetOutOfRange (its offsets started over).
+        catch (BrokerException e) when (!IsConnectionLoss(e) && (_pattern is not null || MayBeRecreated(e.Code)))
         {
-            // A deleted topic's fetch fails as UnknownTopic, or as PartitionUnavailable when it raced the deletion.
             failure = ExceptionDispatchInfo.Capture(e);
         }
-        if (await TopicExistsAsync(connection, cursor.Topic, cancellationToken).ConfigureAwait(false))
+        var id = await TopicIdAsync(connection, cursor.Topic, cancellationToken).ConfigureAwait(false);
+        if (id is { } now && IsOtherIncarnation(cursor.Topic, now))
+        {
+            if (_pattern is null)
+                throw Recreated(cursor.Topic, now);
+            await ReopenAsync(connection, cursor.Topic, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        if (id is not null || _pattern is null)
             failure.Throw();
         RemoveTopic(cursor.Topic);
         return null;
     }
 
-    private static async ValueTask<bool> TopicExistsAsync(BrokerConnection connection, string topic, CancellationToken cancellationToken)
+    private static bool MayBeRecreated(ErrorCode code)
+        => code is ErrorCode.UnknownTopic or ErrorCode.UnknownPartition or ErrorCode.OffsetOutOfRange;
+
+    /// <summary>The topic's id now (<see cref="Guid.Empty"/> from a broker without ids), or null when it does not exist.</summary>
+    private static async ValueTask<Guid?> TopicIdAsync(BrokerConnection connection, string topic, CancellationToken cancellationToken)
     {
         try
         {
-            await connection.GetTopicMetadataAsync(topic, cancellationToken).ConfigureAwait(false);
-            return true;
+            var metadata = await connection.GetTopicMetadataAsync(topic, cancellationToken).ConfigureAwait(false);
+            return metadata.TopicId;
         }
         catch (BrokerException e) when (e.Code == ErrorCode.UnknownTopic)
         {
-            return false;
+            return null;
         }
+    }
+
+    /// <summary>A pattern reader's re-created topic: dropped, then read again from the start used for topics found later.</summary>
+    private async ValueTask ReopenAsync(BrokerConnection connection, string topic, CancellationToken cancellationToken)
+    {
+        RemoveTopic(topic);
+        PartitionCursor[] added;
+        try
+        {
+            added = await OpenTopicAsync(connection, topic, LaterStart, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokerException e) when (e.Code == ErrorCode.UnknownTopic)
+        {
+            return; // deleted again; the next refresh finds it if it comes back
+        }
+        (_cursors, _topics) = ([.. _cursors, .. added], [.. _topics, topic]);
     }
 
     /// <summary>Stops reading <paramref name="topic"/>: its cursors go, and their fetches are abandoned.</summary>
@@ -162,5 +231,6 @@ public sealed partial class TopicReader
         }
         _cursors = [.. kept];
         _topics = Array.FindAll(_topics, t => t != topic);
+        _topicIds.Remove(topic);
     }
 }

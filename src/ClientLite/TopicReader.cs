@@ -13,6 +13,19 @@ namespace FastBroker.ClientLite;
 /// exponential backoff and resumes each partition at the first offset it had not yet yielded, so nothing is
 /// skipped or repeated. Messages expired when read are skipped unless <see cref="TopicReaderOptions.IncludeExpired"/>
 /// is set. Not thread-safe: one consumer at a time.
+/// <para>
+/// A topic deleted and created again under the same name is another topic: the broker gives it another id and its
+/// offsets start over at 0. The reader remembers the id of each topic it opens and compares it every
+/// <see cref="TopicReaderOptions.TopicRefreshInterval"/>, after each reconnect, and when a fetch fails. A pattern reader
+/// treats a re-created topic as a deleted one plus a new one: it drops the old positions and reads the new topic
+/// from where it reads topics found later (the group's position if any — the broker deletes a group's positions with
+/// the topic — else <see cref="TopicReaderOptions.Start"/>, with <see cref="StartPosition.Earliest"/> for
+/// <see cref="StartPosition.Latest"/>). A reader of one topic throws a <see cref="BrokerException"/>
+/// (<see cref="ErrorCode.UnknownTopic"/>, saying the topic was re-created) rather than jump to another log on its
+/// own: its caller chose a topic and positions, and decides whether the new topic should be read, and from where.
+/// Between the re-creation and the next check, a fetch at the old position may already return messages of the new
+/// topic (once it has grown that far); a pattern reader yields those again when it re-reads the new topic.
+/// </para>
 /// </summary>
 public sealed partial class TopicReader : IAsyncDisposable
 {
@@ -24,6 +37,7 @@ public sealed partial class TopicReader : IAsyncDisposable
     private BrokerConnection? _connection;
     private PartitionCursor[] _cursors = [];
     private string[] _topics = [];
+    private readonly Dictionary<string, Guid> _topicIds = new(StringComparer.Ordinal);
     private Task[] _waiting = [];
     private int _rotation;
     private bool _started;
@@ -37,6 +51,7 @@ public sealed partial class TopicReader : IAsyncDisposable
         _endpoint = endpoint;
         Topic = topic;
         _options = options ?? TopicReaderOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.TopicRefreshInterval, TimeSpan.Zero, nameof(options.TopicRefreshInterval));
         _time = _options.Connection.TimeProvider;
     }
 
@@ -54,7 +69,8 @@ public sealed partial class TopicReader : IAsyncDisposable
     /// <c>orders.*</c>, <c>orders.#</c>). It lists the broker's topics when it starts and every
     /// <see cref="TopicReaderOptions.TopicRefreshInterval"/> after: a new matching topic is read from
     /// <see cref="TopicReaderOptions.Start"/> (see there for <see cref="StartPosition.Latest"/>), or from the group's
-    /// position; a topic deleted while being read is dropped without failing the read. With no matching topic the
+    /// position; a topic deleted while being read is dropped without failing the read, and one deleted and created
+    /// again (another topic id) is read anew, from the same start as a new topic. With no matching topic the
     /// read waits for one. <see cref="TopicReaderOptions.Partitions"/> must be null: every partition of each topic
     /// is read. Throws <see cref="ArgumentException"/> for an invalid pattern.
     /// </summary>
@@ -106,17 +122,19 @@ public sealed partial class TopicReader : IAsyncDisposable
     /// or by leaving the loop. Throws <see cref="BrokerConnectionException"/> when no connection could be made
     /// again within <see cref="TopicReaderOptions.ReconnectTimeout"/>, and <see cref="BrokerException"/> for
     /// errors a retry cannot fix (unknown topic, offset out of range, corrupt data, a partition the broker could not
-    /// open: <see cref="ErrorCode.PartitionUnavailable"/>); a pattern reader throws those only for a topic that still
-    /// exists. The first connection is not retried. Each message's memory is valid until the next message is requested.
+    /// open: <see cref="ErrorCode.PartitionUnavailable"/>, a topic deleted, or deleted and created again, while a
+    /// reader of one topic reads it); a pattern reader throws those only for a topic that still exists and is still
+    /// the one it opened. The first connection is not retried. Each message's memory is valid until the next message is requested.
     /// </summary>
     public async IAsyncEnumerable<TopicMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
         foreach (var cursor in _cursors)
             cursor.FetchOffset = cursor.Position;
-        // Ends the refresh timer with the read; a reader of one topic has none.
-        using var reading = _pattern is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Ends the refresh timer with the read.
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task? refresh = null;
+        bool checkNow = false;
         try
         {
             while (true)
@@ -124,10 +142,9 @@ public sealed partial class TopicReader : IAsyncDisposable
                 var connection = _connection!;
                 foreach (var cursor in _cursors)
                     cursor.Fetch ??= StartFetch(connection, cursor, cursor.FetchOffset, cancellationToken);
-                if (reading is not null)
-                    refresh ??= Task.Delay(_options.TopicRefreshInterval, _time, reading.Token);
+                refresh ??= Task.Delay(_options.TopicRefreshInterval, _time, reading.Token);
 
-                int ready = await WaitAnyAsync(refresh).ConfigureAwait(false);
+                int ready = checkNow ? -1 : await WaitAnyAsync(refresh).ConfigureAwait(false);
                 PartitionCursor? from = null;
                 FetchResult? result = null;
                 Exception? lost = null;
@@ -135,10 +152,14 @@ public sealed partial class TopicReader : IAsyncDisposable
                 {
                     if (ready < 0)
                     {
-                        var due = refresh!;
-                        refresh = null;
-                        await due.ConfigureAwait(false);
-                        await RefreshTopicsAsync(connection, cancellationToken).ConfigureAwait(false);
+                        if (!checkNow)
+                        {
+                            var due = refresh;
+                            refresh = null;
+                            await due.ConfigureAwait(false);
+                        }
+                        checkNow = false;
+                        await CheckTopicsAsync(connection, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -155,10 +176,12 @@ public sealed partial class TopicReader : IAsyncDisposable
                     DrainAll();
                     if (ReferenceEquals(_connection, connection) || _connection is not { IsConnected: true })
                         await ReconnectAsync(lost, cancellationToken).ConfigureAwait(false);
+                    // A topic may have been deleted and created again while the reader was away.
+                    checkNow = true;
                     continue;
                 }
                 if (result is null)
-                    continue; // a topic refresh, or a fetch from a topic that was deleted
+                    continue; // a topic check, or a fetch from a topic that was deleted or created again
 
                 try
                 {

@@ -54,8 +54,10 @@ public sealed class TopicReaderOptions
     public TimeSpan MaxReconnectBackoff { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How often a pattern reader lists the broker's topics to start reading new matching topics and stop reading
-    /// deleted ones. Default 5 s. Unused by a reader of one topic.
+    /// How often a pattern reader lists the broker's topics to start reading new matching topics, stop reading
+    /// deleted ones and read anew the ones deleted and created again (another topic id); and how often a reader of
+    /// one topic checks that its topic is still the one it opened. Both also check right after a reconnect.
+    /// Default 5 s; must be positive.
     /// </summary>
     public TimeSpan TopicRefreshInterval { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -92,4 +92,14 @@ public ref struct SpanReader
         _position += 4 + (int)length;
         return true;
     }
+
+    /// <summary>Reads a topic id (16 bytes, <see cref="TopicIds"/>).</summary>
+    public bool TryReadTopicId(out Guid id)
+    {
+        id = Guid.Empty;
+        if (_span.Length - _position < TopicIds.Size) return false;
+        id = TopicIds.Read(_span[_position..]);
+        _position += TopicIds.Size;
+        return true;
+    }
 }

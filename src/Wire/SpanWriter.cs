@@ -69,4 +69,11 @@ public ref struct SpanWriter
         bytes.CopyTo(_span[_position..]);
         _position += bytes.Length;
     }
+
+    /// <summary>Writes a topic id (16 bytes, <see cref="TopicIds"/>).</summary>
+    public void WriteTopicId(Guid id)
+    {
+        TopicIds.Write(id, _span[_position..]);
+        _position += TopicIds.Size;
+    }
 }

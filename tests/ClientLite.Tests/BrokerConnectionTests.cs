@@ -113,10 +113,12 @@ public sealed class BrokerConnectionTests
         await connection.DeleteTopicAsync("audit");
         var after = await connection.ListTopicsAsync();
 
-        Assert.Equal([new TopicInfo("audit", 1), new TopicInfo("orders", 3)], topics.OrderBy(t => t.Name));
+        Assert.Equal([("audit", 1), ("orders", 3)], topics.OrderBy(t => t.Name).Select(t => (t.Name, t.Partitions)));
+        Assert.Equal(2, topics.Select(t => t.TopicId).Where(id => id != Guid.Empty).Distinct().Count());
         Assert.Equal(3, metadata.PartitionCount);
+        Assert.Equal(topics.Single(t => t.Name == "orders").TopicId, metadata.TopicId);
         Assert.All(metadata.Partitions, range => Assert.Equal(new PartitionRange(0, 0), range));
-        Assert.Equal([new TopicInfo("orders", 3)], after);
+        Assert.Equal([new TopicInfo("orders", 3) { TopicId = metadata.TopicId }], after);
         Assert.True(await connection.PingAsync() >= TimeSpan.Zero);
     }
 

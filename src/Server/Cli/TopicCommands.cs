@@ -26,13 +26,19 @@ internal static class TopicCommands
             }, ct);
         });
 
-        var list = new Command("list", "List topics: NAME<TAB>PARTITIONS per line");
+        var list = new Command("list", "List topics: NAME<TAB>PARTITIONS per line (with --ids: NAME<TAB>PARTITIONS<TAB>ID)");
+        var ids = new Option<bool>("--ids") { Description = "Add each topic's id: a topic deleted and created again under the same name has another one" };
+        list.Options.Add(ids);
         list.SetAction((result, ct) => CliErrors.GuardAsync(console, null, async () =>
         {
+            bool withIds = result.GetValue(ids);
             await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
             var topics = await connection.ListTopicsAsync(ct).ConfigureAwait(false);
             foreach (var topic in topics)
-                await console.Out.WriteLineAsync($"{topic.Name}\t{topic.Partitions}").ConfigureAwait(false);
+            {
+                string line = withIds ? $"{topic.Name}\t{topic.Partitions}\t{topic.TopicId:N}" : $"{topic.Name}\t{topic.Partitions}";
+                await console.Out.WriteLineAsync(line).ConfigureAwait(false);
+            }
             return ClientCli.ExitOk;
         }, ct));
 

@@ -43,10 +43,9 @@ internal sealed class BrokerHost : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var topics = TopicRegistry.Open(options.DataDirectory, options.JournalOptions, logger, time,
             new Subscriptions.QueueLimits(options.MaxFrameBytes, options.MaxMessageBytes, options.AckLogCompactBytes));
-        var positions = PositionStore.Open(options.DataDirectory, options.Fsync, logger);
-        // Deleting a topic drops the positions on it; for temporary topics of the previous run that happens here.
-        foreach (string dropped in topics.DroppedTemporaryTopics)
-            positions.RemoveTopic(dropped);
+        // Deleting a topic drops the positions on it; for temporary topics of the previous run, and for a topic whose
+        // deletion a crash interrupted before its positions went, that happens here.
+        var positions = PositionStore.Open(options.DataDirectory, options.Fsync, logger, time: null, topics.HoldsTopic);
         var context = new BrokerContext(options, topics, positions, time, loggerFactory, stopping.Token);
         Listener listener;
         try

@@ -46,22 +46,42 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
     private volatile string? _failure;
     private int _disposed;
 
-    private PositionStore(string path, FsyncPolicy fsync, ILogger logger, TimeProvider time)
+    private PositionStore(string path, FsyncPolicy fsync, ILogger logger, TimeProvider time, Func<string, bool>? topicExists)
     {
         _path = path;
         _fsync = fsync;
         _logger = logger;
         Replay();
+        if (topicExists is not null) ForgetMissingTopics(topicExists);
         Compact();
         _loop = new GroupCommitLoop<PositionWrite>("position store", this, MaxGroupWrites, long.MaxValue, logger);
         if (fsync.Mode == FsyncMode.Interval) _syncTick = new DelayedTick(time, _loop.RequestTick);
         _loop.Start();
     }
 
-    public static PositionStore Open(string dataDirectory, FsyncPolicy fsync, ILogger logger, TimeProvider? time = null)
+    /// <summary>
+    /// Opens the store. With <paramref name="topicExists"/>, positions on topics it does not know are forgotten (and
+    /// the compaction that follows makes that durable): a crash between a topic's deletion and its positions' removal
+    /// must not hand those positions to a topic created later under the same name.
+    /// </summary>
+    public static PositionStore Open(string dataDirectory, FsyncPolicy fsync, ILogger logger, TimeProvider? time = null,
+        Func<string, bool>? topicExists = null)
     {
         Directory.CreateDirectory(dataDirectory);
-        return new PositionStore(Path.Combine(dataDirectory, "positions.log"), fsync, logger, time ?? TimeProvider.System);
+        return new PositionStore(Path.Combine(dataDirectory, "positions.log"), fsync, logger, time ?? TimeProvider.System, topicExists);
+    }
+
+    private void ForgetMissingTopics(Func<string, bool> topicExists)
+    {
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in _positions.Keys)
+            if (!missing.Contains(key.Topic) && !topicExists(key.Topic)) missing.Add(key.Topic);
+        if (missing.Count == 0) return;
+        var doomed = new List<PositionKey>();
+        foreach (var key in _positions.Keys)
+            if (missing.Contains(key.Topic)) doomed.Add(key);
+        foreach (var key in doomed) _positions.Remove(key);
+        foreach (string topic in missing) PositionsLog.TopicPositionsDropped(_logger, topic);
     }
 
     /// <summary>Why the store refuses commits (a failed fsync, or its loop stopped by an unexpected error), or null.</summary>
@@ -81,15 +101,20 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
         => _loop.TryEnqueue(new PositionWrite(key, offset, completion, requestId));
 
     /// <summary>Forgets every position in <paramref name="topic"/> (the topic was deleted), in order with the
-    /// commits queued before; durable with the group that carries it.</summary>
-    public void RemoveTopic(string topic) => _loop.TryEnqueue(new PositionWrite(new PositionKey("", topic, 0), Protocol.NoPosition, null, 0, WholeTopic: true));
+    /// commits queued before. The group that carries it is synced whatever the fsync policy, as a topic's deletion is.</summary>
+    public void RemoveTopic(string topic) => RemoveTopic(topic, null, 0);
+
+    /// <summary>As <see cref="RemoveTopic(string)"/>; <paramref name="completion"/> hears once the removal is durable
+    /// (and <see cref="TryGet"/> no longer finds those positions), or why it failed. False once the store is closing.</summary>
+    public bool RemoveTopic(string topic, IPositionCompletion? completion, uint requestId)
+        => _loop.TryEnqueue(new PositionWrite(new PositionKey("", topic, 0), Protocol.NoPosition, completion, requestId, WholeTopic: true));
 
     ValueTask IGroupCommitter<PositionWrite>.CommitGroupAsync(PositionWrite[] group, int count)
     {
         string? failure = _failure;
         if (failure is null)
         {
-            int bytes = Encode(group, count);
+            int bytes = Encode(group, count, out bool removesTopic);
             try
             {
                 RandomAccess.Write(_file, _buffer.AsSpan(0, bytes), _length);
@@ -103,7 +128,9 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
             {
                 _length += bytes;
                 _unsynced |= bytes > 0;
-                if (_fsync.Mode == FsyncMode.Always) failure = SyncOrStop();
+                // A deleted topic's positions must not outlive it in a crash, or a topic created later under the same
+                // name would resume from them (PROTOCOL.md 5.4).
+                if (_fsync.Mode == FsyncMode.Always || removesTopic) failure = SyncOrStop();
             }
         }
         if (failure is null) Apply(group, count);
@@ -154,9 +181,10 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
     }
 
     // Records for the whole group into one reused buffer, so the group is one write.
-    private int Encode(PositionWrite[] group, int count)
+    private int Encode(PositionWrite[] group, int count, out bool removesTopic)
     {
         int bytes = 0;
+        removesTopic = false;
         for (int i = 0; i < count; i++)
         {
             ref readonly var write = ref group[i];
@@ -165,6 +193,7 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
                 bytes = Append(write.Key, write.Offset, bytes);
                 continue;
             }
+            removesTopic = true;
             lock (_lock)
             {
                 foreach (var key in _positions.Keys)

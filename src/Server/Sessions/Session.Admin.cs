@@ -68,7 +68,11 @@ internal sealed partial class Session
         try
         {
             (code, message) = await _broker.Topics.DeleteAsync(name).ConfigureAwait(false);
-            if (code == ErrorCode.None) _broker.Positions.RemoveTopic(name);
+            // Answered only once the group positions on it are gone too, durably: a topic created next under the same
+            // name must not resume from them. Should that fail, the next start drops them.
+            if (code == ErrorCode.None
+                && await PositionRemoval.RemoveAsync(_broker.Positions, name).ConfigureAwait(false) is { } problem)
+                (code, message) = (ErrorCode.StorageError, $"topic '{name}' is deleted, but removing its group positions failed ({problem}); the broker drops them at its next start");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -80,46 +84,67 @@ internal sealed partial class Session
 
     private void ListTopics(uint requestId, in ReadOnlySequence<byte> body)
     {
-        if (!body.IsEmpty)
+        Span<byte> flags = stackalloc byte[1];
+        if (body.Length > 1 || !ListTopicsRequest.TryParse(body.IsEmpty ? [] : Copied(body, flags), out var request))
         {
-            Fail(requestId, ErrorCode.MalformedFrame, "list-topics takes an empty body");
+            Fail(requestId, ErrorCode.MalformedFrame, "list-topics takes an empty body or one flags byte");
             return;
         }
-        Enqueue(new Outbound(OutboundKind.ListTopics, Opcode.ListTopics, requestId, Data: _broker.Topics.List()));
+        if (!KnownQueryFlags(requestId, request.Flags)) return;
+        bool withIds = (request.Flags & TopicQueryFlags.WithTopicIds) != 0;
+        Enqueue(new Outbound(OutboundKind.ListTopics, Opcode.ListTopics, requestId, Data: _broker.Topics.List(), Value: withIds ? 1 : 0));
+    }
+
+    private static ReadOnlySpan<byte> Copied(in ReadOnlySequence<byte> body, Span<byte> into)
+    {
+        body.CopyTo(into);
+        return into[..(int)body.Length];
+    }
+
+    private bool KnownQueryFlags(uint requestId, TopicQueryFlags flags)
+    {
+        if ((flags & ~TopicQueryFlags.WithTopicIds) == 0) return true;
+        Fail(requestId, ErrorCode.InvalidArgument, $"flags 0x{(byte)flags:X2} set reserved bits; only bit 0 (topic ids) is defined");
+        return false;
     }
 
     private ValueTask<bool> TopicMetadataAsync(uint requestId, ReadOnlySpan<byte> body)
     {
-        if (!TopicRequest.TryParse(body, out var request)) return Malformed(requestId, "malformed topic-metadata request");
+        if (!TopicMetadataRequest.TryParse(body, out var request)) return Malformed(requestId, "malformed topic-metadata request");
+        bool withId = (request.Flags & TopicQueryFlags.WithTopicIds) != 0;
+        // Flags are a field range (precedence step 8): checked after the topic is found (step 7), but before an
+        // auto-create, so that a request with reserved bits creates nothing.
         if (_broker.Topics.TryGet(request.Topic, out var topic))
         {
-            AnswerMetadata(requestId, topic);
+            if (KnownQueryFlags(requestId, request.Flags)) AnswerMetadata(requestId, topic, withId);
             return new ValueTask<bool>(true);
         }
         if (_broker.Options.AutoCreateTopics && Topics.TopicName.IsValid(request.Topic))
-            return AutoCreateThenDescribeAsync(requestId, DecodeName(request.Topic));
+            return KnownQueryFlags(requestId, request.Flags)
+                ? AutoCreateThenDescribeAsync(requestId, DecodeName(request.Topic), withId)
+                : new ValueTask<bool>(true);
         TryResolve(requestId, request.Topic, null, 0, out _);
         return new ValueTask<bool>(true);
     }
 
-    private async ValueTask<bool> AutoCreateThenDescribeAsync(uint requestId, string name)
+    private async ValueTask<bool> AutoCreateThenDescribeAsync(uint requestId, string name, bool withId)
     {
         var (code, message, topic) = await CreateTopicGuardedAsync(name, _broker.Options.AutoCreatePartitions, existingIsOk: true).ConfigureAwait(false);
         if (code != ErrorCode.None) Fail(requestId, code, message);
-        else AnswerMetadata(requestId, topic!);
+        else AnswerMetadata(requestId, topic!, withId);
         return true;
     }
 
     // Only partitions that could not be opened report start = end = -1, so clients can tell them from empty ones; one
     // that stopped taking writes still reports (and serves) what it holds.
-    private void AnswerMetadata(uint requestId, Topics.Topic topic)
+    private void AnswerMetadata(uint requestId, Topics.Topic topic, bool withId)
     {
         var ranges = new (long Start, long End)[topic.Partitions.Length];
         for (int i = 0; i < ranges.Length; i++)
             ranges[i] = topic.Partitions[i].TryGetJournal(out var journal, out _)
                 ? (journal.StartOffset, journal.CommittedEndOffset)
                 : (-1, -1);
-        Enqueue(new Outbound(OutboundKind.TopicMetadata, Opcode.TopicMetadata, requestId, Data: ranges));
+        Enqueue(new Outbound(OutboundKind.TopicMetadata, Opcode.TopicMetadata, requestId, Data: (ranges, withId ? topic.Id : (Guid?)null)));
     }
 
     private void CommitPosition(uint requestId, ReadOnlySpan<byte> body)

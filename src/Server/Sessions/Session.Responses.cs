@@ -35,10 +35,11 @@ internal sealed partial class Session
                 ArrayPool<byte>.Shared.Return(echo);
                 break;
             case OutboundKind.ListTopics:
-                FrameWriter.WriteListTopicsResponse(output, item.RequestId, (List<(string, int)>)item.Data!);
+                FrameWriter.WriteListTopicsResponse(output, item.RequestId, (List<(string, int, Guid)>)item.Data!, withIds: item.Value != 0);
                 break;
             case OutboundKind.TopicMetadata:
-                FrameWriter.WriteTopicMetadataResponse(output, item.RequestId, (ValueTuple<long, long>[])item.Data!);
+                var (ranges, topicId) = ((ValueTuple<long, long>[], Guid?))item.Data!;
+                FrameWriter.WriteTopicMetadataResponse(output, item.RequestId, ranges, topicId);
                 break;
             case OutboundKind.FetchData:
                 WriteFetchData(item, output);

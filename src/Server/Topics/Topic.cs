@@ -3,9 +3,14 @@ using FastBroker.Server.Subscriptions;
 namespace FastBroker.Server.Topics;
 
 /// <summary>A named, partitioned log, and the shared subscriptions on it.</summary>
-internal sealed class Topic(string name, string directory, Partition[] partitions)
+internal sealed class Topic(string name, string directory, Partition[] partitions, Guid id)
 {
     public string Name { get; } = name;
+
+    /// <summary>This incarnation of the name: random at create, kept in topic.meta, so a topic deleted and created
+    /// again under the same name has another id (PROTOCOL.md 5.5, 5.6).</summary>
+    public Guid Id { get; } = id;
+
     public string Directory { get; } = directory;
     public Partition[] Partitions { get; } = partitions;
     public SubscriptionSet Subscriptions { get; } = new(directory);

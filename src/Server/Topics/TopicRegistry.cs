@@ -17,6 +17,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
 {
     private const string MetaFileName = "topic.meta";
     private const string TemporaryLine = "temporary=1";
+    private const string IdKey = "id=";
 
     private readonly ConcurrentDictionary<string, Topic> _topics = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Topic>.AlternateLookup<ReadOnlySpan<char>> _byChars;
@@ -69,7 +70,8 @@ internal sealed class TopicRegistry : IAsyncDisposable
             TopicsLog.TopicDirectoryIgnored(_logger, directory, "not a valid topic name");
             return;
         }
-        if (!TryReadMeta(Path.Combine(directory, MetaFileName), out int partitions, out bool temporary))
+        string meta = Path.Combine(directory, MetaFileName);
+        if (!TryReadMeta(meta, out int partitions, out bool temporary, out Guid id))
         {
             TopicsLog.TopicDirectoryIgnored(_logger, directory, $"missing or unreadable {MetaFileName}");
             return;
@@ -80,12 +82,31 @@ internal sealed class TopicRegistry : IAsyncDisposable
             DropLeftoverTemporary(name, directory);
             return;
         }
+        if (id == Guid.Empty) id = AssignId(name, directory, meta, partitions);
         var opened = new Partition[partitions];
         OpenPartitions(name, directory, opened);
-        var topic = new Topic(name, directory, opened);
+        var topic = new Topic(name, directory, opened, id);
         topic.Subscriptions.Load(topic, _subscriptions);
         _topics[name] = topic;
         TopicsLog.TopicLoaded(_logger, name, partitions);
+    }
+
+    // A topic created by a broker that predates ids gets one now, written to its meta before it is served, so that
+    // clients see the same id after every later restart.
+    private Guid AssignId(string name, string directory, string meta, int partitions)
+    {
+        var id = Guid.NewGuid();
+        try
+        {
+            WriteMeta(meta, partitions, temporary: false, id);
+            SyncDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Still served: the id holds until the broker stops, and the next start tries to store another one.
+            TopicsLog.IdNotStored(_logger, name, ex);
+        }
+        return id;
     }
 
     // Fills the array in order, so that after a failure the partitions opened so far can be closed again.
@@ -105,12 +126,17 @@ internal sealed class TopicRegistry : IAsyncDisposable
 
     public bool TryGet(string name, out Topic topic) => _topics.TryGetValue(name, out topic!);
 
-    /// <summary>Topics and their partition counts, ordered by name.</summary>
-    public List<(string Name, int Partitions)> List()
+    /// <summary>True for a topic that is served, or that has its files but did not load (an operator may still
+    /// repair it); false for a deleted one, whose positions must go (PROTOCOL.md 5.4).</summary>
+    public bool HoldsTopic(string name)
+        => _topics.ContainsKey(name) || (TopicName.IsValid(name) && File.Exists(Path.Combine(_root, name, MetaFileName)));
+
+    /// <summary>Topics, their partition counts and ids, ordered by name.</summary>
+    public List<(string Name, int Partitions, Guid Id)> List()
     {
-        var list = new List<(string, int)>(_topics.Count);
+        var list = new List<(string, int, Guid)>(_topics.Count);
         foreach (var (name, topic) in _topics)
-            list.Add((name, topic.Partitions.Length));
+            list.Add((name, topic.Partitions.Length, topic.Id));
         list.Sort(static (a, b) => string.CompareOrdinal(a.Item1, b.Item1));
         return list;
     }
@@ -189,10 +215,10 @@ internal sealed class TopicRegistry : IAsyncDisposable
             }
             Directory.CreateDirectory(directory);
             OpenPartitions(name, directory, opened);
-            var topic = new Topic(name, directory, opened) { Temporary = temporary };
+            var topic = new Topic(name, directory, opened, Guid.NewGuid()) { Temporary = temporary };
             topic.Subscriptions.Load(topic, _subscriptions);
             // The flag is durable with the topic, so a crash before its owner closes still ends in its deletion.
-            WriteMeta(meta, partitions, temporary);
+            WriteMeta(meta, partitions, temporary, topic.Id);
             // Answered means durable (PROTOCOL.md 5.3): the meta file's rename, then the topic's entry in topics/.
             SyncDirectory(directory);
             SyncDirectory(_root);
@@ -246,13 +272,13 @@ internal sealed class TopicRegistry : IAsyncDisposable
     }
 
     // Lines of key=value; readers skip keys they do not know, so a broker that predates "temporary" loads such a
-    // topic as an ordinary one.
-    private static void WriteMeta(string path, int partitions, bool temporary)
+    // topic as an ordinary one, and one that predates "id" serves it without an id.
+    private static void WriteMeta(string path, int partitions, bool temporary, Guid id)
     {
         string temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
         {
-            string text = temporary ? $"partitions={partitions}\n{TemporaryLine}\n" : $"partitions={partitions}\n";
+            string text = $"partitions={partitions}\n{IdKey}{id:N}\n" + (temporary ? $"{TemporaryLine}\n" : "");
             stream.Write(System.Text.Encoding.ASCII.GetBytes(text));
             stream.Flush(flushToDisk: true);
         }
@@ -264,16 +290,20 @@ internal sealed class TopicRegistry : IAsyncDisposable
         if (OperatingSystem.IsLinux()) Journal.Internal.LibC.SyncDirectory(directory);
     }
 
-    private static bool TryReadMeta(string path, out int partitions, out bool temporary)
+    // An id line that does not parse counts as no id: the topic gets a new one rather than not loading.
+    private static bool TryReadMeta(string path, out int partitions, out bool temporary, out Guid id)
     {
         partitions = 0;
         temporary = false;
+        id = Guid.Empty;
         if (!File.Exists(path)) return false;
         bool found = false;
         foreach (string line in File.ReadAllLines(path))
         {
             if (line == TemporaryLine)
                 temporary = true;
+            else if (line.StartsWith(IdKey, StringComparison.Ordinal) && Guid.TryParseExact(line.AsSpan(IdKey.Length), "N", out var parsed))
+                id = parsed;
             else if (!found && line.StartsWith("partitions=", StringComparison.Ordinal)
                      && int.TryParse(line.AsSpan("partitions=".Length), NumberStyles.None, CultureInfo.InvariantCulture, out partitions))
                 found = true;

@@ -45,4 +45,7 @@ internal static partial class TopicsLog
 
     [LoggerMessage(EventId = 113, Level = LogLevel.Error, Message = "Temporary topic {Topic} left over from before the restart could not be deleted; it is ignored")]
     public static partial void TemporaryNotDropped(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(EventId = 114, Level = LogLevel.Warning, Message = "Topic {Topic} had no id and the new one could not be stored; it holds until the broker stops")]
+    public static partial void IdNotStored(ILogger logger, string topic, Exception exception);
 }

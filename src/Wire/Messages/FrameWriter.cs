@@ -81,30 +81,71 @@ public static partial class FrameWriter
         output.Advance(FrameHeader.Size);
     }
 
-    // list topics response = u32 count, (string name, u32 partitions) * count
-    /// <summary>Writes a ListTopics response.</summary>
+    // list topics = (u8 flags, optional); topic metadata = string name, (u8 flags, optional)
+    /// <summary>
+    /// Writes a ListTopics request. The flags byte is written only when <paramref name="flags"/> is not
+    /// <see cref="TopicQueryFlags.None"/>, so a plain list stays readable by brokers that predate the field.
+    /// </summary>
+    public static void WriteListTopics(IBufferWriter<byte> output, uint requestId, TopicQueryFlags flags)
+    {
+        int bodyLength = flags == TopicQueryFlags.None ? 0 : 1;
+        var w = Begin(output, Opcode.ListTopics, FrameFlags.None, requestId, bodyLength);
+        if (flags != TopicQueryFlags.None) w.WriteByte((byte)flags);
+        output.Advance(FrameHeader.Size + bodyLength);
+    }
+
+    /// <summary>
+    /// Writes a TopicMetadata request. The flags byte is written only when <paramref name="flags"/> is not
+    /// <see cref="TopicQueryFlags.None"/>, so a plain request stays readable by brokers that predate the field.
+    /// </summary>
+    public static void WriteTopicMetadata(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> topic, TopicQueryFlags flags)
+    {
+        int bodyLength = 2 + topic.Length + (flags == TopicQueryFlags.None ? 0 : 1);
+        var w = Begin(output, Opcode.TopicMetadata, FrameFlags.None, requestId, bodyLength);
+        w.WriteString(topic);
+        if (flags != TopicQueryFlags.None) w.WriteByte((byte)flags);
+        output.Advance(FrameHeader.Size + bodyLength);
+    }
+
+    // list topics response = u32 count, (string name, u32 partitions, [16 bytes id]) * count
+    /// <summary>Writes a ListTopics response without ids (a request without <see cref="TopicQueryFlags.WithTopicIds"/>).</summary>
     public static void WriteListTopicsResponse(IBufferWriter<byte> output, uint requestId, IReadOnlyList<(string Name, int Partitions)> topics)
     {
+        var withoutIds = new (string, int, Guid)[topics.Count];
+        for (int i = 0; i < withoutIds.Length; i++) withoutIds[i] = (topics[i].Name, topics[i].Partitions, Guid.Empty);
+        WriteListTopicsResponse(output, requestId, withoutIds, withIds: false);
+    }
+
+    /// <summary>Writes a ListTopics response; each entry ends with the topic's id when <paramref name="withIds"/>.</summary>
+    public static void WriteListTopicsResponse(IBufferWriter<byte> output, uint requestId, IReadOnlyList<(string Name, int Partitions, Guid Id)> topics,
+        bool withIds)
+    {
         int bodyLength = 4;
-        foreach (var (topicName, _) in topics)
-            bodyLength += 2 + Encoding.UTF8.GetByteCount(topicName) + 4;
+        foreach (var (topicName, _, _) in topics)
+            bodyLength += 2 + Encoding.UTF8.GetByteCount(topicName) + 4 + (withIds ? TopicIds.Size : 0);
         var w = Begin(output, Opcode.ListTopics, FrameFlags.Response, requestId, bodyLength);
         w.WriteUInt32((uint)topics.Count);
         Span<byte> name = stackalloc byte[Protocol.MaxTopicNameBytes * 3];
-        foreach (var (topic, partitions) in topics)
+        foreach (var (topic, partitions, id) in topics)
         {
             int n = Encoding.UTF8.GetBytes(topic, name);
             w.WriteString(name[..n]);
             w.WriteUInt32((uint)partitions);
+            if (withIds) w.WriteTopicId(id);
         }
         output.Advance(FrameHeader.Size + bodyLength);
     }
 
-    // topic metadata response = u32 partitions, (u64 log start offset, u64 log end offset) * partitions
-    /// <summary>Writes a TopicMetadata response.</summary>
+    // topic metadata response = u32 partitions, (u64 log start offset, u64 log end offset) * partitions, [16 bytes id]
+    /// <summary>Writes a TopicMetadata response without an id (a request without <see cref="TopicQueryFlags.WithTopicIds"/>).</summary>
     public static void WriteTopicMetadataResponse(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<(long Start, long End)> partitions)
+        => WriteTopicMetadataResponse(output, requestId, partitions, null);
+
+    /// <summary>Writes a TopicMetadata response; the topic's id follows the partitions when <paramref name="topicId"/> is given.</summary>
+    public static void WriteTopicMetadataResponse(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<(long Start, long End)> partitions,
+        Guid? topicId)
     {
-        int bodyLength = 4 + 16 * partitions.Length;
+        int bodyLength = 4 + 16 * partitions.Length + (topicId is null ? 0 : TopicIds.Size);
         var w = Begin(output, Opcode.TopicMetadata, FrameFlags.Response, requestId, bodyLength);
         w.WriteUInt32((uint)partitions.Length);
         foreach (var (start, end) in partitions)
@@ -112,6 +153,7 @@ public static partial class FrameWriter
             w.WriteInt64(start);
             w.WriteInt64(end);
         }
+        if (topicId is { } id) w.WriteTopicId(id);
         output.Advance(FrameHeader.Size + bodyLength);
     }
 

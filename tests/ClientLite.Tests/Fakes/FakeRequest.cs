@@ -43,8 +43,11 @@ internal sealed record FakeRequest(int Connection, Opcode Opcode, uint RequestId
                 break;
             case Opcode.CreateTopic when CreateTopicRequest.TryParse(body, out var create):
                 return Basic() with { Topic = Frames.Utf8(create.Topic), TopicFlags = create.Flags };
-            case Opcode.DeleteTopic or Opcode.TopicMetadata when TopicRequest.TryParse(body, out var named):
+            case Opcode.DeleteTopic when TopicRequest.TryParse(body, out var named):
                 topic = Frames.Utf8(named.Topic);
+                break;
+            case Opcode.TopicMetadata when TopicMetadataRequest.TryParse(body, out var described):
+                topic = Frames.Utf8(described.Topic);
                 break;
             case Opcode.CreateSubscription when CreateSubscriptionRequest.TryParse(body, out var created):
                 return Basic() with { Topic = Frames.Utf8(created.Topic), Subscription = Frames.Utf8(created.Subscription) };

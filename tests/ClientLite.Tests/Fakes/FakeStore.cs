@@ -11,6 +11,7 @@ internal sealed partial class FakeStore(TimeProvider time)
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, FakePartition[]> _topics = [];
+    private readonly Dictionary<string, Guid> _ids = [];
     private readonly Dictionary<(string Group, string Topic, int Partition), long> _positions = [];
 
     public int MaxFrameBytes { get; set; } = Protocol.DefaultMaxFrameBytes;
@@ -25,7 +26,28 @@ internal sealed partial class FakeStore(TimeProvider time)
             for (int i = 0; i < partitions; i++)
                 created[i] = new FakePartition();
             _topics.Add(name, created);
+            _ids[name] = Guid.NewGuid();
         }
+    }
+
+    /// <summary>Deletes <paramref name="name"/> and creates it again as the broker would: another id, offsets from 0,
+    /// the group positions on it gone.</summary>
+    public void Recreate(string name, int partitions)
+    {
+        lock (_lock)
+        {
+            _topics.Remove(name);
+            foreach (var key in _positions.Keys.Where(k => k.Topic == name).ToList())
+                _positions.Remove(key);
+        }
+        CreateTopic(name, partitions);
+    }
+
+    /// <summary>The topic's id, as ListTopics and TopicMetadata report it.</summary>
+    public Guid TopicId(string name)
+    {
+        lock (_lock)
+            return _ids[name];
     }
 
     /// <summary>Appends an encoded batch as a publish would; returns its base offset.</summary>
@@ -75,21 +97,25 @@ internal sealed partial class FakeStore(TimeProvider time)
                     for (int i = 0; i < partitions.Length; i++)
                         partitions[i] = new FakePartition();
                     _topics.Add(name, partitions);
+                    _ids[name] = Guid.NewGuid();
                     return Done(Empty(Opcode.CreateTopic, id));
                 }
                 case Opcode.DeleteTopic when TopicRequest.TryParse(body, out var delete):
                 {
                     string name = Frames.Utf8(delete.Topic);
+                    foreach (var key in _positions.Keys.Where(k => k.Topic == name).ToList())
+                        _positions.Remove(key);
                     return Done(_topics.Remove(name) ? Empty(Opcode.DeleteTopic, id) : UnknownTopic(id, name));
                 }
-                case Opcode.ListTopics:
+                case Opcode.ListTopics when ListTopicsRequest.TryParse(body, out var listing):
                 {
-                    var list = new List<(string, int)>();
+                    var list = new List<(string, int, Guid)>();
                     foreach (var (name, partitions) in _topics)
-                        list.Add((name, partitions.Length));
-                    return Done(Frames.Build(w => FrameWriter.WriteListTopicsResponse(w, id, list)));
+                        list.Add((name, partitions.Length, _ids[name]));
+                    bool withIds = listing.Flags.HasFlag(TopicQueryFlags.WithTopicIds);
+                    return Done(Frames.Build(w => FrameWriter.WriteListTopicsResponse(w, id, list, withIds)));
                 }
-                case Opcode.TopicMetadata when TopicRequest.TryParse(body, out var named):
+                case Opcode.TopicMetadata when TopicMetadataRequest.TryParse(body, out var named):
                 {
                     string name = Frames.Utf8(named.Topic);
                     if (!_topics.TryGetValue(name, out var partitions))
@@ -97,7 +123,8 @@ internal sealed partial class FakeStore(TimeProvider time)
                     var ranges = new (long, long)[partitions.Length];
                     for (int i = 0; i < ranges.Length; i++)
                         ranges[i] = (partitions[i].Start, partitions[i].End);
-                    return Done(Frames.Build(w => FrameWriter.WriteTopicMetadataResponse(w, id, ranges)));
+                    Guid? topicId = named.Flags.HasFlag(TopicQueryFlags.WithTopicIds) ? _ids[name] : null;
+                    return Done(Frames.Build(w => FrameWriter.WriteTopicMetadataResponse(w, id, ranges, topicId)));
                 }
                 case Opcode.Publish when PublishRequest.TryParse(body, out var publish):
                 {

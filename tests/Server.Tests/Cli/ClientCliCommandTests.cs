@@ -37,6 +37,24 @@ public sealed class ClientCliCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Topic_list_with_ids_adds_each_topics_id_and_a_recreated_topic_shows_another()
+    {
+        await Run("", "topic", "create", "orders", "--partitions", "2");
+        var first = await Run("", "topic", "list", "--ids");
+        await Run("", "topic", "delete", "orders");
+        await Run("", "topic", "create", "orders", "--partitions", "3");
+        var second = await Run("", "topic", "list", "--ids");
+
+        string[] before = first.Out.TrimEnd('\n').Split('\t');
+        string[] after = second.Out.TrimEnd('\n').Split('\t');
+        Assert.Equal(["orders", "2"], before[..2]);
+        Assert.Equal(["orders", "3"], after[..2]);
+        Assert.True(Guid.TryParseExact(before[2], "N", out var id) && id != Guid.Empty, first.Out);
+        Assert.True(Guid.TryParseExact(after[2], "N", out var newId) && newId != Guid.Empty, second.Out);
+        Assert.NotEqual(id, newId);
+    }
+
+    [Fact]
     public async Task Broker_errors_are_one_line_and_exit_code_1()
     {
         await Run("", "topic", "create", "orders");

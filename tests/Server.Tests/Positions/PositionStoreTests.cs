@@ -114,6 +114,48 @@ public sealed class PositionStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Removing_a_topic_with_a_completion_answers_once_its_positions_are_gone_whatever_the_fsync_policy()
+    {
+        await using (var store = PositionStore.Open(_dir, FsyncPolicy.Never, NullLogger.Instance))
+        {
+            await CommitAsync(store, "g", "gone", 0, 4);
+            await CommitAsync(store, "g", "kept", 0, 8);
+            var removed = new PositionWaiter();
+
+            Assert.True(store.RemoveTopic("gone", removed, 3));
+
+            Assert.Null(await removed.Done);
+            Assert.False(store.TryGet(new PositionKey("g", "gone", 0), out _));
+            Assert.True(store.TryGet(new PositionKey("g", "kept", 0), out _));
+        }
+        await using var reopened = Open();
+        Assert.False(reopened.TryGet(new PositionKey("g", "gone", 0), out _));
+    }
+
+    [Fact]
+    public async Task Opening_with_the_topics_that_exist_forgets_the_positions_of_the_others_durably()
+    {
+        await using (var store = Open())
+        {
+            // As if the broker crashed after deleting "gone" and before its positions were removed.
+            await CommitAsync(store, "g", "gone", 0, 4);
+            await CommitAsync(store, "h", "gone", 2, 5);
+            await CommitAsync(store, "g", "kept", 0, 8);
+        }
+        await using (var store = PositionStore.Open(_dir, FsyncPolicy.Always, NullLogger.Instance, topicExists: t => t == "kept"))
+        {
+            Assert.False(store.TryGet(new PositionKey("g", "gone", 0), out _));
+            Assert.False(store.TryGet(new PositionKey("h", "gone", 2), out _));
+            Assert.True(store.TryGet(new PositionKey("g", "kept", 0), out long kept));
+            Assert.Equal(8, kept);
+        }
+        // Durable: opened without the check, the forgotten positions stay forgotten.
+        await using var reopened = Open();
+        Assert.False(reopened.TryGet(new PositionKey("g", "gone", 0), out _));
+        Assert.True(reopened.TryGet(new PositionKey("g", "kept", 0), out _));
+    }
+
+    [Fact]
     public async Task An_unexpected_failure_in_the_store_answers_every_commit_with_the_reason_and_logs_once()
     {
         var logger = new CapturingLogger();

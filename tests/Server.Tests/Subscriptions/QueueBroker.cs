@@ -215,9 +215,10 @@ internal sealed class QueueBroker : IAsyncDisposable
     }
 
     /// <summary>Closes everything (subscriptions write and sync their ack logs) and opens it again from disk.</summary>
-    public async Task RestartAsync()
+    public async Task RestartAsync(Action? whileStopped = null)
     {
         await Registry.DisposeAsync();
+        whileStopped?.Invoke();
         Registry = TopicRegistry.Open(Root, _journal, NullLogger.Instance, Time, _limits);
     }
 

@@ -14,6 +14,15 @@ internal static class ResponseBodies
         return reader.IsComplete;
     }
 
+    public static bool TryReadListTopicsWithIds(ReadOnlySpan<byte> body, out List<(string Name, uint Partitions, Guid Id)> topics)
+    {
+        topics = [];
+        if (!ListTopicsResponseReader.TryCreate(body, withIds: true, out var reader)) return false;
+        while (reader.TryReadNext(out var name, out int partitions, out Guid id))
+            topics.Add((System.Text.Encoding.UTF8.GetString(name), (uint)partitions, id));
+        return reader.IsComplete;
+    }
+
     public static bool TryReadTopicMetadata(ReadOnlySpan<byte> body, out List<(long Start, long End)> partitions)
     {
         partitions = [];

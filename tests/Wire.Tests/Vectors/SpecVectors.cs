@@ -12,6 +12,10 @@ namespace FastBroker.Wire.Tests.Vectors;
 /// </summary>
 internal static partial class SpecVectors
 {
+    // Literal ids, so the vectors' bytes are fixed; a broker draws them at random.
+    private static readonly Guid AuditId = Guid.ParseExact("00112233445566778899aabbccddeeff", "N");
+    private static readonly Guid OrdersId = Guid.ParseExact("0f1e2d3c4b5a69788796a5b4c3d2e1f0", "N");
+
     public static IReadOnlyList<SpecVector> All { get; } =
     [
         Frame("handshake-request",
@@ -110,6 +114,43 @@ internal static partial class SpecVectors
                 AssertHeader(h, Opcode.TopicMetadata, FrameFlags.Response, 6);
                 Assert.True(ResponseBodies.TryReadTopicMetadata(body, out var partitions));
                 Assert.Equal([(0L, 12L), (0L, 0L), (0L, 44L), (5L, 9L)], partitions);
+            }),
+        Frame("list-topics-request-ids",
+            w => FrameWriter.WriteListTopics(w, 27, TopicQueryFlags.WithTopicIds),
+            (h, body) =>
+            {
+                AssertHeader(h, Opcode.ListTopics, FrameFlags.None, 27);
+                Assert.True(ListTopicsRequest.TryParse(body, out var r));
+                Assert.Equal(TopicQueryFlags.WithTopicIds, r.Flags);
+            }),
+        Frame("list-topics-response-ids",
+            w => FrameWriter.WriteListTopicsResponse(w, 27, [("audit.log", 1, AuditId), ("orders", 4, OrdersId)], withIds: true),
+            (h, body) =>
+            {
+                AssertHeader(h, Opcode.ListTopics, FrameFlags.Response, 27);
+                Assert.True(ResponseBodies.TryReadListTopicsWithIds(body, out var topics));
+                Assert.Equal([("audit.log", 1u, AuditId), ("orders", 4u, OrdersId)], topics);
+            }),
+        Frame("topic-metadata-request-ids",
+            w => FrameWriter.WriteTopicMetadata(w, 28, "orders"u8, TopicQueryFlags.WithTopicIds),
+            (h, body) =>
+            {
+                AssertHeader(h, Opcode.TopicMetadata, FrameFlags.None, 28);
+                Assert.True(TopicMetadataRequest.TryParse(body, out var r));
+                Assert.Equal("orders"u8, r.Topic);
+                Assert.Equal(TopicQueryFlags.WithTopicIds, r.Flags);
+            }),
+        Frame("topic-metadata-response-ids",
+            w => FrameWriter.WriteTopicMetadataResponse(w, 28, [(0, 12), (5, 9)], OrdersId),
+            (h, body) =>
+            {
+                AssertHeader(h, Opcode.TopicMetadata, FrameFlags.Response, 28);
+                Assert.True(TopicMetadataResponseReader.TryCreate(body, withId: true, out var reader));
+                Assert.Equal(OrdersId, reader.TopicId);
+                Assert.True(reader.TryReadNext(out long start0, out long end0));
+                Assert.True(reader.TryReadNext(out long start1, out long end1));
+                Assert.False(reader.TryReadNext(out _, out _));
+                Assert.Equal([(0L, 12L), (5L, 9L)], [(start0, end0), (start1, end1)]);
             }),
         Frame("publish-request",
             w => FrameWriter.WritePublish(w, 7, "orders"u8, 2, SampleBatch.Encode(baseOffset: 0)),

@@ -14,6 +14,7 @@ internal enum VectorFieldKind
     Code,
     AckModeU8,
     TopicFlagsU8,
+    TopicQueryFlagsU8,
     Str,
     Blob,
     Text,

@@ -84,6 +84,7 @@ internal static class VectorMarkdown
         {
             VectorFieldKind.AckModeU8 => (1, "u8", $"{span[0]} ({(AckMode)span[0]})"),
             VectorFieldKind.TopicFlagsU8 => (1, "u8", $"{span[0]} ({(TopicFlags)span[0]})"),
+            VectorFieldKind.TopicQueryFlagsU8 => (1, "u8", $"{span[0]} ({(TopicQueryFlags)span[0]})"),
             VectorFieldKind.U8 => (1, "u8", Invariant(span[0])),
             VectorFieldKind.U16 => (2, "u16", Invariant(BinaryPrimitives.ReadUInt16LittleEndian(span))),
             VectorFieldKind.Code => (2, "u16", $"{BinaryPrimitives.ReadUInt16LittleEndian(span)} ({(ErrorCode)BinaryPrimitives.ReadUInt16LittleEndian(span)})"),

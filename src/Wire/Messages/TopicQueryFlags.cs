@@ -1,0 +1,17 @@
+namespace FastBroker.Wire.Messages;
+
+/// <summary>The optional <c>flags</c> byte of a ListTopics or TopicMetadata request (PROTOCOL.md sections 5.5, 5.6).</summary>
+[Flags]
+public enum TopicQueryFlags : byte
+{
+    /// <summary>The answer as brokers that predate the byte give it. A request without the flags byte means this.</summary>
+    None = 0,
+
+    /// <summary>
+    /// The answer carries each topic's 16-byte id: a topic deleted and created again under the same name has
+    /// another id, so a reader can tell the new topic from the one whose offsets it holds.
+    /// </summary>
+    WithTopicIds = 1,
+
+    // Bits 1-7 are reserved: a broker answers a request that sets any of them InvalidArgument.
+}
