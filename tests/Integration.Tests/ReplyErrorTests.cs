@@ -1,5 +1,6 @@
 using System.Text;
 using FastBroker.ClientLite;
+using FastBroker.IntegrationTests.Infrastructure;
 using FastBroker.Testing;
 using FastBroker.Wire.Messages;
 using FastBroker.Wire.Records;
@@ -20,15 +21,6 @@ public sealed class ReplyErrorTests : IAsyncLifetime
 
     private static string Text(ReadOnlyMemory<byte> bytes) => Encoding.UTF8.GetString(bytes.Span);
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(20);
-        }
-    }
 
     [Fact]
     public async Task An_error_reply_fails_the_request_at_once_with_its_message_and_code_and_the_request_is_acked()
@@ -54,8 +46,8 @@ public sealed class ReplyErrorTests : IAsyncLifetime
         Assert.True(error.Reply!.Value.IsEmpty);
         Assert.True(error.Reply.TryGetHeader(ReplyHeaders.Error, out var header));
         Assert.Equal("unknown symbol ZZZZ", Text(header));
-        await EventuallyAsync(() => Task.FromResult(responder.ErrorsSent == 1), "the error reply is counted");
-        await EventuallyAsync(async () => (await service.GetQueueStatsAsync("prices", "prices")) is { InFlight: 0, Visible: 0 }, "the request is acked");
+        await Eventually.HoldsAsync(() => Task.FromResult(responder.ErrorsSent == 1), "the error reply is counted");
+        await Eventually.HoldsAsync(async () => (await service.GetQueueStatsAsync("prices", "prices")) is { InFlight: 0, Visible: 0 }, "the request is acked");
         var stats = await service.GetQueueStatsAsync("prices", "prices");
         Assert.Equal(0, stats.DeadLettered);
         Assert.Equal(1, calls);
@@ -110,7 +102,7 @@ public sealed class ReplyErrorTests : IAsyncLifetime
         await using var client = await BrokerConnection.ConnectAsync(_broker.Address);
         using var giveUp = new CancellationTokenSource();
         var request = client.RequestAsync("flaky", Bytes("x"), Patience, cancellationToken: giveUp.Token).AsTask();
-        await EventuallyAsync(async () => (await service.GetQueueStatsAsync("flaky", "flaky")).DeadLettered == 1, "the request is dead-lettered");
+        await Eventually.HoldsAsync(async () => (await service.GetQueueStatsAsync("flaky", "flaky")).DeadLettered == 1, "the request is dead-lettered");
 
         Assert.False(request.IsCompleted, "the requester got an answer");
         Assert.Equal([1, 2], deliveries);

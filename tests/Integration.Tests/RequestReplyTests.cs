@@ -1,5 +1,6 @@
 using System.Text;
 using FastBroker.ClientLite;
+using FastBroker.IntegrationTests.Infrastructure;
 using FastBroker.Testing;
 using FastBroker.Wire;
 
@@ -19,16 +20,6 @@ public sealed class RequestReplyTests : IAsyncLifetime
 
     private static string Text(ReadOnlyMemory<byte> bytes) => Encoding.UTF8.GetString(bytes.Span);
 
-    // A responder counts a reply once its publish is answered, which can be just after the requester has it.
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(20);
-        }
-    }
 
     [Fact]
     public async Task A_request_gets_the_reply_its_responder_returns()
@@ -46,7 +37,7 @@ public sealed class RequestReplyTests : IAsyncLifetime
             Assert.Equal($"quote:s{i}", Text(reply.Value));
         }
 
-        await EventuallyAsync(() => Task.FromResult(responder.RepliesSent == 10), "ten replies are counted");
+        await Eventually.HoldsAsync(() => Task.FromResult(responder.RepliesSent == 10), "ten replies are counted");
         Assert.Contains(await client.ListTopicsAsync(), t => t.Name == client.ReplyTopic && t.Partitions == 1);
         await stop.CancelAsync();
         await running;
@@ -85,7 +76,7 @@ public sealed class RequestReplyTests : IAsyncLifetime
 
         for (int i = 0; i < Count; i++)
             Assert.Matches($"^(one|two):r{i}$", Text(replies[i].Value));
-        await EventuallyAsync(() => Task.FromResult(one.RepliesSent + two.RepliesSent == Count), "every reply is counted");
+        await Eventually.HoldsAsync(() => Task.FromResult(one.RepliesSent + two.RepliesSent == Count), "every reply is counted");
         Assert.True(one.RepliesSent > 0 && two.RepliesSent > 0, $"one answered {one.RepliesSent}, two {two.RepliesSent}");
         await stop.CancelAsync();
         await Task.WhenAll(runningOne, runningTwo);
@@ -101,7 +92,7 @@ public sealed class RequestReplyTests : IAsyncLifetime
 
         Assert.Contains("nobody", timeout.Message);
         // The request stays stored: a responder that comes later still handles it (its reply is then dropped).
-        await EventuallyAsync(async () => (await client.GetQueueStatsAsync("nobody", "nobody")).Visible == 1, "the request is stored");
+        await Eventually.HoldsAsync(async () => (await client.GetQueueStatsAsync("nobody", "nobody")).Visible == 1, "the request is stored");
     }
 
     [Fact]
@@ -149,7 +140,7 @@ public sealed class RequestReplyTests : IAsyncLifetime
         var reply = await client.RequestAsync("flaky", Bytes("x"), Patience);
 
         Assert.Equal("delivery 3", Text(reply.Value));
-        await EventuallyAsync(() => Task.FromResult(responder.RepliesSent == 1), "the reply is counted");
+        await Eventually.HoldsAsync(() => Task.FromResult(responder.RepliesSent == 1), "the reply is counted");
         await stop.CancelAsync();
         await running;
     }
