@@ -92,12 +92,36 @@ internal sealed class AckBitmap
     }
 
     /// <summary>Calls <paramref name="visit"/> with each run of set offsets in [from, to), in order.</summary>
+    /// <remarks>Steps from one change of bit to the next, not bit by bit: a compaction visits a whole window (4M
+    /// offsets per partition) under the partition's lock.</remarks>
     public void ForEachSetRun<TState>(long from, long to, TState state, Action<TState, long, long> visit)
     {
         long runStart = -1;
-        for (long offset = from; offset < to; offset++)
+        long offset = from;
+        while (offset < to)
         {
-            if (IsSet(offset))
+            long bit = offset - _base;
+            bool set;
+            long step;
+            if (bit < 0)
+            {
+                set = true;
+                step = -bit;
+            }
+            else if ((bit >> 6) >= _words.Length)
+            {
+                set = false;
+                step = to - offset;
+            }
+            else
+            {
+                int shift = (int)(bit & 63);
+                ulong bits = _words[bit >> 6] >> shift;
+                set = (bits & 1) != 0;
+                // Bits equal to this one from here to the end of the word (the zeros shifted in end a run of ones).
+                step = Math.Min(BitOperations.TrailingZeroCount(set ? ~bits : bits), 64 - shift);
+            }
+            if (set)
             {
                 if (runStart < 0) runStart = offset;
             }
@@ -106,6 +130,7 @@ internal sealed class AckBitmap
                 visit(state, runStart, offset - runStart);
                 runStart = -1;
             }
+            offset = Math.Min(to, offset + step);
         }
         if (runStart >= 0) visit(state, runStart, to - runStart);
     }

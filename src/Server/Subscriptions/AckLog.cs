@@ -29,6 +29,9 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
     private readonly DelayedTick? _syncTick;
     private SafeFileHandle _file;
     private long _length;
+    // A compacted log as large as the threshold would be compacted again by the next group: the next compaction
+    // waits until the log has at least doubled since the last one.
+    private long _compactAt;
     private long _lastSync;
     private bool _unsynced;
     private volatile string? _failure;
@@ -43,6 +46,7 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
         _owner = owner;
         _file = file;
         _length = length;
+        _compactAt = NextCompactionAt(compactAtBytes, length);
         _floors = new long[owner.PartitionCount];
         _loop = new GroupCommitLoop<AckLogEntry>($"ack log '{path}'", this, MaxGroupEntries, long.MaxValue, logger);
         if (fsync.Mode == FsyncMode.Interval) _syncTick = new DelayedTick(time, _loop.RequestTick);
@@ -91,18 +95,18 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
     // leaves either the old log or the new one.
     private static SafeFileHandle WriteCompacted(string path, IAckReplayTarget owner, out long length)
     {
-        var writer = new AckSnapshotWriter();
-        for (int p = 0; p < owner.PartitionCount; p++)
-            owner.WriteSnapshot(p, writer);
         string temp = path + ".tmp";
         using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write))
+        using (var writer = new AckSnapshotWriter(handle))
         {
-            RandomAccess.Write(handle, writer.Written, 0);
+            for (int p = 0; p < owner.PartitionCount; p++)
+                owner.WriteSnapshot(p, writer);
+            writer.Flush();
             if (LibC.FDataSync(handle) != 0) throw LibC.Error("fdatasync", temp);
+            length = writer.Length;
         }
         File.Move(temp, path, overwrite: true);
         LibC.SyncDirectory(Path.GetDirectoryName(path)!);
-        length = writer.Written.Length;
         return File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
     }
 
@@ -165,7 +169,7 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
                     _unsynced = true;
                 }
                 SyncIfDue();
-                if (_length >= _compactAtBytes) Compact();
+                if (_length >= _compactAt) Compact();
             }
             catch (IOException ex)
             {
@@ -210,10 +214,13 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
     {
         var old = _file;
         _file = WriteCompacted(_path, _owner, out _length);
+        _compactAt = NextCompactionAt(_compactAtBytes, _length);
         old.Dispose();
         _unsynced = false;
         SubscriptionsLog.AckLogCompacted(_logger, _path, _length);
     }
+
+    internal static long NextCompactionAt(long threshold, long compactedLength) => Math.Max(threshold, 2 * compactedLength);
 
     /// <summary>Writes and syncs everything queued, then closes the file.</summary>
     public async ValueTask DisposeAsync()

@@ -129,6 +129,34 @@ public sealed class AckBitmapTests
         Assert.Equal([(2L, 2L), (63L, 1L)], runs);
     }
 
+    [Theory]
+    [InlineData(1, 0.5)]
+    [InlineData(2, 0.9)]
+    [InlineData(3, 0.05)]
+    [InlineData(4, 1.0)]
+    public void ForEachSetRun_gives_the_runs_IsSet_shows_below_inside_and_above_the_words(int seed, double density)
+    {
+        var random = new Random(seed);
+        var bitmap = new AckBitmap(1_000);
+        for (long offset = 1_000; offset < 3_000; offset++)
+            if (random.NextDouble() < density) bitmap.Set(offset);
+        bitmap.AdvanceFloor(1_000, 3_000);
+
+        foreach (var (from, to) in new (long, long)[] { (0, 4_000), (1_000, 3_000), (1_037, 1_038), (1_063, 2_931), (2_990, 5_000) })
+        {
+            var runs = new List<(long First, long Count)>();
+            bitmap.ForEachSetRun(from, to, runs, static (list, first, count) => list.Add((first, count)));
+            var expected = new List<(long First, long Count)>();
+            for (long offset = from; offset < to; offset++)
+            {
+                if (!bitmap.IsSet(offset)) continue;
+                if (expected.Count > 0 && expected[^1].First + expected[^1].Count == offset) expected[^1] = (expected[^1].First, expected[^1].Count + 1);
+                else expected.Add((offset, 1));
+            }
+            Assert.Equal(expected, runs);
+        }
+    }
+
     [Fact]
     public void Set_far_above_grows_and_keeps_earlier_bits()
     {
