@@ -104,7 +104,7 @@ failures=0
 run() { # dir target fsync-label scenario size [extra...]; RUN_TAG names the variant, RATE_TAG the rate
   local dir=$1 target=$2 fsync=$3 scenario=$4 size=$5; shift 5
   local base="$target${RUN_TAG:-}-$fsync-$scenario-${size}b${RATE_TAG:-}" name r
-  for r in $(seq "$repeat"); do
+  for r in ${RUN_REPEATS:-$(seq "$repeat")}; do
     name=$base
     [ "$repeat" -eq 1 ] || name="$base-r$r"
     echo "-- $name" >&2
@@ -195,7 +195,7 @@ if want streams; then suite fastbroker never; fi
 if want queues; then for step in "${queue_steps[@]}"; do RUN_TAG=-queue queue_step "$step" fastbroker never "${queue_args[@]}"; done; fi
 stop_broker
 
-# Filtered fan-out. Each FastBroker run gets a fresh broker, so its resident memory (sampled by the harness at
+# Filtered fan-out. Each FastBroker run (each repeat) gets a fresh broker, so its resident memory (sampled by the harness at
 # the start, after the fill and at the end, --rss-pid) belongs to that run alone.
 routes=10
 if [ "$quick" -eq 1 ]; then routing_count=100k; routing_big=1M; routing_seconds=10; else routing_count=1M; routing_big=10M; routing_seconds=120; fi
@@ -212,12 +212,17 @@ routing_fastbroker() { # dir tag count [extra...]
 }
 if want routing; then
   say "routing"
-  # Unfiltered and routed take turns, so both meet the same state of the shared machine.
-  routing_fastbroker "$routing_dir" -queue "$routing_count" "${queue_args[@]}"
-  routing_fastbroker "$routing_dir" "-routes$routes" "$routing_count" "${routed_args[@]}"
-  routing_run "$routing_dir" rabbitmq "" "$routing_count"
-  routing_run "$routing_dir" rabbitmq "-routes$routes" "$routing_count" "${routed_args[@]}"
-  routing_fastbroker "$routing_memory_dir" "-routes$routes-x10" "$routing_big" "${routed_args[@]}"
+  # Unfiltered and routed take turns, repeat by repeat, so both meet the same state of the shared machine; every
+  # repeat of a FastBroker run has a broker of its own (RUN_REPEATS: the one repeat `run` does).
+  for r in $(seq "$repeat"); do
+    RUN_REPEATS=$r routing_fastbroker "$routing_dir" -queue "$routing_count" "${queue_args[@]}"
+    RUN_REPEATS=$r routing_fastbroker "$routing_dir" "-routes$routes" "$routing_count" "${routed_args[@]}"
+    RUN_REPEATS=$r routing_run "$routing_dir" rabbitmq "" "$routing_count"
+    RUN_REPEATS=$r routing_run "$routing_dir" rabbitmq "-routes$routes" "$routing_count" "${routed_args[@]}"
+  done
+  for r in $(seq "$repeat"); do
+    RUN_REPEATS=$r routing_fastbroker "$routing_memory_dir" "-routes$routes-x10" "$routing_big" "${routed_args[@]}"
+  done
 fi
 
 say "combine"
@@ -371,7 +376,7 @@ routing_section() {
   echo "is the same \`consume\` unrouted (FastBroker \`--fastbroker-consumers queue\`: one queue; RabbitMQ: one quorum queue per"
   echo "partition): every message is delivered once in both cases. Each \`consume\` fills the topic with up to ${routing_count}"
   echo "messages of 100 B (untimed), then times 2 consumers draining it; fill and drain each at most ${routing_seconds} s. 4 partitions,"
-  echo "2 producers. fsync always. Each FastBroker run has a fresh broker.$([ "$repeat" -eq 1 ] || echo " Every run ${repeat} times: each cell is the median, msg/s also shows the range.")"
+  echo "2 producers. fsync always. Each FastBroker run, every repeat of it too, has a fresh broker.$([ "$repeat" -eq 1 ] || echo " Every run ${repeat} times: each cell is the median, msg/s also shows the range.")"
   echo "Full per-run reports are written to \`artifacts/compare/\`."
   echo
   limits_and_servers
