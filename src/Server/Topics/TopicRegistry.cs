@@ -275,14 +275,8 @@ internal sealed class TopicRegistry : IAsyncDisposable
     // topic as an ordinary one, and one that predates "id" serves it without an id.
     private static void WriteMeta(string path, int partitions, bool temporary, Guid id)
     {
-        string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        {
-            string text = $"partitions={partitions}\n{IdKey}{id:N}\n" + (temporary ? $"{TemporaryLine}\n" : "");
-            stream.Write(System.Text.Encoding.ASCII.GetBytes(text));
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
+        string text = $"partitions={partitions}\n{IdKey}{id:N}\n" + (temporary ? $"{TemporaryLine}\n" : "");
+        Durability.DurableFile.Replace(path, System.Text.Encoding.ASCII.GetBytes(text));
     }
 
     private static void SyncDirectory(string directory)
