@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text.Unicode;
 using System.Threading.Channels;
 using FastBroker.Server.Subscriptions;
+using FastBroker.Server.Topics;
 using FastBroker.Wire;
 using FastBroker.Wire.Messages;
 using Microsoft.Extensions.Logging;
