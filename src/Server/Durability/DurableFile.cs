@@ -1,4 +1,3 @@
-using FastBroker.Server.Journal.Internal;
 using Microsoft.Win32.SafeHandles;
 
 namespace FastBroker.Server.Durability;

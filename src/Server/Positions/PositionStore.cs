@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Text;
 using FastBroker.Server.Durability;
 using FastBroker.Server.Journal;
-using FastBroker.Server.Journal.Internal;
 using FastBroker.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;

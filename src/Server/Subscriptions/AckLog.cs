@@ -1,7 +1,6 @@
 using System.Buffers;
 using FastBroker.Server.Durability;
 using FastBroker.Server.Journal;
-using FastBroker.Server.Journal.Internal;
 using FastBroker.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using FastBroker.Server.Durability;
 using FastBroker.Server.Journal;
 using FastBroker.Server.Subscriptions;
 using FastBroker.Wire;
@@ -276,12 +277,12 @@ internal sealed class TopicRegistry : IAsyncDisposable
     private static void WriteMeta(string path, int partitions, bool temporary, Guid id)
     {
         string text = $"partitions={partitions}\n{IdKey}{id:N}\n" + (temporary ? $"{TemporaryLine}\n" : "");
-        Durability.DurableFile.Replace(path, System.Text.Encoding.ASCII.GetBytes(text));
+        DurableFile.Replace(path, System.Text.Encoding.ASCII.GetBytes(text));
     }
 
     private static void SyncDirectory(string directory)
     {
-        if (OperatingSystem.IsLinux()) Journal.Internal.LibC.SyncDirectory(directory);
+        if (OperatingSystem.IsLinux()) LibC.SyncDirectory(directory);
     }
 
     // An id line that does not parse counts as no id: the topic gets a new one rather than not loading.
