@@ -18,7 +18,7 @@ internal sealed class PushConsumer
     private readonly OutboundBudget _output;
     private readonly CancellationTokenSource _stop;
     private readonly TimeProvider _time;
-    private AppendSignal _creditSignal = new();
+    private OneShotSignal _creditSignal = new();
     private long _credit;
 
     public PushConsumer(SharedSubscription subscription, uint pushId, long credit, long visibilityMs, Func<DeliveryAsk, bool> deliver,
@@ -59,7 +59,7 @@ internal sealed class PushConsumer
         var signal = _creditSignal;
         if (signal.HasWaiters)
         {
-            Volatile.Write(ref _creditSignal, new AppendSignal());
+            Volatile.Write(ref _creditSignal, new OneShotSignal());
             signal.Fire();
         }
         return true;

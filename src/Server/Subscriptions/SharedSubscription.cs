@@ -18,7 +18,7 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
     private readonly SubscriptionContext _context;
     private readonly ITimer _tick;
     private AckLog _log = null!;
-    private AppendSignal _signal = new();
+    private OneShotSignal _signal = new();
     private int _inFlight;
     private int _rotation;
     private long _delivered;
@@ -102,7 +102,7 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         Interlocked.MemoryBarrier();
         var signal = _signal;
         if (!signal.HasWaiters) return;
-        Volatile.Write(ref _signal, new AppendSignal());
+        Volatile.Write(ref _signal, new OneShotSignal());
         signal.Fire();
     }
 

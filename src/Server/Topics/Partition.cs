@@ -22,7 +22,7 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     private readonly ILogger _logger;
     private readonly DelayedTick? _syncTick;
     private readonly TimeSpan _syncInterval;
-    private AppendSignal _signal = new();
+    private OneShotSignal _signal = new();
     private volatile string? _failure;
     private long _trimRequest;
 
@@ -58,7 +58,7 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     /// <summary>The writer loop (tests inject failures through it).</summary>
     internal GroupCommitLoop<AppendRequest> Writer => _loop;
 
-    public AppendSignal Signal => Volatile.Read(ref _signal);
+    public OneShotSignal Signal => Volatile.Read(ref _signal);
 
     public static Partition Open(string topic, int index, string directory, JournalOptions options, ILogger logger, TimeProvider time)
     {
@@ -195,11 +195,11 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
 
     private void WakeReaders()
     {
-        // Pairs with AppendSignal.AddWaiter: the end offset is published before we look for waiters.
+        // Pairs with OneShotSignal.AddWaiter: the end offset is published before we look for waiters.
         Interlocked.MemoryBarrier();
         var signal = _signal;
         if (!signal.HasWaiters) return;
-        Volatile.Write(ref _signal, new AppendSignal());
+        Volatile.Write(ref _signal, new OneShotSignal());
         signal.Fire();
     }
 

@@ -1,10 +1,11 @@
 namespace FastBroker.Server.Topics;
 
 /// <summary>
-/// Wakes long-polling fetches when a partition's committed end moves. The writer swaps in a fresh signal only when
-/// someone registered interest, so commits with no waiters allocate nothing.
+/// Wakes whoever waits for a change, once: fetches long-polling a partition's committed end, receives waiting for a
+/// shared subscription's messages, a push consumer waiting for credit. The owner fires it and swaps in a fresh one
+/// only when someone registered interest, so changes with no waiters allocate nothing.
 /// </summary>
-internal sealed class AppendSignal
+internal sealed class OneShotSignal
 {
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _hasWaiters;
