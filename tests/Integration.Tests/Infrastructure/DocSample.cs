@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace FastBroker.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Keeps a code sample in docs/ true: a test marks its lines with <c>// sample-begin</c> and <c>// sample-end</c>,
+/// Keeps a code sample in docs/ or README.md true: a test marks its lines with <c>// sample-begin</c> and <c>// sample-end</c>,
 /// runs them against a real broker, and checks the document shows exactly those lines (less the test's indentation).
 /// </summary>
 internal static class DocSample
@@ -22,11 +22,17 @@ internal static class DocSample
     }
 
     /// <summary>The text of docs/<paramref name="document"/>, with \n line endings.</summary>
-    public static string Document(string document, [CallerFilePath] string path = "")
+    public static string Document(string document, [CallerFilePath] string path = "") =>
+        RepositoryFile(Path.Combine("docs", document), path);
+
+    /// <summary>The text of the repository's README.md, with \n line endings.</summary>
+    public static string Readme([CallerFilePath] string path = "") => RepositoryFile("README.md", path);
+
+    private static string RepositoryFile(string relativePath, string callerPath)
     {
-        string? root = Path.GetDirectoryName(path);
+        string? root = Path.GetDirectoryName(callerPath);
         while (root is not null && !File.Exists(Path.Combine(root, "FastBroker.sln"))) root = Path.GetDirectoryName(root);
-        if (root is null) throw new InvalidOperationException($"no FastBroker.sln above {path}");
-        return File.ReadAllText(Path.Combine(root, "docs", document)).ReplaceLineEndings("\n");
+        if (root is null) throw new InvalidOperationException($"no FastBroker.sln above {callerPath}");
+        return File.ReadAllText(Path.Combine(root, relativePath)).ReplaceLineEndings("\n");
     }
 }
