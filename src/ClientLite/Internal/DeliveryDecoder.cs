@@ -70,18 +70,9 @@ internal static class DeliveryDecoder
         int position = 0;
         while (position < batches.Length)
         {
-            var rest = batches[position..];
-            if (!RecordBatch.TryReadLength(rest, int.MaxValue, out int length) || length > rest.Length)
-            {
-                problem = $"a truncated record batch in partition {section.Partition}";
+            if (!CheckedBatches.TryTake(batches[position..], out var batch, out problem, section.Partition))
                 return false;
-            }
-            var batch = rest[..length];
-            if (!RecordBatch.CrcMatches(batch))
-            {
-                problem = $"a record batch at offset {RecordBatch.ReadBaseOffset(batch)} of partition {section.Partition} failed its CRC check";
-                return false;
-            }
+            int length = batch.Length;
             var records = new RecordBatchReader(batch);
             RecordReadStatus status;
             while ((status = records.TryReadNext(out var record)) == RecordReadStatus.Ok)

@@ -79,9 +79,12 @@ public static class RecordBatch
         if (batch.Length < RecordBatchHeader.Size) return ErrorCode.CorruptBatch;
         var header = RecordBatchHeader.Read(batch);
         if (header.Length != batch.Length) return ErrorCode.CorruptBatch;
-        if (header.FormatVersion != RecordBatchHeader.CurrentFormatVersion) return ErrorCode.UnsupportedFeature;
-        if (header.Attributes != 0) return ErrorCode.UnsupportedFeature;
-        if (header.RecordCount < 1) return ErrorCode.CorruptBatch;
+        switch (RecordBatchHeader.Check(header, batch.Length))
+        {
+            case BatchHeaderProblem.None: break;
+            case BatchHeaderProblem.UnknownFormatVersion or BatchHeaderProblem.UnsupportedAttributes: return ErrorCode.UnsupportedFeature;
+            default: return ErrorCode.CorruptBatch;
+        }
         if (header.Crc != ComputeCrc(batch)) return ErrorCode.CorruptBatch;
 
         var walk = WalkRecords(batch, maxMessageBytes, out int count);

@@ -54,6 +54,22 @@ public readonly record struct RecordBatchHeader(
     /// <summary>Offset of the max timestamp field.</summary>
     public const int MaxTimestampPosition = 32;
 
+    /// <summary>
+    /// Checks what a header alone can tell, in this order: a length from <see cref="Size"/> up to
+    /// <paramref name="available"/> bytes, the current format version, no attribute bits, at least one record. The
+    /// one place these rules live: the broker's publish check, the journal's recovery scan and the client's fetch
+    /// decoders all call it (each then checks the CRC over the whole batch).
+    /// </summary>
+    public static BatchHeaderProblem Check(in RecordBatchHeader header, long available)
+    {
+        if (header.Length < Size) return BatchHeaderProblem.LengthBelowHeader;
+        if (header.Length > available) return BatchHeaderProblem.PastEnd;
+        if (header.FormatVersion != CurrentFormatVersion) return BatchHeaderProblem.UnknownFormatVersion;
+        if (header.Attributes != 0) return BatchHeaderProblem.UnsupportedAttributes;
+        if (header.RecordCount < 1) return BatchHeaderProblem.NoRecords;
+        return BatchHeaderProblem.None;
+    }
+
     /// <summary>Offset of the last offset in the batch.</summary>
     public long LastOffset => BaseOffset + RecordCount - 1;
 

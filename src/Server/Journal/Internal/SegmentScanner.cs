@@ -79,10 +79,14 @@ internal static class SegmentScanner
     private static string? CheckHeader(in RecordBatchHeader header, long remaining, long expectedOffset)
     {
         // A zeroed tail (preallocated or never-written pages) fails here as a zero length.
-        if (header.Length < RecordBatchHeader.Size) return "batch length below the header size";
-        if (header.Length > remaining) return "batch extends past the end of the file";
-        if (header.FormatVersion != RecordBatchHeader.CurrentFormatVersion) return "unknown batch format version";
-        if (header.RecordCount < 1) return "batch with no records";
+        switch (RecordBatchHeader.Check(header, remaining))
+        {
+            case BatchHeaderProblem.LengthBelowHeader: return "batch length below the header size";
+            case BatchHeaderProblem.PastEnd: return "batch extends past the end of the file";
+            case BatchHeaderProblem.UnknownFormatVersion: return "unknown batch format version";
+            case BatchHeaderProblem.UnsupportedAttributes: return "batch with attributes this version does not support";
+            case BatchHeaderProblem.NoRecords: return "batch with no records";
+        }
         if (header.BaseOffset != expectedOffset) return $"base offset {header.BaseOffset} where {expectedOffset} was expected";
         return null;
     }
