@@ -46,7 +46,7 @@ internal sealed class BrokerHost : IAsyncDisposable
         // Deleting a topic drops the positions on it; for temporary topics of the previous run, and for a topic whose
         // deletion a crash interrupted before its positions went, that happens here.
         var positions = PositionStore.Open(options.DataDirectory, options.Fsync, logger, time: null, topics.HoldsTopic);
-        var context = new BrokerContext(options, topics, positions, time, loggerFactory, stopping.Token);
+        var context = new BrokerContext(options.Sessions, topics, positions, time, loggerFactory, stopping.Token);
         Listener listener;
         try
         {

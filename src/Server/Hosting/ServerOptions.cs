@@ -38,5 +38,8 @@ public sealed record ServerOptions
     /// <summary>Publishes are refused while the data directory's filesystem has less free space than this; 0 turns it off.</summary>
     public long MinFreeDiskBytes { get; init; } = 64L * 1024 * 1024;
 
+    internal Sessions.SessionLimits Sessions => new(MaxFrameBytes, MaxMessageBytes, AutoCreateTopics, AutoCreatePartitions, MaxConnections,
+        MaxInFlightBytesPerConnection, MaxOutputBytesPerConnection, HandshakeTimeout, FrameTimeout);
+
     public JournalOptions JournalOptions => new() { SegmentBytes = SegmentBytes, Fsync = Fsync, MinFreeDiskBytes = MinFreeDiskBytes };
 }

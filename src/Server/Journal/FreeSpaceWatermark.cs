@@ -1,4 +1,5 @@
 using System.Globalization;
+using FastBroker.Server.Durability;
 using FastBroker.Server.Journal.Internal;
 
 namespace FastBroker.Server.Journal;

@@ -1,3 +1,4 @@
+using FastBroker.Server.Durability;
 using FastBroker.Server.Journal.Internal;
 
 namespace FastBroker.Server.Journal;

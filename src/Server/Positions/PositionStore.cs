@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Text;
 using FastBroker.Server.Durability;
 using FastBroker.Server.Journal;
-using FastBroker.Server.Journal.Internal;
 using FastBroker.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
@@ -273,20 +272,12 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
             PositionsLog.TornTailDropped(_logger, _path, position, data.Length - position);
     }
 
-    // One record per live position into a temp file, synced, renamed over the log, directory synced: a crash at any
-    // point leaves the old log or the new one.
+    // One record per live position, replacing the log: a crash at any point leaves the old log or the new one.
     private void Compact()
     {
         int bytes = 0;
         foreach (var (key, offset) in _positions) bytes = Append(key, offset, bytes);
-        string temp = _path + ".tmp";
-        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write))
-        {
-            RandomAccess.Write(handle, _buffer.AsSpan(0, bytes), 0);
-            if (LibC.FDataSync(handle) != 0) throw LibC.Error("fdatasync", temp);
-        }
-        File.Move(temp, _path, overwrite: true);
-        LibC.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
+        Durability.DurableFile.Replace(_path, _buffer.AsSpan(0, bytes));
         _file = File.OpenHandle(_path, FileMode.Open, FileAccess.Write);
         _length = bytes;
         // The compaction buffer can be as large as every position; commits need only a group's worth.

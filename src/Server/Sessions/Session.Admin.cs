@@ -119,7 +119,7 @@ internal sealed partial class Session
             if (KnownQueryFlags(requestId, request.Flags)) AnswerMetadata(requestId, topic, withId);
             return new ValueTask<bool>(true);
         }
-        if (_broker.Options.AutoCreateTopics && Topics.TopicName.IsValid(request.Topic))
+        if (_broker.Limits.AutoCreateTopics && Topics.TopicName.IsValid(request.Topic))
             return KnownQueryFlags(requestId, request.Flags)
                 ? AutoCreateThenDescribeAsync(requestId, DecodeName(request.Topic), withId)
                 : new ValueTask<bool>(true);
@@ -129,7 +129,7 @@ internal sealed partial class Session
 
     private async ValueTask<bool> AutoCreateThenDescribeAsync(uint requestId, string name, bool withId)
     {
-        var (code, message, topic) = await CreateTopicGuardedAsync(name, _broker.Options.AutoCreatePartitions, existingIsOk: true).ConfigureAwait(false);
+        var (code, message, topic) = await CreateTopicGuardedAsync(name, _broker.Limits.AutoCreatePartitions, existingIsOk: true).ConfigureAwait(false);
         if (code != ErrorCode.None) Fail(requestId, code, message);
         else AnswerMetadata(requestId, topic!, withId);
         return true;

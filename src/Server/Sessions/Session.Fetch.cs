@@ -20,7 +20,7 @@ internal sealed partial class Session
         if (!TryOpenForFetch(requestId, request.Topic, request.Partition, request.MaxWaitMs, out var partition, out var journal)) return;
         if (!TryCheckFetchOffset(requestId, partition, journal, request.Offset, out long end)) return;
 
-        int maxBytes = (int)Math.Clamp(request.MaxBytes, 1u, (uint)(_broker.Options.MaxFrameBytes - FrameWriter.FetchResponsePrefixSize));
+        int maxBytes = (int)Math.Clamp(request.MaxBytes, 1u, (uint)(_broker.Limits.MaxFrameBytes - FrameWriter.FetchResponsePrefixSize));
         if (request.Offset < end || request.MaxWaitMs == 0)
             Enqueue(new Outbound(OutboundKind.FetchData, Opcode.Fetch, requestId, request.Offset, maxBytes, partition));
         else

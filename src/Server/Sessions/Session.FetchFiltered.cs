@@ -27,7 +27,7 @@ internal sealed partial class Session
 
         if (!TryCheckFetchOffset(requestId, partition, journal, request.Offset, out _)) return;
 
-        int maxBytes = (int)Math.Clamp(request.MaxBytes, 1u, (uint)(_broker.Options.MaxFrameBytes - FetchFilteredResponse.PrefixSize));
+        int maxBytes = (int)Math.Clamp(request.MaxBytes, 1u, (uint)(_broker.Limits.MaxFrameBytes - FetchFilteredResponse.PrefixSize));
         if (!TryScan(requestId, partition, journal, filter!, request.Offset, maxBytes, out var scan)) return;
         if (scan.Ranges > 0 || !scan.ReachedEnd || request.MaxWaitMs == 0)
         {
@@ -98,7 +98,7 @@ internal sealed partial class Session
         try
         {
             long nowMs = _broker.Time.GetUtcNow().ToUnixTimeMilliseconds();
-            scan = FilteredScan.Run(journal, offset, filter, nowMs, maxBytes, _broker.Options.MaxFrameBytes, requestId);
+            scan = FilteredScan.Run(journal, offset, filter, nowMs, maxBytes, _broker.Limits.MaxFrameBytes, requestId);
             return true;
         }
         catch (Exception ex) when (ex is JournalCorruptedException or IOException or ObjectDisposedException or ArgumentOutOfRangeException)

@@ -29,7 +29,7 @@ internal sealed partial class Session
         uint partitionIndex = BinaryPrimitives.ReadUInt32LittleEndian(prefix[(2 + topicLength)..]);
         var batch = body.Slice(prefixLength);
 
-        if (!_broker.Topics.TryGet(topicName, out var topic) && _broker.Options.AutoCreateTopics && TopicName.IsValid(topicName))
+        if (!_broker.Topics.TryGet(topicName, out var topic) && _broker.Limits.AutoCreateTopics && TopicName.IsValid(topicName))
             return AutoCreateThenPublishAsync(requestId, System.Text.Encoding.ASCII.GetString(topicName), partitionIndex, batch);
 
         if (TryResolve(requestId, topicName, topic, partitionIndex, out var partition))
@@ -39,7 +39,7 @@ internal sealed partial class Session
 
     private async ValueTask<bool> AutoCreateThenPublishAsync(uint requestId, string topicName, uint partitionIndex, ReadOnlySequence<byte> batch)
     {
-        var (code, message, topic) = await CreateTopicGuardedAsync(topicName, _broker.Options.AutoCreatePartitions, existingIsOk: true).ConfigureAwait(false);
+        var (code, message, topic) = await CreateTopicGuardedAsync(topicName, _broker.Limits.AutoCreatePartitions, existingIsOk: true).ConfigureAwait(false);
         if (code != ErrorCode.None)
             Fail(requestId, code, message);
         else if (TryResolvePartition(requestId, topic!, partitionIndex, out var partition))
@@ -64,7 +64,7 @@ internal sealed partial class Session
         int length = (int)batch.Length;
         byte[] buffer = BatchBuffers.Pool.Rent(Math.Max(length, 1));
         batch.CopyTo(buffer);
-        var error = RecordBatch.Validate(buffer.AsSpan(0, length), _broker.Options.MaxMessageBytes);
+        var error = RecordBatch.Validate(buffer.AsSpan(0, length), _broker.Limits.MaxMessageBytes);
         if (error != ErrorCode.None)
         {
             string message = DescribeBatchError(error, buffer.AsSpan(0, length));
@@ -86,8 +86,8 @@ internal sealed partial class Session
     // says so, since a payload of exactly the limit is refused.
     private string DescribeBatchError(ErrorCode error, ReadOnlySpan<byte> batch) => error switch
     {
-        ErrorCode.MessageTooLarge => $"record of {RecordBatch.FirstOversizedRecordLength(batch, _broker.Options.MaxMessageBytes)} bytes " +
-            $"(payload + key + headers + framing) exceeds the message size limit of {_broker.Options.MaxMessageBytes} bytes; nothing was stored",
+        ErrorCode.MessageTooLarge => $"record of {RecordBatch.FirstOversizedRecordLength(batch, _broker.Limits.MaxMessageBytes)} bytes " +
+            $"(payload + key + headers + framing) exceeds the message size limit of {_broker.Limits.MaxMessageBytes} bytes; nothing was stored",
         ErrorCode.UnsupportedFeature => "record batch format version or attributes not supported (v1 accepts format 1, attributes 0: no compression, no transactions)",
         _ => "record batch failed its length, CRC or record structure check; nothing was stored",
     };

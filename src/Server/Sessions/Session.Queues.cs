@@ -134,7 +134,7 @@ internal sealed partial class Session
             _ = ReceiveLaterAsync(delivery, _broker.Time.GetUtcNow().AddMilliseconds(request.MaxWaitMs));
     }
 
-    private int MaxBytes(uint asked) => asked == 0 ? _broker.Options.MaxFrameBytes : (int)Math.Min(asked, (uint)_broker.Options.MaxFrameBytes);
+    private int MaxBytes(uint asked) => asked == 0 ? _broker.Limits.MaxFrameBytes : (int)Math.Min(asked, (uint)_broker.Limits.MaxFrameBytes);
 
     private bool TryDeliver(in DeliveryAsk ask)
     {

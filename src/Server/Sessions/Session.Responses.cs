@@ -27,7 +27,7 @@ internal sealed partial class Session
                 FrameWriter.WriteError(output, item.RequestId, item.Code, (string)item.Data!);
                 break;
             case OutboundKind.Handshake:
-                FrameWriter.WriteHandshakeResponse(output, item.RequestId, _broker.Options.MaxFrameBytes, _broker.Options.MaxMessageBytes, ServerName);
+                FrameWriter.WriteHandshakeResponse(output, item.RequestId, _broker.Limits.MaxFrameBytes, _broker.Limits.MaxMessageBytes, ServerName);
                 break;
             case OutboundKind.Ping:
                 var echo = (byte[])item.Data!;

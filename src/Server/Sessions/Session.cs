@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text.Unicode;
 using System.Threading.Channels;
 using FastBroker.Server.Subscriptions;
+using FastBroker.Server.Topics;
 using FastBroker.Wire;
 using FastBroker.Wire.Messages;
 using Microsoft.Extensions.Logging;
@@ -41,7 +42,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
         _logger = broker.LoggerFactory.CreateLogger("FastBroker.Session");
         _responses = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
         _closing = CancellationTokenSource.CreateLinkedTokenSource(broker.Stopping);
-        _output = new OutboundBudget(broker.Options.MaxOutputBytesPerConnection);
+        _output = new OutboundBudget(broker.Limits.MaxOutputBytesPerConnection);
     }
 
     public long ConnectionId { get; }
@@ -140,7 +141,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     /// <summary>Answers a length prefix over the cap: the stream cannot be re-synchronised, so the connection closes.</summary>
     public void RejectOversizedFrame(in FrameHeader header)
         => Close(0, ErrorCode.FrameTooLarge,
-            $"frame body of {header.BodyLength} bytes exceeds the limit of {_broker.Options.MaxFrameBytes} bytes");
+            $"frame body of {header.BodyLength} bytes exceeds the limit of {_broker.Limits.MaxFrameBytes} bytes");
 
     // Checked in the order PROTOCOL.md section 4 gives: the version comes before the rest of the grammar so a
     // later version may change the handshake body and still get a clear UnsupportedVersion from this broker.
@@ -219,7 +220,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     /// <summary>Waits while this connection has more unacknowledged publish bytes than allowed.</summary>
     public ValueTask WaitForInFlightRoomAsync(CancellationToken closed)
     {
-        if (Volatile.Read(ref _inFlightBytes) <= _broker.Options.MaxInFlightBytesPerConnection)
+        if (Volatile.Read(ref _inFlightBytes) <= _broker.Limits.MaxInFlightBytesPerConnection)
             return ValueTask.CompletedTask;
         return WaitSlowAsync();
 
@@ -228,7 +229,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
             while (true)
             {
                 Interlocked.Exchange(ref _readerWaitingForRoom, 1);
-                if (Volatile.Read(ref _inFlightBytes) <= _broker.Options.MaxInFlightBytesPerConnection)
+                if (Volatile.Read(ref _inFlightBytes) <= _broker.Limits.MaxInFlightBytesPerConnection)
                 {
                     Interlocked.Exchange(ref _readerWaitingForRoom, 0);
                     return;
@@ -241,7 +242,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     private void ReleaseInFlight(int bytes)
     {
         long now = Interlocked.Add(ref _inFlightBytes, -bytes);
-        if (now <= _broker.Options.MaxInFlightBytesPerConnection && Interlocked.Exchange(ref _readerWaitingForRoom, 0) == 1)
+        if (now <= _broker.Limits.MaxInFlightBytesPerConnection && Interlocked.Exchange(ref _readerWaitingForRoom, 0) == 1)
             _inFlightRoom.Release();
     }
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using FastBroker.Server.Durability;
 using FastBroker.Server.Journal;
-using FastBroker.Server.Journal.Internal;
 using FastBroker.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
@@ -95,18 +94,16 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
     // leaves either the old log or the new one.
     private static SafeFileHandle WriteCompacted(string path, IAckReplayTarget owner, out long length)
     {
-        string temp = path + ".tmp";
-        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write))
-        using (var writer = new AckSnapshotWriter(handle))
+        long written = 0;
+        DurableFile.Replace(path, owner, (handle, owner) =>
         {
+            using var writer = new AckSnapshotWriter(handle);
             for (int p = 0; p < owner.PartitionCount; p++)
                 owner.WriteSnapshot(p, writer);
             writer.Flush();
-            if (LibC.FDataSync(handle) != 0) throw LibC.Error("fdatasync", temp);
-            length = writer.Length;
-        }
-        File.Move(temp, path, overwrite: true);
-        LibC.SyncDirectory(Path.GetDirectoryName(path)!);
+            written = writer.Length;
+        });
+        length = written;
         return File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
     }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using FastBroker.Server.Durability;
-using FastBroker.Server.Sessions;
 using FastBroker.Server.Topics;
 using FastBroker.Wire;
 using FastBroker.Wire.Messages.Queues;

@@ -4,8 +4,8 @@ using FastBroker.Wire.Messages.Queues;
 
 namespace FastBroker.Server.Subscriptions;
 
-/// <summary>The settings of a subscription on disk: <c>subscription.meta</c>, one <c>key=value</c> a line, written
-/// to a temp file, fsynced and renamed so it is either whole or absent.</summary>
+/// <summary>The settings of a subscription on disk: <c>subscription.meta</c>, one <c>key=value</c> a line, replaced
+/// with <see cref="Durability.DurableFile"/> so it is either whole or absent.</summary>
 internal static class SubscriptionFile
 {
     public const string Name = "subscription.meta";
@@ -13,18 +13,12 @@ internal static class SubscriptionFile
     public static void Write(string directory, in SubscriptionSettings settings)
     {
         string path = Path.Combine(directory, Name);
-        string temp = path + ".tmp";
         string text = string.Create(CultureInfo.InvariantCulture,
             $"visibility_ms={settings.VisibilityTimeoutMs}\nmax_deliveries={settings.MaxDeliveries}\ndead_letter_topic={settings.DeadLetterTopic}\n" +
             $"max_in_flight={settings.MaxInFlight}\nack_mode={(settings.AckMode == AckMode.None ? "none" : "explicit")}\n" +
             // A filter may hold any character, newlines and '=' included: stored as base64 of its UTF-8.
             $"filter_base64={Convert.ToBase64String(Encoding.UTF8.GetBytes(settings.Filter))}\ndead_letter_expired={(settings.DeadLetterExpired ? 1 : 0)}\n");
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        {
-            stream.Write(Encoding.UTF8.GetBytes(text));
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
+        Durability.DurableFile.Replace(path, Encoding.UTF8.GetBytes(text));
     }
 
     public static bool TryRead(string directory, out SubscriptionSettings settings)

@@ -1,4 +1,3 @@
-using FastBroker.Server.Sessions;
 
 namespace FastBroker.Server.Topics;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using FastBroker.Server.Durability;
 using FastBroker.Server.Journal;
 using FastBroker.Server.Subscriptions;
 using FastBroker.Wire;
@@ -275,19 +276,13 @@ internal sealed class TopicRegistry : IAsyncDisposable
     // topic as an ordinary one, and one that predates "id" serves it without an id.
     private static void WriteMeta(string path, int partitions, bool temporary, Guid id)
     {
-        string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        {
-            string text = $"partitions={partitions}\n{IdKey}{id:N}\n" + (temporary ? $"{TemporaryLine}\n" : "");
-            stream.Write(System.Text.Encoding.ASCII.GetBytes(text));
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
+        string text = $"partitions={partitions}\n{IdKey}{id:N}\n" + (temporary ? $"{TemporaryLine}\n" : "");
+        DurableFile.Replace(path, System.Text.Encoding.ASCII.GetBytes(text));
     }
 
     private static void SyncDirectory(string directory)
     {
-        if (OperatingSystem.IsLinux()) Journal.Internal.LibC.SyncDirectory(directory);
+        if (OperatingSystem.IsLinux()) LibC.SyncDirectory(directory);
     }
 
     // An id line that does not parse counts as no id: the topic gets a new one rather than not loading.

@@ -46,7 +46,7 @@ internal sealed class Listener : IAsyncDisposable
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _acceptErrors = new RateLimitedLog(broker.Time, LogInterval);
         _refusals = new RateLimitedLog(broker.Time, LogInterval);
-        var options = broker.Options;
+        var options = broker.Limits;
         var sweep = TimeSpan.FromTicks(Math.Min(options.HandshakeTimeout.Ticks, options.FrameTimeout.Ticks) / 4);
         sweep = TimeSpan.FromTicks(Math.Clamp(sweep.Ticks, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
         _sweeper = broker.Time.CreateTimer(_ => Sweep(), null, Timeout.InfiniteTimeSpan, sweep);
@@ -75,8 +75,8 @@ internal sealed class Listener : IAsyncDisposable
     public void Start()
     {
         TransportLog.Listening(_logger, LocalEndPoint.ToString());
-        if (_descriptorCap < _broker.Options.MaxConnections)
-            TransportLog.DescriptorCap(_logger, _descriptorCap, DescriptorLimit.SoftLimit() ?? 0, _broker.Options.MaxConnections);
+        if (_descriptorCap < _broker.Limits.MaxConnections)
+            TransportLog.DescriptorCap(_logger, _descriptorCap, DescriptorLimit.SoftLimit() ?? 0, _broker.Limits.MaxConnections);
         _accepting = AcceptLoopAsync();
     }
 
@@ -117,7 +117,7 @@ internal sealed class Listener : IAsyncDisposable
                 continue;
             }
 
-            if (_connections.Count >= _broker.Options.MaxConnections || _connections.Count >= _descriptorCap)
+            if (_connections.Count >= _broker.Limits.MaxConnections || _connections.Count >= _descriptorCap)
             {
                 RefuseAtCap(socket);
                 continue;
@@ -125,7 +125,7 @@ internal sealed class Listener : IAsyncDisposable
 
             long id = Interlocked.Increment(ref _nextId);
             TransportLog.ConnectionAccepted(_logger, id, socket.RemoteEndPoint?.ToString() ?? "?");
-            var options = _broker.Options;
+            var options = _broker.Limits;
             var deadlines = new ConnectionDeadlines(_broker.Time, options.HandshakeTimeout, options.FrameTimeout);
             var connection = new Connection(socket, new Session(_broker, id), options.MaxFrameBytes, deadlines, _broker.Time, _logger);
             _connections[id] = (connection, RunAsync(connection));
@@ -134,7 +134,7 @@ internal sealed class Listener : IAsyncDisposable
 
     private void RefuseAtCap(Socket socket)
     {
-        int max = _broker.Options.MaxConnections;
+        int max = _broker.Limits.MaxConnections;
         bool byDescriptors = _descriptorCap < max;
         int cap = Math.Min(max, _descriptorCap);
         if (_refusals.TryTake(out int suppressed))

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using FastBroker.Server.Sessions;
+using FastBroker.Server.Topics;
 using FastBroker.Wire;
 
 namespace FastBroker.Server.Tests.Subscriptions;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using FastBroker.Server.Journal;
-using FastBroker.Server.Sessions;
 using FastBroker.Server.Tests.Journal;
 using FastBroker.Server.Topics;
 using FastBroker.Wire;

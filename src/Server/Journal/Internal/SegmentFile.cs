@@ -1,3 +1,4 @@
+using FastBroker.Server.Durability;
 using System.Buffers;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;

@@ -1,3 +1,4 @@
+using FastBroker.Server.Durability;
 namespace FastBroker.Server.Journal.Internal;
 
 /// <summary>Opens real files. Other processes may read journal files while the broker has them open, not write them.</summary>

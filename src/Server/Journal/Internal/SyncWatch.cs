@@ -1,3 +1,4 @@
+using FastBroker.Server.Durability;
 namespace FastBroker.Server.Journal.Internal;
 
 /// <summary>

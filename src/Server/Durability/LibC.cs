@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace FastBroker.Server.Journal.Internal;
+namespace FastBroker.Server.Durability;
 
 /// <summary>
 /// The few libc calls the journal needs that .NET does not expose: fdatasync (RandomAccess.FlushToDisk is a full

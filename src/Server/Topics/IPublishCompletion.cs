@@ -1,6 +1,6 @@
 using FastBroker.Wire;
 
-namespace FastBroker.Server.Sessions;
+namespace FastBroker.Server.Topics;
 
 /// <summary>Where a partition loop reports the outcome of a publish. Implementations must not block: they run on
 /// the partition's writer loop.</summary>

@@ -1,4 +1,4 @@
-namespace FastBroker.Server.Journal.Internal;
+namespace FastBroker.Server.Durability;
 
 /// <summary>The POSIX <c>struct iovec</c>: one buffer of a gathered write.</summary>
 internal unsafe struct IoVector
