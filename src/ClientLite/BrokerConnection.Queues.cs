@@ -10,7 +10,8 @@ public sealed partial class BrokerConnection
 {
     /// <summary>
     /// Creates a work queue: topic <paramref name="name"/> with <paramref name="partitions"/> partitions (an existing
-    /// topic is kept as it is) and the shared subscription <paramref name="name"/> on it. Fails with
+    /// topic is kept as it is) and the shared subscription <paramref name="name"/> on it, which is handed the
+    /// messages published from then on: those already stored in an existing topic are not delivered. Fails with
     /// <see cref="ErrorCode.SubscriptionExists"/> when the queue exists.
     /// </summary>
     public async ValueTask CreateQueueAsync(string name, QueueOptions? options = null, int partitions = 1, CancellationToken cancellationToken = default)
@@ -28,8 +29,9 @@ public sealed partial class BrokerConnection
 
     /// <summary>
     /// Creates the shared subscription <paramref name="subscription"/> on <paramref name="topic"/> with
-    /// <paramref name="options"/> (defaults when null). Every message of the topic is delivered to one consumer of
-    /// the subscription at a time, unless <see cref="QueueOptions.Filter"/> excludes it or it has expired. Fails with
+    /// <paramref name="options"/> (defaults when null). It starts at the end of each partition: every message
+    /// published to the topic from then on is delivered to one consumer of the subscription at a time, unless
+    /// <see cref="QueueOptions.Filter"/> excludes it or it has expired; messages stored before are not. Fails with
     /// <see cref="ErrorCode.UnknownTopic"/>, <see cref="ErrorCode.InvalidArgument"/> (a filter the broker rejects),
     /// <see cref="ErrorCode.SubscriptionExists"/> or <see cref="ErrorCode.InvalidTopicName"/>.
     /// </summary>

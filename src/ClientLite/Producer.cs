@@ -121,7 +121,7 @@ public sealed class Producer : IAsyncDisposable
         if (recordBytes > _connection.MaxMessageBytes)
         {
             return ValueTask.FromException<long>(new BrokerException(ErrorCode.MessageTooLarge,
-                $"A {recordBytes}-byte record exceeds the broker's {_connection.MaxMessageBytes}-byte limit."));
+                $"A record of {recordBytes} bytes (payload + key + headers + framing) exceeds the broker's message size limit of {_connection.MaxMessageBytes} bytes."));
         }
 
         lock (_lock)

@@ -9,7 +9,8 @@ public sealed partial class QueueConsumer
     /// Starts push delivery with <see cref="PushOptions.Prefetch"/> credit (defaults when null). Reads the
     /// subscription's ack mode first (once per consumer), because under ack mode none credit must come back as
     /// messages are consumed rather than acked. Fails with <see cref="BrokerException"/>
-    /// (<see cref="ErrorCode.UnknownSubscription"/>, ...) when the broker refuses.
+    /// (<see cref="ErrorCode.UnknownSubscription"/>, ...) when the broker refuses. When canceled (or timed out) while
+    /// waiting for the broker's answer, it unsubscribes, and waits for that answer, before it throws.
     /// </summary>
     public async ValueTask<PushSubscription> SubscribeAsync(PushOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -29,19 +30,19 @@ public sealed partial class QueueConsumer
         {
             await pending.WaitAsync().ConfigureAwait(false);
         }
-        catch (Exception e)
+        catch (BrokerException)
         {
-            if (e is BrokerException)
-            {
-                // Refused: nothing was started at the broker.
-                Forget(push);
-                _connection.RemovePush(push);
-            }
-            else
-            {
-                // Canceled or timed out: the broker may have started it, so stop it properly in the background.
-                _ = push.DisposeAsync().AsTask();
-            }
+            // Refused: nothing was started at the broker.
+            Forget(push);
+            _connection.RemovePush(push);
+            throw;
+        }
+        catch (Exception)
+        {
+            // Canceled, timed out or disconnected: the broker may have started it. Stop it before throwing, so a
+            // caller that sees this call end (ConsumeAsync returning on cancellation) leaves no subscription open
+            // behind it. Unsubscribe follows the Subscribe on the same connection, which the broker handles in order.
+            await push.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         finally

@@ -16,7 +16,8 @@ namespace FastBroker.ClientLite;
 /// <param name="Visible">Messages ready for delivery now.</param>
 /// <param name="InFlight">Messages delivered and not yet acked, nacked or timed out.</param>
 /// <param name="Delayed">Messages nacked with a delay that has not passed yet.</param>
-/// <param name="DeadLettered">Messages moved to the dead-letter topic since the subscription was created.</param>
+/// <param name="DeadLettered">A total, not a gauge: messages moved to the dead-letter topic since the subscription was
+/// created (kept across broker restarts). A redrive does not lower it.</param>
 /// <param name="OldestUnackedAge">Age of the oldest message not yet acked (from its publish timestamp); null when there is none.</param>
 /// <param name="Delivered">Deliveries, redeliveries included.</param>
 /// <param name="Acked">Acks.</param>

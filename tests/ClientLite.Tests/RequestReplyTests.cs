@@ -164,6 +164,42 @@ public sealed class RequestReplyTests
     }
 
     [Fact(Timeout = TestLimits.TestMs)]
+    public async Task Responder_canceled_while_its_Subscribe_answer_is_held_returns_only_after_its_Unsubscribe_is_answered()
+    {
+        var (broker, requester, replier) = await StartAsync();
+        await using var _ = broker;
+        await using var __ = requester;
+        await using var ___ = replier;
+        var subscribeAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var unsubscribeAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        broker.Intercept = request => request.Opcode switch
+        {
+            Opcode.Subscribe => new FakeReply(Gate: subscribeAnswered.Task),
+            Opcode.Unsubscribe => new FakeReply(Gate: unsubscribeAnswered.Task),
+            _ => null,
+        };
+        using var stop = new CancellationTokenSource();
+
+        try
+        {
+            var running = replier.RespondAsync("prices", "pricers", (_, _) => ValueTask.FromResult(Bytes("1")), cancellationToken: stop.Token);
+            await Eventually.True(() => broker.Count(Opcode.Subscribe) == 1, "the Subscribe reached the broker");
+            await stop.CancelAsync();
+
+            await Eventually.True(() => broker.Count(Opcode.Unsubscribe) == 1, "the Unsubscribe reached the broker");
+            Assert.False(running.IsCompleted, "RespondAsync returned before its Unsubscribe was answered");
+            unsubscribeAnswered.SetResult();
+            await running;
+            Assert.False(broker.Store.Inspect(() => broker.Store.Pushes.Single().Active), "the push subscription is still open");
+        }
+        finally
+        {
+            unsubscribeAnswered.TrySetResult();
+            subscribeAnswered.TrySetResult();
+        }
+    }
+
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task A_lost_connection_fails_waiting_requests_with_the_connection_exception()
     {
         var (broker, requester, replier) = await StartAsync();

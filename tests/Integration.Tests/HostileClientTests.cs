@@ -114,6 +114,22 @@ public sealed class HostileClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_payload_of_exactly_the_message_limit_is_refused_with_the_record_size_the_limit_counts()
+    {
+        await using var client = await RawClient.ConnectAsync(_broker.Endpoint);
+        // No key, no headers: the record's length field is 4 (ts delta) + 4 (key len) + 2 (hdr count) + the payload.
+        var batch = TestBatches.Encode(1, Protocol.DefaultMaxMessageBytes);
+
+        var refused = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "events"u8, 0, batch));
+
+        Assert.Equal(ErrorCode.MessageTooLarge, refused.ErrorCode);
+        Assert.Equal($"record of {Protocol.DefaultMaxMessageBytes + 10} bytes (payload + key + headers + framing) exceeds the message size limit of " +
+            $"{Protocol.DefaultMaxMessageBytes} bytes; nothing was stored", refused.ErrorMessage);
+        var fits = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "events"u8, 0, TestBatches.Encode(1, Protocol.DefaultMaxMessageBytes - 10)));
+        Assert.Equal(ErrorCode.None, fits.ErrorCode);
+    }
+
+    [Fact]
     public async Task Malformed_bodies_get_errors_and_the_connection_keeps_working()
     {
         await using var client = await RawClient.ConnectAsync(_broker.Endpoint);

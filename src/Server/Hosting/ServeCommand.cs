@@ -17,7 +17,8 @@ public static class ServeCommand
           --fsync always|never|interval:MS
                                         when to fsync before acknowledging (default always)
           --max-frame-bytes SIZE        largest frame body accepted (default 16MiB)
-          --max-message-bytes SIZE      largest record accepted (default 1MiB)
+          --max-message-bytes SIZE      largest record accepted, counting payload + key + headers + framing
+                                        (10 bytes + 6 per header), so a payload of exactly SIZE is refused (default 1MiB)
           --segment-bytes SIZE          journal segment size (default 128MiB)
           --auto-create                 create unknown topics on publish or metadata (default off)
           --auto-create-partitions N    partitions of auto-created topics (default 1)

@@ -67,8 +67,9 @@ internal sealed partial class Session
         var error = RecordBatch.Validate(buffer.AsSpan(0, length), _broker.Limits.MaxMessageBytes);
         if (error != ErrorCode.None)
         {
+            string message = DescribeBatchError(error, buffer.AsSpan(0, length));
             BatchBuffers.Pool.Return(buffer);
-            Fail(requestId, error, DescribeBatchError(error));
+            Fail(requestId, error, message);
             return;
         }
 
@@ -81,9 +82,12 @@ internal sealed partial class Session
         }
     }
 
-    private string DescribeBatchError(ErrorCode error) => error switch
+    // The limit counts a record's length field (PROTOCOL.md section 6.3), which is more than its payload: the message
+    // says so, since a payload of exactly the limit is refused.
+    private string DescribeBatchError(ErrorCode error, ReadOnlySpan<byte> batch) => error switch
     {
-        ErrorCode.MessageTooLarge => $"a record is larger than the message size limit of {_broker.Limits.MaxMessageBytes} bytes; nothing was stored",
+        ErrorCode.MessageTooLarge => $"record of {RecordBatch.FirstOversizedRecordLength(batch, _broker.Limits.MaxMessageBytes)} bytes " +
+            $"(payload + key + headers + framing) exceeds the message size limit of {_broker.Limits.MaxMessageBytes} bytes; nothing was stored",
         ErrorCode.UnsupportedFeature => "record batch format version or attributes not supported (v1 accepts format 1, attributes 0: no compression, no transactions)",
         _ => "record batch failed its length, CRC or record structure check; nothing was stored",
     };

@@ -92,6 +92,26 @@ public static class RecordBatch
         return count == header.RecordCount ? ErrorCode.None : ErrorCode.CorruptBatch;
     }
 
+    /// <summary>
+    /// The size (PROTOCOL.md section 6.3: the record's <c>length</c> field, i.e. key, value, headers and the
+    /// record's own framing, without the 4-byte length prefix) of the first record longer than
+    /// <paramref name="maxMessageBytes"/>, or -1 when the walk finds none. For the error message once
+    /// <see cref="Validate"/> returned <see cref="ErrorCode.MessageTooLarge"/>: the records before that one were
+    /// checked then, so only their length prefixes are read here.
+    /// </summary>
+    public static long FirstOversizedRecordLength(ReadOnlySpan<byte> batch, int maxMessageBytes)
+    {
+        int position = RecordBatchHeader.Size;
+        while (position <= batch.Length - 4)
+        {
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(batch[position..]);
+            if (length > (uint)maxMessageBytes) return length;
+            if (length > (uint)(batch.Length - position - 4)) return -1;
+            position += 4 + (int)length;
+        }
+        return -1;
+    }
+
     // The broker walks every record of every published batch, so this is the hot half of Validate: plain index
     // arithmetic over the span instead of RecordBatchReader, with the same rules (PROTOCOL.md section 6.5).
     private static ErrorCode WalkRecords(ReadOnlySpan<byte> batch, int maxMessageBytes, out int count)

@@ -109,6 +109,43 @@ public sealed class ConsumeTests
     }
 
     [Fact(Timeout = TestLimits.TestMs)]
+    public async Task ConsumeAsync_canceled_while_the_Subscribe_answer_is_held_returns_only_after_its_Unsubscribe_is_answered()
+    {
+        await using var q = await QueueHarness.StartAsync();
+        var subscribeAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var unsubscribeAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The broker starts the subscription at once but answers neither request until the test lets it.
+        q.Broker.Intercept = request => request.Opcode switch
+        {
+            Opcode.Subscribe => new FakeReply(Gate: subscribeAnswered.Task),
+            Opcode.Unsubscribe => new FakeReply(Gate: unsubscribeAnswered.Task),
+            _ => null,
+        };
+        var consumer = q.Connection.OpenQueue("jobs");
+        using var stop = new CancellationTokenSource();
+
+        try
+        {
+            var consuming = consumer.ConsumeAsync((_, _) => ValueTask.CompletedTask, cancellationToken: stop.Token);
+            await Eventually.True(() => q.Broker.Count(Opcode.Subscribe) == 1, "the Subscribe reached the broker");
+            await stop.CancelAsync();
+
+            await Eventually.True(() => q.Broker.Count(Opcode.Unsubscribe) == 1, "the Unsubscribe reached the broker");
+            Assert.False(consuming.IsCompleted, "ConsumeAsync returned before its Unsubscribe was answered");
+            unsubscribeAnswered.SetResult();
+            await consuming;
+
+            Assert.Equal(1, q.Broker.Count(Opcode.Unsubscribe));
+            Assert.All(q.Store.Pushes, push => Assert.False(q.Store.Inspect(() => push.Active), "a push subscription is still open"));
+        }
+        finally
+        {
+            unsubscribeAnswered.TrySetResult();
+            subscribeAnswered.TrySetResult();
+        }
+    }
+
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task ConsumeAsync_fails_when_the_subscription_is_ended_by_the_broker()
     {
         await using var q = await QueueHarness.StartAsync();

@@ -6,6 +6,42 @@ namespace FastBroker.ClientLite.Tests.Queues;
 public sealed class PushTests
 {
     [Fact(Timeout = TestLimits.TestMs)]
+    public async Task SubscribeAsync_canceled_before_its_answer_unsubscribes_before_it_throws()
+    {
+        await using var q = await QueueHarness.StartAsync();
+        var subscribeAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var unsubscribeAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        q.Broker.Intercept = request => request.Opcode switch
+        {
+            Opcode.Subscribe => new FakeReply(Gate: subscribeAnswered.Task),
+            Opcode.Unsubscribe => new FakeReply(Gate: unsubscribeAnswered.Task),
+            _ => null,
+        };
+        var consumer = q.Connection.OpenQueue("jobs");
+        using var stop = new CancellationTokenSource();
+
+        try
+        {
+            var subscribing = consumer.SubscribeAsync(cancellationToken: stop.Token).AsTask();
+            await Eventually.True(() => q.Broker.Count(Opcode.Subscribe) == 1, "the Subscribe reached the broker");
+            await stop.CancelAsync();
+
+            await Eventually.True(() => q.Broker.Count(Opcode.Unsubscribe) == 1, "the Unsubscribe reached the broker");
+            Assert.False(subscribing.IsCompleted, "SubscribeAsync threw before its Unsubscribe was answered");
+            unsubscribeAnswered.SetResult();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => subscribing);
+
+            Assert.Equal(q.Last(Opcode.Subscribe).RequestId, q.Store.Pushes.Single().PushId);
+            Assert.False(q.Store.Inspect(() => q.Store.Pushes.Single().Active), "the push subscription is still open");
+        }
+        finally
+        {
+            unsubscribeAnswered.TrySetResult();
+            subscribeAnswered.TrySetResult();
+        }
+    }
+
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task Push_never_has_more_unsettled_messages_out_than_the_prefetch()
     {
         await using var q = await QueueHarness.StartAsync(partitions: 2);

@@ -166,6 +166,22 @@ public class RecordBatchValidateTests
     public void Record_longer_than_the_message_cap_is_too_large(int maxMessageBytes, ErrorCode expected)
         => Assert.Equal(expected, RecordBatch.Validate(SampleBatch.Encode(0), maxMessageBytes));
 
+    [Theory]
+    [InlineData(15, 35L)] // both records are over: the first one is named
+    [InlineData(34, 35L)]
+    [InlineData(35, -1L)] // none is over
+    public void FirstOversizedRecordLength_names_the_length_field_of_the_first_record_over_the_cap(int maxMessageBytes, long expected)
+        => Assert.Equal(expected, RecordBatch.FirstOversizedRecordLength(SampleBatch.Encode(0), maxMessageBytes));
+
+    [Fact]
+    public void FirstOversizedRecordLength_counts_key_headers_and_framing_not_only_the_value()
+    {
+        var batch = RawBatch.Build(2, RawBatch.Record(null, Value), RawBatch.Record("k"u8.ToArray(), new byte[100], [("h"u8.ToArray(), "v"u8.ToArray())]));
+        // The second record: 4 ts delta + 4 key len + 1 key + 2 hdr count + (2 + 1 name + 4 + 1 value) + 100 value.
+        Assert.Equal(119L, RecordBatch.FirstOversizedRecordLength(batch, 100));
+        Assert.Equal(ErrorCode.MessageTooLarge, RecordBatch.Validate(batch, 100));
+    }
+
     [Fact]
     public void Corruption_wins_over_size_when_the_malformed_record_comes_first()
     {
