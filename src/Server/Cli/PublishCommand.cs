@@ -97,7 +97,8 @@ internal static class PublishCommand
             return ClientCli.ExitFailure;
         }
 
-        ReadOnlyMemory<byte>? key = keyText is null ? null : Encoding.UTF8.GetBytes(keyText);
+        // Typed as the nullable up front: "null : byte[]" would be a null array, which converts to an empty key, not to no key.
+        ReadOnlyMemory<byte>? key = keyText is null ? null : (ReadOnlyMemory<byte>?)Encoding.UTF8.GetBytes(keyText);
         var tally = new Tally();
         var window = new List<ValueTask<long>>(Window);
         string? badInput = null;

@@ -134,6 +134,7 @@ public sealed class ClientCliBytesTests : IAsyncLifetime
         Assert.Equal(new byte[] { 0xE9, (byte)'\n' }, raw.Out);
         var message = JsonDocument.Parse(json.Out).RootElement;
         Assert.Equal("two", message.GetProperty("value").GetString());
+        Assert.Equal(JsonValueKind.Null, message.GetProperty("key").ValueKind);
         Assert.Equal("jobs", message.GetProperty("topic").GetString());
         Assert.Equal(1, message.GetProperty("delivery_count").GetInt32());
     }
