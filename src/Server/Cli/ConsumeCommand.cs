@@ -18,6 +18,14 @@ internal static class ConsumeCommand
     {
         var command = new Command("consume", "Print messages of a topic, or of every topic matching a pattern (orders.*, orders.#), one payload per line (its bytes as stored) or, with --format json, one JSON object per line");
         var name = new Argument<string>("name") { Description = "Topic name, or a routing pattern: * is one dot-separated word, # any number" };
+        name.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string>();
+            if (string.IsNullOrEmpty(value))
+                result.AddError("a name cannot be empty");
+            else if (!RoutingPattern.HasWildcard(value) && !CliValues.IsValidName(value))
+                result.AddError($"'{value}' is not a valid topic name or pattern (names: 1 to {Wire.Protocol.MaxTopicNameBytes} characters of A-Z a-z 0-9 . _ -; patterns add * and # words)");
+        });
         var from = CliOptions.From();
         var group = new Option<string?>("--group") { Description = "Consumer group: resume from and commit its position" };
         var filter = CliOptions.Filter();

@@ -221,6 +221,8 @@ public sealed class ClientCliTests
     [InlineData("topic", "create", "no spaces")]
     [InlineData("queue", "create", "jobs", "--dlq", "bad/name")]
     [InlineData("consume", "orders", "--format", "xml")]
+    [InlineData("consume", "")]
+    [InlineData("consume", "a b")]
     [InlineData("consume", "orders", "--format", "json", "--print-topic")]
     [InlineData("publish", "orders", "--input", "words")]
     [InlineData("publish", "orders", "--input", "nul", "--file", "/etc/hostname")]
