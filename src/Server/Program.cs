@@ -1,5 +1,4 @@
 using FastBroker.Server.Cli;
-using FastBroker.Server.Hosting;
 
 namespace FastBroker.Server;
 
@@ -8,15 +7,15 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length == 0 || args[0] == "serve")
-            return await ServeCommand.RunAsync(args.Length == 0 ? [] : args[1..], Console.Out, Console.Error).ConfigureAwait(false);
-
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
             cancel.Cancel();
         };
-        return await ClientCli.RunAsync(args, Console.In, Console.Out, Console.Error, cancel.Token).ConfigureAwait(false);
+        // Messages are bytes: stdin and stdout are used as streams, never through a text decoder.
+        await using var stdin = Console.OpenStandardInput();
+        await using var stdout = new BufferedStream(Console.OpenStandardOutput(), 64 * 1024);
+        return await ClientCli.RunAsync(args, stdin, stdout, Console.Error, cancel.Token).ConfigureAwait(false);
     }
 }

@@ -19,6 +19,26 @@ internal static class CliErrors
         }
     }
 
+    /// <summary>
+    /// As <see cref="GuardAsync"/> for a command on the queue <paramref name="queue"/> (a shared subscription on
+    /// <paramref name="topic"/>): a topic that exists without that subscription is said in words.
+    /// </summary>
+    public static Task<int> GuardQueueAsync(CliConsole console, string topic, string queue, Func<Task<int>> body, CancellationToken cancellationToken)
+        => GuardAsync(console, queue, async () =>
+        {
+            try
+            {
+                return await body().ConfigureAwait(false);
+            }
+            catch (BrokerException e) when (e.Code == ErrorCode.UnknownSubscription)
+            {
+                console.Fail(topic == queue
+                    ? $"'{topic}' is a topic but not a queue (make it one with 'fastbroker queue create NAME --topic {topic}', then use --topic {topic})"
+                    : $"topic '{topic}' has no queue '{queue}'");
+                return ClientCli.ExitFailure;
+            }
+        }, cancellationToken);
+
     /// <summary>The one-line description of an expected failure, or null for a bug (which should surface whole).</summary>
     public static string? Describe(Exception error, string? topic, CancellationToken cancellationToken) => error switch
     {
@@ -30,8 +50,34 @@ internal static class CliErrors
         BrokerException broker => $"{broker.Message} ({broker.Code})",
         BrokerConnectionException or TimeoutException => error.Message,
         OperationCanceledException when cancellationToken.IsCancellationRequested => "canceled",
-        ArgumentException argument => argument.Message,
-        IOException io => io.Message,
+        ArgumentException argument => WithoutParameter(argument),
+        IOException or UnauthorizedAccessException => FileProblem(error, null),
         _ => null,
     };
+
+    /// <summary>
+    /// What went wrong with a file or directory, in words rather than the runtime's message (which names the .NET
+    /// call's view of the path, e.g. "Could not find file"): "cannot read 'x': no such file or directory".
+    /// </summary>
+    public static string FileProblem(Exception error, string? path, string verb = "use")
+    {
+        string reason = error switch
+        {
+            FileNotFoundException or DirectoryNotFoundException => "no such file or directory",
+            UnauthorizedAccessException => "permission denied",
+            PathTooLongException => "the path is too long",
+            _ => error.Message.TrimEnd('.'),
+        };
+        return path is null ? reason : $"cannot {verb} '{path}': {reason}";
+    }
+
+    // ArgumentException.Message ends with " (Parameter 'name')": the name of a .NET parameter means nothing here.
+    private static string WithoutParameter(ArgumentException error)
+    {
+        string message = error.Message;
+        string suffix = $" (Parameter '{error.ParamName}')";
+        if (error.ParamName is not null && message.EndsWith(suffix, StringComparison.Ordinal))
+            message = message[..^suffix.Length];
+        return message.TrimEnd('.');
+    }
 }

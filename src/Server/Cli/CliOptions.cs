@@ -33,10 +33,37 @@ internal static class CliOptions
         return option;
     }
 
-    public static Argument<string> TopicName() => new("name") { Description = "Topic name" };
+    public static Argument<string> TopicName(string description = "Topic name")
+    {
+        var argument = new Argument<string>("name") { Description = description };
+        argument.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string>();
+            if (!CliValues.IsValidName(value))
+                result.AddError(NameError(value));
+        });
+        return argument;
+    }
+
+    /// <summary>An option naming a topic, checked like <see cref="TopicName"/>.</summary>
+    public static Option<string?> Name(string name, string description, string helpName)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = helpName };
+        option.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string?>();
+            if (value is not null && !CliValues.IsValidName(value))
+                result.AddError($"{name}: {NameError(value)}");
+        });
+        return option;
+    }
+
+    private static string NameError(string? value) => value is null or ""
+        ? "a name cannot be empty"
+        : $"'{value}' is not a valid name (1 to {Protocol.MaxTopicNameBytes} characters of A-Z a-z 0-9 . _ -, not . or ..)";
 
     /// <summary>--topic TOPIC: the queue NAME is a subscription on TOPIC rather than a queue of its own (NAME on NAME).</summary>
-    public static Option<string?> QueueTopic(string description) => new("--topic") { Description = description, HelpName = "TOPIC" };
+    public static Option<string?> QueueTopic(string description) => Name("--topic", description, "TOPIC");
 
     /// <summary>Checks a --filter value before anything is sent: one "error: invalid filter: ..." line, exit 2.</summary>
     public static bool TryCheckFilter(CliConsole console, string? filter)
@@ -61,9 +88,28 @@ internal static class CliOptions
         CustomParser = result => ParseInt(result, name, min, int.MaxValue),
     };
 
-    /// <summary>A duration option ("500ms", "5s", "1m"); null when not given, so help shows the default as typed.</summary>
-    public static Option<TimeSpan?> Duration(string name, string description, string defaultText)
-        => Parsed<TimeSpan>(name, $"{description} (default {defaultText})", "DURATION", CliValues.TryParseDuration, "a duration", "500ms, 5s, 1m");
+    /// <summary>
+    /// A duration option ("500ms", "5s", "1m") of at most <paramref name="max"/> (default 24h), zero only when
+    /// <paramref name="allowZero"/>; null when not given, so help shows the default as typed.
+    /// </summary>
+    public static Option<TimeSpan?> Duration(string name, string description, string defaultText, bool allowZero = false, TimeSpan? max = null)
+    {
+        var option = Parsed<TimeSpan>(name, $"{description} (default {defaultText})", "DURATION",
+            (string? text, out TimeSpan value) => CliValues.TryParseDuration(text, allowZero, out value), "a duration", allowZero ? "0s, 500ms, 5s, 1m" : "500ms, 5s, 1m");
+        if (max is { } limit)
+        {
+            option.Validators.Add(result =>
+            {
+                if (result.Tokens.Count == 1 && CliValues.TryParseDuration(result.Tokens[0].Value, allowZero, out var value) && value > limit)
+                    result.AddError($"{name} must be at most {FormatDuration(limit)}, not {result.Tokens[0].Value}");
+            });
+        }
+        return option;
+    }
+
+    private static string FormatDuration(TimeSpan value) => value.TotalHours >= 1 && value.TotalHours == Math.Floor(value.TotalHours)
+        ? string.Create(CultureInfo.InvariantCulture, $"{value.TotalHours:0}h")
+        : string.Create(CultureInfo.InvariantCulture, $"{value.TotalSeconds:0.###}s");
 
     /// <summary>The parser of an option's value, as <see cref="CliValues"/> has them.</summary>
     public delegate bool TryParser<T>(string? text, out T value);
@@ -133,4 +179,21 @@ internal static class CliOptions
         }
         return value;
     }
+
+    /// <summary>--format raw|json for the commands that print messages.</summary>
+    public static Option<Output.OutputFormat> Format() => new("--format")
+    {
+        Description = "raw: each payload's bytes as stored, then a newline; json: one JSON object per line with topic, partition, "
+            + "offset, timestamp, key, headers and value (not UTF-8: base64, with \"value_encoding\": \"base64\")",
+        HelpName = "raw|json",
+        DefaultValueFactory = _ => Output.OutputFormat.Raw,
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (Output.MessagePrinter.TryParseFormat(text, out var format))
+                return format;
+            result.AddError($"'{text}' is not an output format for --format (use raw or json)");
+            return default;
+        },
+    };
 }

@@ -7,7 +7,10 @@ namespace FastBroker.Server.Cli;
 internal static class CliValues
 {
     /// <summary>Durations as people type them: a positive number and a unit, "500ms", "5s", "1.5m", "2h".</summary>
-    public static bool TryParseDuration(string? text, out TimeSpan duration)
+    public static bool TryParseDuration(string? text, out TimeSpan duration) => TryParseDuration(text, allowZero: false, out duration);
+
+    /// <summary>As <see cref="TryParseDuration(string?, out TimeSpan)"/>, and also zero ("0s", "0ms") when <paramref name="allowZero"/>.</summary>
+    public static bool TryParseDuration(string? text, bool allowZero, out TimeSpan duration)
     {
         duration = default;
         if (string.IsNullOrWhiteSpace(text))
@@ -28,7 +31,7 @@ internal static class CliValues
             "h" => amount * 3_600_000,
             _ => double.NaN,
         };
-        if (double.IsNaN(milliseconds) || milliseconds <= 0 || milliseconds > TimeSpan.FromDays(1).TotalMilliseconds)
+        if (double.IsNaN(milliseconds) || milliseconds < 0 || (milliseconds == 0 && !allowZero) || milliseconds > TimeSpan.FromDays(1).TotalMilliseconds)
             return false;
         duration = TimeSpan.FromMilliseconds(milliseconds);
         return true;
@@ -54,6 +57,22 @@ internal static class CliValues
         if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time))
             return false;
         return time.ToUnixTimeMilliseconds() >= 0;
+    }
+
+    /// <summary>
+    /// A name the broker accepts for a topic or queue (PROTOCOL.md): 1..249 characters of [A-Za-z0-9._-], not "." or
+    /// "..". Checked here so a bad name is a usage error rather than a failure reported by the client library.
+    /// </summary>
+    public static bool IsValidName(string? name)
+    {
+        if (name is null || name.Length is 0 or > Wire.Protocol.MaxTopicNameBytes || name is "." or "..")
+            return false;
+        foreach (char c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-'))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>"earliest", "latest" or a non-negative offset.</summary>

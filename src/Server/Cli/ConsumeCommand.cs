@@ -1,14 +1,13 @@
-using System.Buffers;
 using System.CommandLine;
-using System.Text;
 using FastBroker.ClientLite;
+using FastBroker.Server.Cli.Output;
 using FastBroker.Wire.Filters;
 
 namespace FastBroker.Server.Cli;
 
 /// <summary>
 /// <c>consume NAME|PATTERN [--from earliest|latest|OFFSET] [--group G] [--filter EXPR] [--count N] [--timeout 5s]
-/// [--print-topic]</c>: one payload per line until N messages or an idle timeout; with a group, the positions are
+/// [--print-topic] [--format raw|json]</c>: one payload per line until N messages or an idle timeout; with a group, the positions are
 /// committed on the way out. A name with a wildcard word (<c>*</c> or <c>#</c>, which topic names cannot contain) is a
 /// routing pattern: every matching topic is read, including ones created while it runs. With a filter the broker
 /// sends only matching messages (PROTOCOL.md section 14).
@@ -17,14 +16,23 @@ internal static class ConsumeCommand
 {
     public static Command Build(CliConsole console, Option<string> server)
     {
-        var command = new Command("consume", "Print messages of a topic, or of every topic matching a pattern (orders.*, orders.#), one payload (UTF-8) per line");
+        var command = new Command("consume", "Print messages of a topic, or of every topic matching a pattern (orders.*, orders.#), one payload per line (its bytes as stored) or, with --format json, one JSON object per line");
         var name = new Argument<string>("name") { Description = "Topic name, or a routing pattern: * is one dot-separated word, # any number" };
+        name.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string>();
+            if (string.IsNullOrEmpty(value))
+                result.AddError("a name cannot be empty");
+            else if (!RoutingPattern.HasWildcard(value) && !CliValues.IsValidName(value))
+                result.AddError($"'{value}' is not a valid topic name or pattern (names: 1 to {Wire.Protocol.MaxTopicNameBytes} characters of A-Z a-z 0-9 . _ -; patterns add * and # words)");
+        });
         var from = CliOptions.From();
         var group = new Option<string?>("--group") { Description = "Consumer group: resume from and commit its position" };
         var filter = CliOptions.Filter();
         var count = CliOptions.OptionalInt("--count", "Stop after this many messages", 1);
         var timeout = CliOptions.Duration("--timeout", "Stop when no message arrives for this long", "5s");
-        var printTopic = new Option<bool>("--print-topic") { Description = "Start each line with the message's topic and a tab" };
+        var printTopic = new Option<bool>("--print-topic") { Description = "Start each line with the message's topic and a tab (raw format; json always has the topic)" };
+        var format = CliOptions.Format();
         var defaultTimeout = TimeSpan.FromSeconds(5);
         command.Arguments.Add(name);
         command.Options.Add(from);
@@ -33,6 +41,12 @@ internal static class ConsumeCommand
         command.Options.Add(count);
         command.Options.Add(timeout);
         command.Options.Add(printTopic);
+        command.Options.Add(format);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(printTopic) is not null && result.GetResult(format) is { Tokens: [{ Value: "json" }] })
+                result.AddError("--print-topic goes with --format raw: every json line has the topic already");
+        });
         command.SetAction((result, ct) =>
         {
             string topic = result.GetValue(name)!;
@@ -46,14 +60,16 @@ internal static class ConsumeCommand
                 ReconnectTimeout = idle,
             };
             return CliErrors.GuardAsync(console, topic,
-                () => RunAsync(console, result.GetValue(server)!, topic, options, result.GetValue(count), idle, result.GetValue(printTopic), ct), ct);
+                () => RunAsync(console, result.GetValue(server)!, topic, options, result.GetValue(count), idle,
+                    new MessagePrinter(console.Output, result.GetValue(format), result.GetValue(printTopic)), ct), ct);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(CliConsole console, string server, string topic, TopicReaderOptions options, int? count,
-        TimeSpan idleTimeout, bool printTopic, CancellationToken ct)
+        TimeSpan idleTimeout, MessagePrinter printer, CancellationToken ct)
     {
+        using var owned = printer;
         await using var reader = RoutingPattern.HasWildcard(topic)
             ? TopicReader.ForPattern(server, topic, options)
             : new TopicReader(server, topic, options);
@@ -61,26 +77,15 @@ internal static class ConsumeCommand
         await reader.StartAsync(ct).ConfigureAwait(false);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
         idle.CancelAfter(idleTimeout);
-        char[] text = ArrayPool<char>.Shared.Rent(4096);
         int printed = 0;
         try
         {
             await foreach (var message in reader.ReadAllAsync(idle.Token).ConfigureAwait(false))
             {
-                int chars = Encoding.UTF8.GetMaxCharCount(message.Value.Length);
-                if (chars > text.Length)
-                {
-                    ArrayPool<char>.Shared.Return(text);
-                    text = ArrayPool<char>.Shared.Rent(chars);
-                }
-                int written = Encoding.UTF8.GetChars(message.Value.Span, text);
-                if (printTopic)
-                {
-                    console.Out.Write(message.Topic);
-                    console.Out.Write('\t');
-                }
-                console.Out.Write(text, 0, written);
-                console.Out.WriteLine();
+                printer.Write(message.Topic, message.Partition, message.Offset, message.TimestampMs, message.HasKey, message.Key.Span,
+                    message.Headers.Span, message.Value.Span, deliveryCount: null);
+                // Shown at once, as a terminal or a pipe reader expects of a tail-like command.
+                await printer.FlushAsync().ConfigureAwait(false);
                 if (++printed == count)
                     break;
                 idle.CancelAfter(idleTimeout);
@@ -92,8 +97,7 @@ internal static class ConsumeCommand
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(text);
-            await console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            await printer.FlushAsync().ConfigureAwait(false);
         }
 
         if (options.Group is not null)

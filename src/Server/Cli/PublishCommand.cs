@@ -1,10 +1,14 @@
 using System.CommandLine;
 using System.Text;
 using FastBroker.ClientLite;
+using FastBroker.Server.Cli.Input;
 
 namespace FastBroker.Server.Cli;
 
-/// <summary><c>publish NAME [--key K] [--partition P] [--ttl DURATION | --expires-at TIME]</c>: one message per stdin line.</summary>
+/// <summary>
+/// <c>publish NAME [--key K] [--partition P] [--ttl DURATION | --expires-at TIME] [--input lines|file|nul|length-prefixed]
+/// [--file PATH]</c>: messages cut from stdin (or a file) as bytes, stored exactly as given.
+/// </summary>
 internal static class PublishCommand
 {
     // Acknowledgements are collected in windows so a long stdin does not hold one task per line.
@@ -12,7 +16,7 @@ internal static class PublishCommand
 
     public static Command Build(CliConsole console, Option<string> server)
     {
-        var command = new Command("publish", "Publish one message per line of standard input (UTF-8, without the newline)");
+        var command = new Command("publish", "Publish standard input: one message per line (the bytes before each newline, as given), or as --input says");
         var name = CliOptions.TopicName();
         var key = new Option<string?>("--key") { Description = "Key for every message (chooses the partition)" };
         var partition = CliOptions.OptionalInt("--partition", "Publish to this partition", 0);
@@ -21,7 +25,23 @@ internal static class PublishCommand
         var expiresAt = CliOptions.Parsed<DateTimeOffset>("--expires-at",
             "Every message expires at this time: ISO 8601 (UTC unless it has an offset) or milliseconds since the Unix epoch",
             "TIME", CliValues.TryParseTime, "a time", "2030-01-31T12:00:00Z or Unix milliseconds");
+        var input = new Option<InputFormat?>("--input")
+        {
+            Description = "How to cut the input into messages: lines (default; '\\n' ends a message, every other byte is kept), "
+                + "file (all of it is one message), nul (NUL-separated), length-prefixed (u32 little-endian length, then the bytes)",
+            HelpName = "lines|file|nul|length-prefixed",
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (MessageSource.TryParseFormat(text, out var format)) return format;
+                result.AddError($"'{text}' is not an input format for --input (use lines, file, nul or length-prefixed)");
+                return null;
+            },
+        };
+        var file = new Option<string?>("--file") { Description = "Publish this file as one message instead of reading standard input (implies --input file)", HelpName = "PATH" };
         command.Arguments.Add(name);
+        command.Options.Add(input);
+        command.Options.Add(file);
         command.Options.Add(key);
         command.Options.Add(partition);
         command.Options.Add(ttl);
@@ -30,39 +50,73 @@ internal static class PublishCommand
         {
             if (result.GetResult(ttl) is not null && result.GetResult(expiresAt) is not null)
                 result.AddError("use --ttl or --expires-at, not both");
+            if (result.GetResult(file) is not null && result.GetResult(input) is { Tokens: [{ Value: not "file" }] })
+                result.AddError("--file publishes the file as one message: it goes only with --input file");
         });
         command.SetAction((result, ct) =>
         {
             string topic = result.GetValue(name)!;
             var expiry = new Expiry(result.GetValue(ttl), result.GetValue(expiresAt));
-            return CliErrors.GuardAsync(console, topic,
-                () => RunAsync(console, result.GetValue(server)!, topic, result.GetValue(key), result.GetValue(partition), expiry, ct), ct);
+            string? path = result.GetValue(file);
+            var format = path is null ? result.GetValue(input) ?? InputFormat.Lines : InputFormat.File;
+            return CliErrors.GuardAsync(console, topic, async () =>
+            {
+                Stream source;
+                try
+                {
+                    source = path is null ? console.Input : File.OpenRead(path);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    console.Fail(CliErrors.FileProblem(e, path, "read"));
+                    return ClientCli.ExitFailure;
+                }
+                try
+                {
+                    var messages = MessageSource.Create(format, source);
+                    return await RunAsync(console, result.GetValue(server)!, topic, messages, result.GetValue(key), result.GetValue(partition), expiry, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (path is not null) await source.DisposeAsync().ConfigureAwait(false);
+                }
+            }, ct);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string server, string topic, string? keyText, int? partition, Expiry expiry, CancellationToken ct)
+    private static async Task<int> RunAsync(CliConsole console, string server, string topic, MessageSource messages, string? keyText, int? partition,
+        Expiry expiry, CancellationToken ct)
     {
         await using var connection = await BrokerConnection.ConnectAsync(server, null, ct).ConfigureAwait(false);
         var options = new ProducerOptions { DefaultTimeToLive = expiry.TimeToLive };
         await using var producer = await connection.CreateProducerAsync(topic, options, ct).ConfigureAwait(false);
         if (partition >= producer.PartitionCount)
         {
-            console.Fail($"topic '{topic}' has {producer.PartitionCount} partitions; there is no partition {partition}");
+            console.Fail($"topic '{topic}' has {CliText.Count(producer.PartitionCount, "partition")}; there is no partition {partition}");
             return ClientCli.ExitFailure;
         }
 
-        ReadOnlyMemory<byte>? key = keyText is null ? null : Encoding.UTF8.GetBytes(keyText);
+        // Typed as the nullable up front: "null : byte[]" would be a null array, which converts to an empty key, not to no key.
+        ReadOnlyMemory<byte>? key = keyText is null ? null : (ReadOnlyMemory<byte>?)Encoding.UTF8.GetBytes(keyText);
         var tally = new Tally();
         var window = new List<ValueTask<long>>(Window);
-        while (await console.In.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        string? badInput = null;
+        try
         {
-            byte[] value = Encoding.UTF8.GetBytes(line);
-            window.Add(expiry.At is { } at
-                ? producer.SendAsync(value, at, key, partition, default, ct)
-                : producer.SendAsync(value, key, partition, default, ct));
-            if (window.Count == Window)
-                await tally.DrainAsync(window).ConfigureAwait(false);
+            while (await messages.NextAsync(ct).ConfigureAwait(false) is { } value)
+            {
+                window.Add(expiry.At is { } at
+                    ? producer.SendAsync(value, at, key, partition, default, ct)
+                    : producer.SendAsync(value, key, partition, default, ct));
+                if (window.Count == Window)
+                    await tally.DrainAsync(window).ConfigureAwait(false);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            // What was read before the bad spot is still sent and counted, so the user knows what reached the broker.
+            badInput = e.Message;
         }
 
         try
@@ -77,7 +131,13 @@ internal static class PublishCommand
 
         if (tally.Failed > 0)
         {
-            console.Fail($"{tally.Failed} of {tally.Failed + tally.Published} messages were not published: {CliErrors.Describe(tally.FirstError!, topic, ct) ?? tally.FirstError!.Message}");
+            console.Fail($"{tally.Failed} of {CliText.Count(tally.Failed + tally.Published, "message")} {(tally.Failed == 1 ? "was" : "were")} not published: "
+                + $"{CliErrors.Describe(tally.FirstError!, topic, ct) ?? tally.FirstError!.Message}");
+            return ClientCli.ExitFailure;
+        }
+        if (badInput is not null)
+        {
+            console.Fail($"bad input: {badInput}; {CliText.Count(tally.Published, "message")} before it {(tally.Published == 1 ? "was" : "were")} published");
             return ClientCli.ExitFailure;
         }
         await console.Out.WriteLineAsync($"published {tally.Published}").ConfigureAwait(false);

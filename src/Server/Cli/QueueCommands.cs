@@ -12,10 +12,11 @@ internal static class QueueCommands
         var create = new Command("create", "Create a work queue: a topic with one shared subscription of the same name, or with --topic a subscription NAME on an existing topic");
         var createName = CliOptions.TopicName();
         var partitions = CliOptions.Int("--partitions", "Number of partitions", 1, Wire.Protocol.MaxPartitions, 1);
-        var visibility = CliOptions.Duration("--visibility", "How long a received message stays hidden before it is delivered again", "30s");
+        var visibility = CliOptions.Duration("--visibility", "How long a received message stays hidden before it is delivered again", "30s",
+            max: TimeSpan.FromMilliseconds(Wire.Protocol.MaxVisibilityTimeoutMs));
         var maxDeliveries = CliOptions.Int("--max-deliveries", "Deliveries without an ack before a message moves to the dead-letter queue",
             1, Wire.Protocol.MaxDeliveriesLimit, 5);
-        var dlq = new Option<string?>("--dlq") { Description = "Dead-letter topic (default NAME.dlq)", HelpName = "NAME" };
+        var dlq = CliOptions.Name("--dlq", "Dead-letter topic (default NAME.dlq)", "NAME");
         var maxInFlight = CliOptions.Int("--max-in-flight", "Messages delivered and not yet acked, at most", 1, (int)Wire.Protocol.MaxInFlightLimit, 100_000);
         var noAck = new Option<bool>("--no-ack") { Description = "At-most-once: messages count as acked when delivered" };
         var createTopic = CliOptions.QueueTopic("Create the queue as the shared subscription NAME on this existing topic (default dead-letter topic TOPIC.NAME.dlq)");
@@ -82,7 +83,7 @@ internal static class QueueCommands
         {
             string name = result.GetValue(statsName)!;
             string topic = result.GetValue(statsTopic) ?? name;
-            return CliErrors.GuardAsync(console, name, async () =>
+            return CliErrors.GuardQueueAsync(console, topic, name, async () =>
             {
                 await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
                 var s = await connection.GetQueueStatsAsync(topic, name, ct).ConfigureAwait(false);
@@ -117,11 +118,11 @@ internal static class QueueCommands
         {
             string queue = result.GetValue(name)!;
             string topic = result.GetValue(topicOption) ?? queue;
-            return CliErrors.GuardAsync(console, queue, async () =>
+            return CliErrors.GuardQueueAsync(console, topic, queue, async () =>
             {
                 await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
                 long moved = await connection.RedriveDeadLettersAsync(topic, queue, ct).ConfigureAwait(false);
-                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"moved {moved} messages back to {topic}")).ConfigureAwait(false);
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"moved {CliText.Count(moved, "message")} back to {topic}")).ConfigureAwait(false);
                 return ClientCli.ExitOk;
             }, ct);
         });

@@ -1,18 +1,21 @@
 using System.CommandLine;
-using System.Text;
 using FastBroker.ClientLite;
+using FastBroker.Server.Cli.Output;
 
 namespace FastBroker.Server.Cli;
 
-/// <summary><c>receive NAME [--topic TOPIC] [--max N] [--wait 5s] [--ack | --nack | --no-ack]</c>: one payload per line.</summary>
+/// <summary><c>receive NAME [--topic TOPIC] [--max N] [--wait 5s] [--ack | --nack | --no-ack] [--format raw|json]</c>:
+/// one payload per line.</summary>
 internal static class ReceiveCommand
 {
     public static Command Build(CliConsole console, Option<string> server)
     {
-        var command = new Command("receive", "Receive messages from a work queue and print one payload per line");
+        var command = new Command("receive", "Receive messages from a work queue and print one payload per line (its bytes as stored) or, with --format json, one JSON object per line");
         var name = CliOptions.TopicName();
         var max = CliOptions.Int("--max", "Most messages to receive", 1, (int)Wire.Protocol.MaxReceiveMessages, 1);
-        var wait = CliOptions.Duration("--wait", "How long to wait for a first message (at most 20s)", "0s: return at once");
+        var wait = CliOptions.Duration("--wait", "How long to wait for a first message (at most 20s)", "0s: return at once",
+            allowZero: true, max: QueueConsumer.MaxReceiveWait);
+        var format = CliOptions.Format();
         var ack = new Option<bool>("--ack") { Description = "Ack each message after printing it (the default)" };
         var nack = new Option<bool>("--nack") { Description = "Nack each message: it is delivered again at once" };
         var noAck = new Option<bool>("--no-ack") { Description = "Leave messages unacked: they come back after the visibility timeout" };
@@ -24,6 +27,7 @@ internal static class ReceiveCommand
         command.Options.Add(ack);
         command.Options.Add(nack);
         command.Options.Add(noAck);
+        command.Options.Add(format);
         command.Validators.Add(result =>
         {
             int modes = (result.GetValue(ack) ? 1 : 0) + (result.GetValue(nack) ? 1 : 0) + (result.GetValue(noAck) ? 1 : 0);
@@ -35,24 +39,27 @@ internal static class ReceiveCommand
             string topic = result.GetValue(topicOption) ?? queue;
             var waitFor = result.GetValue(wait) ?? TimeSpan.Zero;
             var settle = result.GetValue(nack) ? Settle.Nack : result.GetValue(noAck) ? Settle.None : Settle.Ack;
-            return CliErrors.GuardAsync(console, queue,
-                () => RunAsync(console, result.GetValue(server)!, topic, queue, result.GetValue(max), waitFor, settle, ct), ct);
+            var printer = new MessagePrinter(console.Output, result.GetValue(format), printTopic: false);
+            return CliErrors.GuardQueueAsync(console, topic, queue,
+                () => RunAsync(console, result.GetValue(server)!, topic, queue, result.GetValue(max), waitFor, settle, printer, ct), ct);
         });
         return command;
     }
 
     private enum Settle { Ack, Nack, None }
 
-    private static async Task<int> RunAsync(CliConsole console, string server, string topic, string queue, int max, TimeSpan wait, Settle settle, CancellationToken ct)
+    private static async Task<int> RunAsync(CliConsole console, string server, string topic, string queue, int max, TimeSpan wait, Settle settle,
+        MessagePrinter printer, CancellationToken ct)
     {
-        if (wait > QueueConsumer.MaxReceiveWait)
-            throw new ArgumentException($"--wait must be at most {QueueConsumer.MaxReceiveWait.TotalSeconds:0}s");
+        using var owned = printer;
         await using var connection = await BrokerConnection.ConnectAsync(server, null, ct).ConfigureAwait(false);
         await using var consumer = connection.OpenSubscription(topic, queue);
         var messages = await consumer.ReceiveAsync(max, wait, null, ct).ConfigureAwait(false);
         foreach (var message in messages)
         {
-            await console.Out.WriteLineAsync(Encoding.UTF8.GetString(message.Value.Span)).ConfigureAwait(false);
+            printer.Write(topic, message.Partition, message.Offset, message.TimestampMs, message.HasKey, message.Key.Span, message.Headers.Span,
+                message.Value.Span, message.DeliveryCount);
+            await printer.FlushAsync().ConfigureAwait(false);
             // Settled one by one after printing: a message is only acked once it has really been shown.
             if (settle == Settle.Ack) await message.AckAsync(ct).ConfigureAwait(false);
             else if (settle == Settle.Nack) await message.NackAsync(TimeSpan.Zero, ct).ConfigureAwait(false);
@@ -64,7 +71,6 @@ internal static class ReceiveCommand
             var stats = await connection.GetQueueStatsAsync(topic, queue, ct).ConfigureAwait(false);
             await consumer.NackAsync(messages, stats.VisibilityTimeout, ct).ConfigureAwait(false);
         }
-        await console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         return ClientCli.ExitOk;
     }
 }

@@ -21,7 +21,7 @@ internal static class TopicCommands
             {
                 await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
                 await connection.CreateTopicAsync(name, count, ct).ConfigureAwait(false);
-                await console.Out.WriteLineAsync($"created {name} ({count} partitions)").ConfigureAwait(false);
+                await console.Out.WriteLineAsync($"created {name} ({CliText.Count(count, "partition")})").ConfigureAwait(false);
                 return ClientCli.ExitOk;
             }, ct);
         });

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
@@ -7,43 +9,137 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace FastBroker.Server.Hosting;
 
-/// <summary><c>fastbroker serve [options]</c>: runs the broker until SIGTERM or Ctrl-C, then stops cleanly.</summary>
+/// <summary>
+/// <c>fastbroker serve [options]</c>: runs the broker until SIGTERM or Ctrl-C, then stops cleanly. Parsed with
+/// System.CommandLine like every other command, so its help, errors and exit codes look the same.
+/// </summary>
 public static class ServeCommand
 {
-    public const string Usage = """
-        usage: fastbroker serve [options]
-          --listen HOST:PORT            address to listen on (default 127.0.0.1:7420; port 0 picks a free port)
-          --data DIR                    data directory (default ./data)
-          --fsync always|never|interval:MS
-                                        when to fsync before acknowledging (default always)
-          --max-frame-bytes SIZE        largest frame body accepted (default 16MiB)
-          --max-message-bytes SIZE      largest record accepted, counting payload + key + headers + framing
-                                        (10 bytes + 6 per header), so a payload of exactly SIZE is refused (default 1MiB)
-          --segment-bytes SIZE          journal segment size (default 128MiB)
-          --auto-create                 create unknown topics on publish or metadata (default off)
-          --auto-create-partitions N    partitions of auto-created topics (default 1)
-          --log-level LEVEL             trace|debug|information|warning|error (default information)
-          --min-free-disk SIZE          refuse publishes while the data filesystem has less free space (default 64MiB; 0 = off)
-          --max-connections N           open connections accepted; more are refused with ConnectionLimit (default 10000)
-          --max-output-bytes SIZE       unsent responses per connection before the broker stops reading it (default 4MiB)
-          --handshake-timeout DURATION  close connections without a handshake after this long (default 10s)
-          --frame-timeout DURATION      close connections that leave a frame half sent this long (default 30s)
-        """;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    private sealed class Options
     {
-        if (!TryParse(args, out var options, out var logLevel, out string? error))
+        public readonly Option<IPEndPoint?> Listen = new("--listen")
         {
-            if (error is null)
+            Description = "Address to listen on; port 0 picks a free port, printed on start (default 127.0.0.1:7420)",
+            HelpName = "HOST:PORT",
+            CustomParser = result =>
             {
-                stdout.WriteLine(Usage);
-                return 0;
-            }
-            stderr.WriteLine($"error: {error}");
-            stderr.WriteLine(Usage);
-            return 2;
+                string text = Single(result);
+                if (TryParseEndpoint(text, out var endpoint)) return endpoint;
+                result.AddError($"--listen: '{text}' is not HOST:PORT");
+                return null;
+            },
+        };
+
+        public readonly Option<string?> Data = new("--data") { Description = "Data directory (default ./data)", HelpName = "DIR" };
+
+        public readonly Option<FsyncPolicy?> Fsync = Parsed<FsyncPolicy>("--fsync", "When to fsync before acknowledging (default always)",
+            "always|never|interval:MS", FsyncPolicy.TryParse, "always, never or interval:MS");
+
+        public readonly Option<long?> MaxFrameBytes = Size("--max-frame-bytes", "Largest frame body accepted (default 16MiB)", 1024, int.MaxValue - 64, "a size between 1KiB and 2GiB");
+
+        public readonly Option<long?> MaxMessageBytes = Size("--max-message-bytes", "Largest record accepted, counting payload + key + headers + framing (10 bytes + 6 per header), so a payload of exactly SIZE is refused (default 1MiB)", 1, int.MaxValue, "a positive size");
+
+        public readonly Option<long?> SegmentBytes = Size("--segment-bytes", "Journal segment size (default 128MiB)", 4096, long.MaxValue, "a size of at least 4KiB");
+
+        public readonly Option<bool> AutoCreate = new("--auto-create") { Description = "Create unknown topics on publish or metadata (default off)" };
+
+        public readonly Option<int?> AutoCreatePartitions = Parsed<int>("--auto-create-partitions", "Partitions of auto-created topics (default 1)", "N",
+            (string? text, out int value) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value is >= 1 and <= Wire.Protocol.MaxPartitions,
+            $"1..{Wire.Protocol.MaxPartitions}");
+
+        public readonly Option<LogLevel?> LogLevel = Parsed<LogLevel>("--log-level", "trace|debug|information|warning|error (default information)", "LEVEL",
+            (string? text, out LogLevel value) => Enum.TryParse(text, ignoreCase: true, out value), "a log level");
+
+        public readonly Option<long?> MinFreeDisk = Size("--min-free-disk", "Refuse publishes while the data filesystem has less free space (default 64MiB; 0 = off)",
+            0, long.MaxValue, "a size (0 turns the check off)");
+
+        public readonly Option<int?> MaxConnections = Parsed<int>("--max-connections", "Open connections accepted; more are refused with ConnectionLimit (default 10000)", "N",
+            (string? text, out int value) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 1, "a positive number");
+
+        public readonly Option<long?> MaxOutputBytes = Size("--max-output-bytes", "Unsent responses per connection before the broker stops reading it (default 4MiB)",
+            4096, long.MaxValue, "a size of at least 4KiB");
+
+        public readonly Option<TimeSpan?> HandshakeTimeout = Parsed<TimeSpan>("--handshake-timeout", "Close connections without a handshake after this long (default 10s)",
+            "DURATION", Cli.CliValues.TryParseDuration, "a duration such as 10s or 500ms");
+
+        public readonly Option<TimeSpan?> FrameTimeout = Parsed<TimeSpan>("--frame-timeout", "Close connections that leave a frame half sent this long (default 30s)",
+            "DURATION", Cli.CliValues.TryParseDuration, "a duration such as 30s or 500ms");
+
+        public IEnumerable<Option> All => [Listen, Data, Fsync, MaxFrameBytes, MaxMessageBytes, SegmentBytes, AutoCreate, AutoCreatePartitions, LogLevel,
+            MinFreeDisk, MaxConnections, MaxOutputBytes, HandshakeTimeout, FrameTimeout];
+
+        public (ServerOptions Server, LogLevel Level) Read(ParseResult result)
+        {
+            var options = new ServerOptions();
+            if (result.GetValue(Listen) is { } listen) options = options with { Listen = listen };
+            if (result.GetValue(Data) is { } data) options = options with { DataDirectory = data };
+            if (result.GetValue(Fsync) is { } fsync) options = options with { Fsync = fsync };
+            if (result.GetValue(MaxFrameBytes) is { } frame) options = options with { MaxFrameBytes = (int)frame };
+            if (result.GetValue(MaxMessageBytes) is { } message) options = options with { MaxMessageBytes = (int)message };
+            if (result.GetValue(SegmentBytes) is { } segment) options = options with { SegmentBytes = segment };
+            if (result.GetValue(AutoCreate)) options = options with { AutoCreateTopics = true };
+            if (result.GetValue(AutoCreatePartitions) is { } partitions) options = options with { AutoCreatePartitions = partitions };
+            if (result.GetValue(MinFreeDisk) is { } minFree) options = options with { MinFreeDiskBytes = minFree };
+            if (result.GetValue(MaxConnections) is { } connections) options = options with { MaxConnections = connections };
+            if (result.GetValue(MaxOutputBytes) is { } output) options = options with { MaxOutputBytesPerConnection = output };
+            if (result.GetValue(HandshakeTimeout) is { } handshake) options = options with { HandshakeTimeout = handshake };
+            if (result.GetValue(FrameTimeout) is { } frameTimeout) options = options with { FrameTimeout = frameTimeout };
+            return (options, result.GetValue(LogLevel) ?? Microsoft.Extensions.Logging.LogLevel.Information);
         }
 
+        private static string Single(ArgumentResult result) => result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+
+        // Errors name the option first ("--fsync: 'x' is not ..."), as serve always has.
+        private static Option<T?> Parsed<T>(string name, string description, string helpName, Cli.CliOptions.TryParser<T> parse, string what)
+            where T : struct => new(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            CustomParser = result =>
+            {
+                string text = Single(result);
+                if (parse(text, out T value)) return value;
+                result.AddError($"{name}: '{text}' is not {what}");
+                return null;
+            },
+        };
+
+        private static Option<long?> Size(string name, string description, long min, long max, string what)
+            => Parsed<long>(name, description, "SIZE", (string? text, out long bytes) => TryParseSize(text, min, max, out bytes), what);
+    }
+
+    /// <summary>The <c>serve</c> command; its output (the "listening" line) and errors go to <paramref name="console"/>.</summary>
+    internal static Command Build(Cli.CliConsole console)
+    {
+        var options = new Options();
+        var command = Create(options);
+        command.SetAction((result, _) =>
+        {
+            var (server, level) = options.Read(result);
+            return RunAsync(server, level, console.Out, console.Error);
+        });
+        return command;
+    }
+
+    private static Command Create(Options options)
+    {
+        var command = new Command("serve", "Run the broker until SIGTERM or Ctrl-C, then stop cleanly (flush and fsync)");
+        foreach (var option in options.All)
+            command.Options.Add(option);
+        command.Validators.Add(result =>
+        {
+            // Read from the tokens: a validator reading an option value that failed to parse throws.
+            var defaults = new ServerOptions();
+            long frame = TokenSize(result.GetResult(options.MaxFrameBytes)) ?? defaults.MaxFrameBytes;
+            long message = TokenSize(result.GetResult(options.MaxMessageBytes)) ?? defaults.MaxMessageBytes;
+            if (message > frame)
+                result.AddError("--max-message-bytes cannot exceed --max-frame-bytes");
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ServerOptions options, LogLevel logLevel, TextWriter stdout, TextWriter stderr)
+    {
         using var loggerFactory = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(logLevel)
             .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
@@ -59,7 +155,17 @@ public static class ServeCommand
         {
             host = BrokerHost.Start(options, loggerFactory, TimeProvider.System);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {Cli.CliErrors.FileProblem(ex, options.DataDirectory, "use data directory")}");
+            return 1;
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            stderr.WriteLine($"error: cannot listen on {options.Listen}: {ex.Message}");
+            return 1;
+        }
+        catch (InvalidOperationException ex)
         {
             stderr.WriteLine($"error: {ex.Message}");
             return 1;
@@ -84,99 +190,33 @@ public static class ServeCommand
         return 0;
     }
 
-    /// <summary>Parses serve options. False with a null error means help was asked for.</summary>
+    /// <summary>
+    /// Parses serve options (without the word "serve") as the command line does. False with a null error means help
+    /// was asked for; false with an error is bad usage.
+    /// </summary>
     public static bool TryParse(string[] args, out ServerOptions options, out LogLevel logLevel, out string? error)
     {
+        var definitions = new Options();
+        var parsed = new RootCommand { Create(definitions) }.Parse(["serve", .. args]);
         options = new ServerOptions();
         logLevel = LogLevel.Information;
         error = null;
-        for (int i = 0; i < args.Length; i++)
+        if (parsed.Errors.Count > 0)
         {
-            string arg = args[i];
-            if (arg is "-h" or "--help") return false;
-            if (arg == "--auto-create")
-            {
-                options = options with { AutoCreateTopics = true };
-                continue;
-            }
-            if (i + 1 >= args.Length)
-            {
-                error = $"{arg} needs a value";
-                return false;
-            }
-            string value = args[++i];
-            switch (arg)
-            {
-                case "--listen":
-                    if (!TryParseEndpoint(value, out var endpoint)) return Bad(out error, $"--listen: '{value}' is not HOST:PORT");
-                    options = options with { Listen = endpoint };
-                    break;
-                case "--data":
-                    options = options with { DataDirectory = value };
-                    break;
-                case "--fsync":
-                    if (!FsyncPolicy.TryParse(value, out var fsync)) return Bad(out error, $"--fsync: '{value}' is not always, never or interval:MS");
-                    options = options with { Fsync = fsync };
-                    break;
-                case "--max-frame-bytes":
-                    if (!TryParseSize(value, 1024, int.MaxValue - 64, out long frame)) return Bad(out error, $"--max-frame-bytes: '{value}' is not a size between 1KiB and 2GiB");
-                    options = options with { MaxFrameBytes = (int)frame };
-                    break;
-                case "--max-message-bytes":
-                    if (!TryParseSize(value, 1, int.MaxValue, out long message)) return Bad(out error, $"--max-message-bytes: '{value}' is not a positive size");
-                    options = options with { MaxMessageBytes = (int)message };
-                    break;
-                case "--segment-bytes":
-                    if (!TryParseSize(value, 4096, long.MaxValue, out long segment)) return Bad(out error, $"--segment-bytes: '{value}' is not a size of at least 4KiB");
-                    options = options with { SegmentBytes = segment };
-                    break;
-                case "--auto-create-partitions":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int partitions) || partitions is < 1 or > Wire.Protocol.MaxPartitions)
-                        return Bad(out error, $"--auto-create-partitions: '{value}' is not 1..{Wire.Protocol.MaxPartitions}");
-                    options = options with { AutoCreatePartitions = partitions };
-                    break;
-                case "--min-free-disk":
-                    if (!TryParseSize(value, 0, long.MaxValue, out long minFree)) return Bad(out error, $"--min-free-disk: '{value}' is not a size (0 turns the check off)");
-                    options = options with { MinFreeDiskBytes = minFree };
-                    break;
-                case "--log-level":
-                    if (!Enum.TryParse(value, ignoreCase: true, out LogLevel level)) return Bad(out error, $"--log-level: '{value}' is not a log level");
-                    logLevel = level;
-                    break;
-                case "--max-connections":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int connections) || connections < 1)
-                        return Bad(out error, $"--max-connections: '{value}' is not a positive number");
-                    options = options with { MaxConnections = connections };
-                    break;
-                case "--max-output-bytes":
-                    if (!TryParseSize(value, 4096, long.MaxValue, out long output)) return Bad(out error, $"--max-output-bytes: '{value}' is not a size of at least 4KiB");
-                    options = options with { MaxOutputBytesPerConnection = output };
-                    break;
-                case "--handshake-timeout":
-                    if (!Cli.CliValues.TryParseDuration(value, out var handshake)) return Bad(out error, $"--handshake-timeout: '{value}' is not a duration such as 10s or 500ms");
-                    options = options with { HandshakeTimeout = handshake };
-                    break;
-                case "--frame-timeout":
-                    if (!Cli.CliValues.TryParseDuration(value, out var frameTimeout)) return Bad(out error, $"--frame-timeout: '{value}' is not a duration such as 30s or 500ms");
-                    options = options with { FrameTimeout = frameTimeout };
-                    break;
-                default:
-                    return Bad(out error, $"unknown option '{arg}'");
-            }
+            error = parsed.Errors[0].Message;
+            return false;
         }
-        if (options.MaxMessageBytes > options.MaxFrameBytes)
-            return Bad(out error, "--max-message-bytes cannot exceed --max-frame-bytes");
+        if (parsed.Action is System.CommandLine.Help.HelpAction)
+            return false;
+        (options, logLevel) = definitions.Read(parsed);
         return true;
     }
 
-    private static bool Bad(out string error, string message)
-    {
-        error = message;
-        return false;
-    }
+    private static long? TokenSize(OptionResult? result)
+        => result is { Tokens.Count: 1 } && ByteSize.TryParse(result.Tokens[0].Value, out long bytes) ? bytes : null;
 
-    private static bool TryParseSize(string text, long min, long max, out long bytes)
-        => ByteSize.TryParse(text, out bytes) && bytes >= min && bytes <= max;
+    private static bool TryParseSize(string? text, long min, long max, out long bytes)
+        => ByteSize.TryParse(text ?? "", out bytes) && bytes >= min && bytes <= max;
 
     public static bool TryParseEndpoint(string text, out IPEndPoint endpoint)
     {

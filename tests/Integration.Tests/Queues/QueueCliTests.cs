@@ -94,7 +94,7 @@ public sealed class QueueCliTests : IAsyncLifetime
 
         var redrive = await Run(null, "dlq", "redrive", "eu", "--topic", "orders");
         Assert.Equal(0, redrive.ExitCode);
-        Assert.Contains("moved 1 messages back to orders", redrive.Stdout);
+        Assert.Contains("moved 1 message back to orders", redrive.Stdout);
         Assert.Equal(["poison"], Lines((await Run(null, "receive", "eu", "--topic", "orders", "--wait", "5s")).Stdout));
     }
 
@@ -114,6 +114,7 @@ public sealed class QueueCliTests : IAsyncLifetime
         Assert.Contains("already exists", again.Stderr);
 
         var tooLong = await Run(null, "receive", "dup", "--wait", "30s");
-        Assert.Equal(1, tooLong.ExitCode);
+        Assert.Equal(2, tooLong.ExitCode);
+        Assert.StartsWith("error: --wait must be at most 20s, not 30s", tooLong.Stderr);
     }
 }

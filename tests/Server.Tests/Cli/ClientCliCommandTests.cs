@@ -14,11 +14,8 @@ public sealed class ClientCliCommandTests : IAsyncLifetime
 
     private async Task<(int ExitCode, string Out, string Error)> Run(string stdin, params string[] args)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        int code = await ClientCli.RunAsync([.. args, "--server", _broker.Endpoint], new StringReader(stdin), output, error, limit.Token);
-        return (code, output.ToString().Replace("\r\n", "\n"), error.ToString());
+        var (code, output, error) = await CliRun.BytesAsync(System.Text.Encoding.UTF8.GetBytes(stdin), [.. args, "--server", _broker.Endpoint]);
+        return (code, System.Text.Encoding.UTF8.GetString(output), error);
     }
 
     [Fact]

@@ -11,12 +11,8 @@ public sealed class ClientCliTests
 
     private static async Task<Run> RunWithInputAsync(string stdin, params string[] args)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        using var input = new StringReader(stdin);
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        int code = await ClientCli.RunAsync(args, input, output, error, limit.Token);
-        return new Run(code, output.ToString(), error.ToString());
+        var (code, output, error) = await CliRun.BytesAsync(System.Text.Encoding.UTF8.GetBytes(stdin), args);
+        return new Run(code, System.Text.Encoding.UTF8.GetString(output), error);
     }
 
     private static Task<Run> RunAsync(params string[] args) => RunWithInputAsync("", args);
@@ -137,12 +133,134 @@ public sealed class ClientCliTests
     }
 
     [Fact]
-    public async Task No_command_is_a_usage_error()
+    public async Task No_command_prints_the_help_and_is_a_usage_error()
     {
         var run = await RunAsync();
 
         Assert.Equal(ClientCli.ExitUsage, run.ExitCode);
+        Assert.Contains("Commands:", run.Out);
+        Assert.Contains("serve", run.Out);
+        Assert.Equal("", run.Error);
+    }
+
+    [Fact]
+    public async Task Help_lists_serve_and_help_among_the_commands()
+    {
+        var run = await RunAsync("help");
+
+        Assert.Equal(ClientCli.ExitOk, run.ExitCode);
+        Assert.Equal((await RunAsync("--help")).Out, run.Out);
+        string commands = run.Out[run.Out.IndexOf("Commands:", StringComparison.Ordinal)..];
+        foreach (string command in new[] { "serve", "topic", "publish", "consume", "queue", "receive", "dlq", "help" })
+            Assert.Matches($"(?m)^  {command}\\b", commands);
+    }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("topic", "create")]
+    [InlineData("receive")]
+    public async Task Help_for_a_command_is_that_commands_help(params string[] command)
+    {
+        var viaHelp = await RunAsync(["help", .. command]);
+        var viaOption = await RunAsync([.. command, "--help"]);
+
+        Assert.Equal(ClientCli.ExitOk, viaHelp.ExitCode);
+        Assert.Equal(viaOption.Out, viaHelp.Out);
+        Assert.Contains($" {string.Join(' ', command)} ", viaHelp.Out);
+    }
+
+    [Fact]
+    public async Task Help_for_an_unknown_command_is_a_usage_error()
+    {
+        var run = await RunAsync("help", "frobnicate");
+
+        Assert.Equal(ClientCli.ExitUsage, run.ExitCode);
+        Assert.Contains("frobnicate", run.Error);
+    }
+
+    [Fact]
+    public async Task Serve_help_lists_every_serve_option_in_the_common_style()
+    {
+        var run = await RunAsync("serve", "--help");
+
+        Assert.Equal(ClientCli.ExitOk, run.ExitCode);
+        Assert.Contains("Usage:", run.Out);
+        Assert.Contains(" serve [options]", run.Out);
+        foreach (string option in new[] { "--listen", "--data", "--fsync", "--max-frame-bytes", "--max-message-bytes", "--segment-bytes", "--auto-create",
+            "--auto-create-partitions", "--log-level", "--min-free-disk", "--max-connections", "--max-output-bytes", "--handshake-timeout", "--frame-timeout" })
+            Assert.Contains(option + " ", run.Out);
+        Assert.DoesNotContain("--server", run.Out);
+    }
+
+    [Fact]
+    public async Task A_bad_serve_option_is_a_usage_error_without_starting_a_broker()
+    {
+        var run = await RunAsync("serve", "--fsync", "sometimes");
+
+        Assert.Equal(ClientCli.ExitUsage, run.ExitCode);
+        Assert.StartsWith("error: --fsync: 'sometimes' is not always, never or interval:MS", run.Error);
+        Assert.Equal("", run.Out);
+    }
+
+    [Theory]
+    [InlineData("0s")]
+    [InlineData("0ms")]
+    public async Task Receive_accepts_a_wait_of_zero(string wait)
+    {
+        var run = await RunAsync("receive", "jobs", "--wait", wait, "--server", ClosedEndpoint());
+
+        // Parsed fine: the run gets as far as connecting.
+        Assert.Equal(ClientCli.ExitFailure, run.ExitCode);
+        Assert.StartsWith("error: Cannot connect", run.Error);
+    }
+
+    [Theory]
+    [InlineData("receive", "jobs", "--wait", "30s")]
+    [InlineData("queue", "create", "jobs", "--visibility", "13h")]
+    [InlineData("topic", "create", "")]
+    [InlineData("topic", "create", "no spaces")]
+    [InlineData("queue", "create", "jobs", "--dlq", "bad/name")]
+    [InlineData("consume", "orders", "--format", "xml")]
+    [InlineData("consume", "")]
+    [InlineData("consume", "a b")]
+    [InlineData("consume", "orders", "--format", "json", "--print-topic")]
+    [InlineData("publish", "orders", "--input", "words")]
+    [InlineData("publish", "orders", "--input", "nul", "--file", "/etc/hostname")]
+    public async Task Out_of_range_and_malformed_values_are_usage_errors_in_words(params string[] args)
+    {
+        var run = await RunAsync([.. args, "--server", ClosedEndpoint()]);
+
+        Assert.Equal(ClientCli.ExitUsage, run.ExitCode);
         Assert.StartsWith("error: ", run.Error);
+        Assert.DoesNotContain("(Parameter", run.Error);
+        Assert.DoesNotContain("Exception", run.Error);
+    }
+
+    [Fact]
+    public async Task A_wait_beyond_the_limit_says_the_limit()
+    {
+        var run = await RunAsync("receive", "jobs", "--wait", "30s", "--server", ClosedEndpoint());
+
+        Assert.StartsWith("error: --wait must be at most 20s, not 30s", run.Error);
+    }
+
+    [Fact]
+    public async Task An_empty_name_is_said_in_words()
+    {
+        var run = await RunAsync("topic", "create", "", "--server", ClosedEndpoint());
+
+        Assert.StartsWith("error: a name cannot be empty", run.Error);
+    }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_read_is_one_line_without_the_runtime_message()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), $"fastbroker-missing-{Guid.NewGuid():N}");
+
+        var run = await RunAsync("publish", "orders", "--file", missing, "--server", ClosedEndpoint());
+
+        Assert.Equal(ClientCli.ExitFailure, run.ExitCode);
+        Assert.Equal($"error: cannot read '{missing}': no such file or directory\n", run.Error.Replace("\r\n", "\n"));
     }
 
     [Fact]
