@@ -150,7 +150,7 @@ internal static class CliOptions
 
     public static Option<StartPosition> From() => new("--from")
     {
-        Description = "Where to start without a group position: earliest, latest or an offset",
+        Description = "Where each partition starts without a group position: earliest, latest or an offset (per partition; a partition without it starts at its nearest end)",
         HelpName = "earliest|latest|OFFSET",
         DefaultValueFactory = _ => StartPosition.Earliest,
         CustomParser = result =>

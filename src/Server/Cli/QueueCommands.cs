@@ -19,7 +19,7 @@ internal static class QueueCommands
         var dlq = CliOptions.Name("--dlq", "Dead-letter topic (default NAME.dlq)", "NAME");
         var maxInFlight = CliOptions.Int("--max-in-flight", "Messages delivered and not yet acked, at most", 1, (int)Wire.Protocol.MaxInFlightLimit, 100_000);
         var noAck = new Option<bool>("--no-ack") { Description = "At-most-once: messages count as acked when delivered" };
-        var createTopic = CliOptions.QueueTopic("Create the queue as the shared subscription NAME on this existing topic (default dead-letter topic TOPIC.NAME.dlq)");
+        var createTopic = CliOptions.QueueTopic("Create the queue as the shared subscription NAME on this existing topic; it gets the messages published from now on (default dead-letter topic TOPIC.NAME.dlq)");
         var filter = new Option<string?>("--filter")
         {
             Description = "Deliver only messages matching this filter on key and headers, e.g. 'key ~ \"eu.#\" and header(type) = \"created\"'",
@@ -89,7 +89,7 @@ internal static class QueueCommands
                 var s = await connection.GetQueueStatsAsync(topic, name, ct).ConfigureAwait(false);
                 var i = CultureInfo.InvariantCulture;
                 string text = string.Create(i,
-                    $"visible: {s.Visible}\nin_flight: {s.InFlight}\ndelayed: {s.Delayed}\ndead_lettered: {s.DeadLettered}\n" +
+                    $"visible: {s.Visible}\nin_flight: {s.InFlight}\ndelayed: {s.Delayed}\ndead_lettered_total: {s.DeadLettered}\n" +
                     $"oldest_unacked_age_ms: {(s.OldestUnackedAge is { } age ? (long)age.TotalMilliseconds : -1)}\n" +
                     $"delivered: {s.Delivered}\nacked: {s.Acked}\ndeliver_rate: {s.DeliveriesPerSecond}\nack_rate: {s.AcksPerSecond}\n" +
                     $"visibility_timeout_ms: {(long)s.VisibilityTimeout.TotalMilliseconds}\nmax_deliveries: {s.MaxDeliveries}\n" +

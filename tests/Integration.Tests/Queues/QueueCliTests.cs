@@ -57,12 +57,12 @@ public sealed class QueueCliTests : IAsyncLifetime
         Assert.Equal(["poison"], Lines((await Run(null, "receive", "work", "--nack")).Stdout));
 
         Dictionary<string, string> stats = [];
-        for (int i = 0; i < 100 && (stats.Count == 0 || stats["dead_lettered"] != "1"); i++)
+        for (int i = 0; i < 100 && (stats.Count == 0 || stats["dead_lettered_total"] != "1"); i++)
         {
             stats = await StatsAsync("work");
-            if (stats["dead_lettered"] != "1") await Task.Delay(50);
+            if (stats["dead_lettered_total"] != "1") await Task.Delay(50);
         }
-        Assert.Equal("1", stats["dead_lettered"]);
+        Assert.Equal("1", stats["dead_lettered_total"]);
         Assert.Equal("0", stats["visible"]);
         Assert.Equal(["poison"], Lines((await Run(null, "consume", "work.dlq", "--timeout", "1s")).Stdout));
 
@@ -87,7 +87,7 @@ public sealed class QueueCliTests : IAsyncLifetime
         {
             var stats = Lines((await Run(null, "queue", "stats", "eu", "--topic", "orders")).Stdout)
                 .Select(l => l.Split(": ", 2)).ToDictionary(p => p[0], p => p[1]);
-            deadLettered = stats["dead_lettered"];
+            deadLettered = stats["dead_lettered_total"];
             if (deadLettered != "1") await Task.Delay(50);
         }
         Assert.Equal("1", deadLettered);
