@@ -12,26 +12,8 @@ public sealed class CommandLineShapeTests
     // Runs the binary without --server (serve has none) in an empty directory, to see what it leaves there.
     private static async Task<Output> RunAsync(string workingDirectory, params string[] args)
     {
-        var psi = BrokerBinary.StartInfo(args);
-        psi.WorkingDirectory = workingDirectory;
-        psi.RedirectStandardInput = true;
-        psi.RedirectStandardOutput = true;
-        psi.RedirectStandardError = true;
-        using var process = Process.Start(psi)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"fastbroker {string.Join(' ', args)} did not finish");
-        }
-        return new Output(process.ExitCode, await stdout, await stderr);
+        var run = await Cli.RunBinaryAsync(args, stdin: [], workingDirectory);
+        return new Output(run.ExitCode, System.Text.Encoding.UTF8.GetString(run.Stdout), run.Stderr);
     }
 
     [Fact]
@@ -102,30 +84,6 @@ public sealed class CommandLineShapeTests
         Assert.Equal(input, consumed.Stdout);
     }
 
-    private static async Task<(int ExitCode, byte[] Stdout)> RunBytesAsync(string server, byte[] stdin, params string[] args)
-    {
-        var psi = BrokerBinary.StartInfo([.. args, "--server", server]);
-        psi.RedirectStandardInput = true;
-        psi.RedirectStandardOutput = true;
-        psi.RedirectStandardError = true;
-        using var process = Process.Start(psi)!;
-        using var stdout = new MemoryStream();
-        var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.BaseStream.WriteAsync(stdin);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"fastbroker {string.Join(' ', args)} did not finish");
-        }
-        await copy;
-        await stderr;
-        return (process.ExitCode, stdout.ToArray());
-    }
+    private static Task<Cli.BytesResult> RunBytesAsync(string server, byte[] stdin, params string[] args)
+        => Cli.RunBinaryAsync([.. args, "--server", server], stdin);
 }
