@@ -170,14 +170,7 @@ public sealed class RequestReplyTests
         await using var _ = broker;
         await using var __ = requester;
         await using var ___ = replier;
-        var subscribeAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var unsubscribeAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        broker.Intercept = request => request.Opcode switch
-        {
-            Opcode.Subscribe => new FakeReply(Gate: subscribeAnswered.Task),
-            Opcode.Unsubscribe => new FakeReply(Gate: unsubscribeAnswered.Task),
-            _ => null,
-        };
+        using var held = new HeldSubscriptionAnswers(broker);
         using var stop = new CancellationTokenSource();
 
         try
@@ -188,14 +181,13 @@ public sealed class RequestReplyTests
 
             await Eventually.True(() => broker.Count(Opcode.Unsubscribe) == 1, "the Unsubscribe reached the broker");
             Assert.False(running.IsCompleted, "RespondAsync returned before its Unsubscribe was answered");
-            unsubscribeAnswered.SetResult();
+            held.ReleaseUnsubscribe();
             await running;
             Assert.False(broker.Store.Inspect(() => broker.Store.Pushes.Single().Active), "the push subscription is still open");
         }
         finally
         {
-            unsubscribeAnswered.TrySetResult();
-            subscribeAnswered.TrySetResult();
+            held.Dispose();
         }
     }
 

@@ -112,15 +112,8 @@ public sealed class ConsumeTests
     public async Task ConsumeAsync_canceled_while_the_Subscribe_answer_is_held_returns_only_after_its_Unsubscribe_is_answered()
     {
         await using var q = await QueueHarness.StartAsync();
-        var subscribeAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var unsubscribeAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // The broker starts the subscription at once but answers neither request until the test lets it.
-        q.Broker.Intercept = request => request.Opcode switch
-        {
-            Opcode.Subscribe => new FakeReply(Gate: subscribeAnswered.Task),
-            Opcode.Unsubscribe => new FakeReply(Gate: unsubscribeAnswered.Task),
-            _ => null,
-        };
+        using var held = new HeldSubscriptionAnswers(q.Broker);
         var consumer = q.Connection.OpenQueue("jobs");
         using var stop = new CancellationTokenSource();
 
@@ -132,7 +125,7 @@ public sealed class ConsumeTests
 
             await Eventually.True(() => q.Broker.Count(Opcode.Unsubscribe) == 1, "the Unsubscribe reached the broker");
             Assert.False(consuming.IsCompleted, "ConsumeAsync returned before its Unsubscribe was answered");
-            unsubscribeAnswered.SetResult();
+            held.ReleaseUnsubscribe();
             await consuming;
 
             Assert.Equal(1, q.Broker.Count(Opcode.Unsubscribe));
@@ -140,8 +133,7 @@ public sealed class ConsumeTests
         }
         finally
         {
-            unsubscribeAnswered.TrySetResult();
-            subscribeAnswered.TrySetResult();
+            held.Dispose();
         }
     }
 

@@ -9,14 +9,7 @@ public sealed class PushTests
     public async Task SubscribeAsync_canceled_before_its_answer_unsubscribes_before_it_throws()
     {
         await using var q = await QueueHarness.StartAsync();
-        var subscribeAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var unsubscribeAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        q.Broker.Intercept = request => request.Opcode switch
-        {
-            Opcode.Subscribe => new FakeReply(Gate: subscribeAnswered.Task),
-            Opcode.Unsubscribe => new FakeReply(Gate: unsubscribeAnswered.Task),
-            _ => null,
-        };
+        using var held = new HeldSubscriptionAnswers(q.Broker);
         var consumer = q.Connection.OpenQueue("jobs");
         using var stop = new CancellationTokenSource();
 
@@ -28,7 +21,7 @@ public sealed class PushTests
 
             await Eventually.True(() => q.Broker.Count(Opcode.Unsubscribe) == 1, "the Unsubscribe reached the broker");
             Assert.False(subscribing.IsCompleted, "SubscribeAsync threw before its Unsubscribe was answered");
-            unsubscribeAnswered.SetResult();
+            held.ReleaseUnsubscribe();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => subscribing);
 
             Assert.Equal(q.Last(Opcode.Subscribe).RequestId, q.Store.Pushes.Single().PushId);
@@ -36,8 +29,7 @@ public sealed class PushTests
         }
         finally
         {
-            unsubscribeAnswered.TrySetResult();
-            subscribeAnswered.TrySetResult();
+            held.Dispose();
         }
     }
 
