@@ -35,6 +35,8 @@ internal sealed class Connection
     private readonly TimeProvider _time;
     private long _expiredAt = long.MinValue;
     private int _shutdown;
+    // 1 while the receive loop waits for input with everything before it parsed (see InputQuiet).
+    private int _awaitingInput;
 
     public Connection(Socket socket, Session session, int maxFrameBytes, ConnectionDeadlines deadlines, TimeProvider time, ILogger logger)
     {
@@ -105,8 +107,38 @@ internal sealed class Connection
     /// flush the answers and close.</summary>
     public async Task FinishDrainAsync(TimeSpan grace)
     {
+        long start = _time.GetTimestamp();
         await Task.WhenAny(_session.Drained, Task.Delay(grace, _time)).ConfigureAwait(false);
+        // Requests sent before the stop may still wait in the socket. Closing over unread bytes makes the kernel
+        // reset the connection, and a reset discards the answers the client has not read yet, the acknowledged
+        // publishes among them. So read on (each frame is answered ShuttingDown) until the input has been quiet for
+        // two looks in a row, within the grace.
+        int quietLooks = 0;
+        while (quietLooks < 2 && !IsShutdown && _time.GetElapsedTime(start) < grace)
+        {
+            quietLooks = InputQuiet ? quietLooks + 1 : 0;
+            await Task.Delay(QuietLook, _time).ConfigureAwait(false);
+        }
         _session.EndAfterQueued();
+    }
+
+    private static readonly TimeSpan QuietLook = TimeSpan.FromMilliseconds(10);
+
+    // Nothing unread in the socket, and the receive loop waiting for bytes with no whole frame left to parse.
+    private bool InputQuiet
+    {
+        get
+        {
+            if (Volatile.Read(ref _awaitingInput) == 0) return false;
+            try
+            {
+                return _socket.Available == 0;
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                return true;
+            }
+        }
     }
 
     /// <summary>Called by the listener's periodic sweep: closes the connection when a deadline has passed.</summary>
@@ -166,7 +198,9 @@ internal sealed class Connection
             while (!IsShutdown)
             {
                 _deadlines.WaitingForBytes(midFrame);
+                Volatile.Write(ref _awaitingInput, 1);
                 var result = await input.ReadAsync().ConfigureAwait(false);
+                Volatile.Write(ref _awaitingInput, 0);
                 if (result.IsCanceled) return;
                 var buffer = result.Buffer;
                 bool handshakeDone = _session.HandshakeDone;
