@@ -220,7 +220,7 @@ public sealed class QueuesGuideExampleTests : IAsyncLifetime
     public async Task Consuming_with_reconnect_carries_on_after_the_broker_restarts()
     {
         string data = TempDirectories.Create("guide-reconnect");
-        var broker = await BrokerProcess.StartAsync(data);
+        BrokerProcess? broker = await BrokerProcess.StartAsync(data);
         try
         {
             string endpoint = broker.Address;
@@ -265,6 +265,7 @@ public sealed class QueuesGuideExampleTests : IAsyncLifetime
 
             await broker.KillAsync();
             await broker.DisposeAsync();
+            broker = null;
             broker = await BrokerProcess.StartAsync(data, port);
             await using (var producer = await BrokerConnection.ConnectAsync(endpoint))
                 await PublishAsync(producer, "after");
@@ -277,7 +278,7 @@ public sealed class QueuesGuideExampleTests : IAsyncLifetime
         }
         finally
         {
-            await broker.DisposeAsync();
+            if (broker is not null) await broker.DisposeAsync();
             TempDirectories.Delete(data);
         }
     }
