@@ -100,7 +100,6 @@ internal sealed class TopicRegistry : IAsyncDisposable
         try
         {
             WriteMeta(meta, partitions, temporary: false, id);
-            SyncDirectory(directory);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -220,8 +219,8 @@ internal sealed class TopicRegistry : IAsyncDisposable
             topic.Subscriptions.Load(topic, _subscriptions);
             // The flag is durable with the topic, so a crash before its owner closes still ends in its deletion.
             WriteMeta(meta, partitions, temporary, topic.Id);
-            // Answered means durable (PROTOCOL.md 5.3): the meta file's rename, then the topic's entry in topics/.
-            SyncDirectory(directory);
+            // Answered means durable (PROTOCOL.md 5.3): WriteMeta synced the meta file's rename; now the topic's
+            // entry in topics/.
             SyncDirectory(_root);
             _topics[name] = topic;
             if (temporary) TopicsLog.TemporaryTopicCreated(_logger, name, partitions);
@@ -272,8 +271,9 @@ internal sealed class TopicRegistry : IAsyncDisposable
         return (ErrorCode.None, "");
     }
 
-    // Lines of key=value; readers skip keys they do not know, so a broker that predates "temporary" loads such a
-    // topic as an ordinary one, and one that predates "id" serves it without an id.
+    // Lines of key=value, replaced durably (the topic directory synced too). Readers skip keys they do not know, so
+    // a broker that predates "temporary" loads such a topic as an ordinary one, and one that predates "id" serves it
+    // without an id.
     private static void WriteMeta(string path, int partitions, bool temporary, Guid id)
     {
         string text = $"partitions={partitions}\n{IdKey}{id:N}\n" + (temporary ? $"{TemporaryLine}\n" : "");

@@ -6,8 +6,10 @@ using Microsoft.Data.Sqlite;
 namespace FastBroker.IntegrationTests.Queues;
 
 /// <summary>
-/// The processed-id store of docs/QUEUES.md over SQLite instead of PostgreSQL: the same steps and SQL, with the
-/// parameter named as SQLite wants it. Marks an id inside a transaction the handler's side effects share.
+/// The processed-id store of docs/QUEUES.md (<c>DbProcessedIdStore</c>) with one change for SQLite: the transaction
+/// begins IMMEDIATE. The guide's portable <c>BeginTransactionAsync</c> is DEFERRED on SQLite, which lets two deliveries
+/// of one message both read before either writes and fail with SQLITE_BUSY; the concurrent-duplicates test needs
+/// the second to wait, as PostgreSQL's row lock makes it.
 /// </summary>
 internal sealed class SqliteProcessedIdStore(string connectionString) : IProcessedIdStore
 {
