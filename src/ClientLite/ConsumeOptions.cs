@@ -10,7 +10,7 @@ public sealed class ConsumeOptions
     {
         get;
         init => field = QueueLimits.CheckPrefetch(value, nameof(Prefetch));
-    } = 1000;
+    } = QueueLimits.DefaultPrefetch;
 
     /// <summary>
     /// Handler calls running at once, at most (1 .. 1024). Fewer run when <see cref="Prefetch"/> is smaller.

@@ -13,7 +13,7 @@ public sealed class PushOptions
     {
         get;
         init => field = QueueLimits.CheckPrefetch(value, nameof(Prefetch));
-    } = 1000;
+    } = QueueLimits.DefaultPrefetch;
 
     /// <summary>Visibility timeout of these deliveries (1 ms .. 12 h); null uses the subscription's.</summary>
     public TimeSpan? Visibility

@@ -1,6 +1,7 @@
 using FastBroker.ClientLite.Internal;
 using FastBroker.Wire;
 using FastBroker.Wire.Filters;
+using FastBroker.Wire.Messages.Queues;
 
 namespace FastBroker.ClientLite;
 
@@ -19,7 +20,7 @@ public sealed class QueueOptions
     {
         get;
         init => field = QueueLimits.CheckVisibility(value, nameof(VisibilityTimeout));
-    } = TimeSpan.FromSeconds(30);
+    } = TimeSpan.FromMilliseconds(SubscriptionSettings.DefaultVisibilityTimeoutMs);
 
     /// <summary>
     /// Deliveries without an ack after which the broker moves a message to <see cref="DeadLetterTopic"/>
@@ -34,7 +35,7 @@ public sealed class QueueOptions
                 throw new ArgumentOutOfRangeException(nameof(MaxDeliveries), value, $"Max deliveries must be between 1 and {Protocol.MaxDeliveriesLimit}.");
             field = value;
         }
-    } = 5;
+    } = SubscriptionSettings.DefaultMaxDeliveries;
 
     /// <summary>
     /// The topic dead letters go to, created by the broker on first use. Null (the default) means
@@ -65,7 +66,7 @@ public sealed class QueueOptions
                 throw new ArgumentOutOfRangeException(nameof(MaxInFlight), value, $"Max in flight must be between 1 and {Protocol.MaxInFlightLimit}.");
             field = value;
         }
-    } = 100_000;
+    } = (int)SubscriptionSettings.DefaultMaxInFlight;
 
     /// <summary>Explicit acks (at-least-once, the default) or none (at-most-once).</summary>
     public QueueAckMode AckMode

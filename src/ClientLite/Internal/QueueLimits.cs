@@ -22,6 +22,9 @@ internal static class QueueLimits
     }
 
     /// <summary>A push prefetch (credit) of 1 .. <see cref="Protocol.MaxCredit"/>.</summary>
+    /// <summary>Prefetch of push subscriptions and ConsumeAsync when not given.</summary>
+    public const int DefaultPrefetch = 1000;
+
     public static int CheckPrefetch(int value, string paramName)
     {
         if (value < 1 || value > Protocol.MaxCredit)

@@ -90,10 +90,12 @@ internal static class CliOptions
 
     /// <summary>
     /// A duration option ("500ms", "5s", "1m") of at most <paramref name="max"/> (default 24h), zero only when
-    /// <paramref name="allowZero"/>; null when not given, so help shows the default as typed.
+    /// <paramref name="allowZero"/>; null when not given, so help shows <paramref name="defaultValue"/> as typed
+    /// (with <paramref name="defaultNote"/> after it) and the caller applies the same value.
     /// </summary>
-    public static Option<TimeSpan?> Duration(string name, string description, string defaultText, bool allowZero = false, TimeSpan? max = null)
+    public static Option<TimeSpan?> Duration(string name, string description, TimeSpan defaultValue, string? defaultNote = null, bool allowZero = false, TimeSpan? max = null)
     {
+        string defaultText = CliValues.FormatDuration(defaultValue) + (defaultNote is null ? "" : ": " + defaultNote);
         var option = Parsed<TimeSpan>(name, $"{description} (default {defaultText})", "DURATION",
             (string? text, out TimeSpan value) => CliValues.TryParseDuration(text, allowZero, out value), "a duration", allowZero ? "0s, 500ms, 5s, 1m" : "500ms, 5s, 1m");
         if (max is { } limit)
@@ -101,15 +103,11 @@ internal static class CliOptions
             option.Validators.Add(result =>
             {
                 if (result.Tokens.Count == 1 && CliValues.TryParseDuration(result.Tokens[0].Value, allowZero, out var value) && value > limit)
-                    result.AddError($"{name} must be at most {FormatDuration(limit)}, not {result.Tokens[0].Value}");
+                    result.AddError($"{name} must be at most {CliValues.FormatDuration(limit)}, not {result.Tokens[0].Value}");
             });
         }
         return option;
     }
-
-    private static string FormatDuration(TimeSpan value) => value.TotalHours >= 1 && value.TotalHours == Math.Floor(value.TotalHours)
-        ? string.Create(CultureInfo.InvariantCulture, $"{value.TotalHours:0}h")
-        : string.Create(CultureInfo.InvariantCulture, $"{value.TotalSeconds:0.###}s");
 
     /// <summary>The parser of an option's value, as <see cref="CliValues"/> has them.</summary>
     public delegate bool TryParser<T>(string? text, out T value);

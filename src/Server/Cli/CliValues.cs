@@ -37,6 +37,17 @@ internal static class CliValues
         return true;
     }
 
+    /// <summary>A duration the way <see cref="TryParseDuration(string?, bool, out TimeSpan)"/> reads it back, in the
+    /// largest unit that holds it whole: "2h", "1m", "30s", "500ms".</summary>
+    public static string FormatDuration(TimeSpan value)
+    {
+        if (value == TimeSpan.Zero) return "0s";
+        if (value.Ticks % TimeSpan.TicksPerHour == 0) return string.Create(CultureInfo.InvariantCulture, $"{value.Ticks / TimeSpan.TicksPerHour}h");
+        if (value.Ticks % TimeSpan.TicksPerMinute == 0) return string.Create(CultureInfo.InvariantCulture, $"{value.Ticks / TimeSpan.TicksPerMinute}m");
+        if (value.Ticks % TimeSpan.TicksPerSecond == 0) return string.Create(CultureInfo.InvariantCulture, $"{value.Ticks / TimeSpan.TicksPerSecond}s");
+        return string.Create(CultureInfo.InvariantCulture, $"{value.TotalMilliseconds:0.###}ms");
+    }
+
     /// <summary>
     /// A point in time: ISO 8601 as <see cref="DateTimeOffset"/> reads it invariantly (UTC when it has no offset), or
     /// a whole number of milliseconds since the Unix epoch. Times before the epoch are refused.

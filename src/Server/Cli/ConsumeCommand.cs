@@ -30,10 +30,9 @@ internal static class ConsumeCommand
         var group = new Option<string?>("--group") { Description = "Consumer group: resume from and commit its position" };
         var filter = CliOptions.Filter();
         var count = CliOptions.OptionalInt("--count", "Stop after this many messages", 1);
-        var timeout = CliOptions.Duration("--timeout", "Stop when no message arrives for this long", "5s");
+        var timeout = CliOptions.Duration("--timeout", "Stop when no message arrives for this long", CliDefaults.ConsumeIdleTimeout);
         var printTopic = new Option<bool>("--print-topic") { Description = "Start each line with the message's topic and a tab (raw format; json always has the topic)" };
         var format = CliOptions.Format();
-        var defaultTimeout = TimeSpan.FromSeconds(5);
         command.Arguments.Add(name);
         command.Options.Add(from);
         command.Options.Add(group);
@@ -50,7 +49,7 @@ internal static class ConsumeCommand
         command.SetAction((result, ct) =>
         {
             string topic = result.GetValue(name)!;
-            var idle = result.GetValue(timeout) ?? defaultTimeout;
+            var idle = result.GetValue(timeout) ?? CliDefaults.ConsumeIdleTimeout;
             var options = new TopicReaderOptions
             {
                 Start = result.GetValue(from),

@@ -11,13 +11,15 @@ internal static class QueueCommands
     {
         var create = new Command("create", "Create a work queue: a topic with one shared subscription of the same name, or with --topic a subscription NAME on an existing topic");
         var createName = CliOptions.TopicName();
-        var partitions = CliOptions.Int("--partitions", "Number of partitions", 1, Wire.Protocol.MaxPartitions, 1);
-        var visibility = CliOptions.Duration("--visibility", "How long a received message stays hidden before it is delivered again", "30s",
+        // A queue made here has the settings a ClientLite QueueOptions has by default.
+        var defaults = new QueueOptions();
+        var partitions = CliOptions.Int("--partitions", "Number of partitions", 1, Wire.Protocol.MaxPartitions, CliDefaults.Partitions);
+        var visibility = CliOptions.Duration("--visibility", "How long a received message stays hidden before it is delivered again", defaults.VisibilityTimeout,
             max: TimeSpan.FromMilliseconds(Wire.Protocol.MaxVisibilityTimeoutMs));
         var maxDeliveries = CliOptions.Int("--max-deliveries", "Deliveries without an ack before a message moves to the dead-letter queue",
-            1, Wire.Protocol.MaxDeliveriesLimit, 5);
+            1, Wire.Protocol.MaxDeliveriesLimit, defaults.MaxDeliveries);
         var dlq = CliOptions.Name("--dlq", "Dead-letter topic (default NAME.dlq)", "NAME");
-        var maxInFlight = CliOptions.Int("--max-in-flight", "Messages delivered and not yet acked, at most", 1, (int)Wire.Protocol.MaxInFlightLimit, 100_000);
+        var maxInFlight = CliOptions.Int("--max-in-flight", "Messages delivered and not yet acked, at most", 1, (int)Wire.Protocol.MaxInFlightLimit, defaults.MaxInFlight);
         var noAck = new Option<bool>("--no-ack") { Description = "At-most-once: messages count as acked when delivered" };
         var createTopic = CliOptions.QueueTopic("Create the queue as the shared subscription NAME on this existing topic; it gets the messages published from now on (default dead-letter topic TOPIC.NAME.dlq)");
         var filter = new Option<string?>("--filter")
@@ -51,7 +53,7 @@ internal static class QueueCommands
             {
                 var options = new QueueOptions
                 {
-                    VisibilityTimeout = result.GetValue(visibility) ?? TimeSpan.FromSeconds(30),
+                    VisibilityTimeout = result.GetValue(visibility) ?? defaults.VisibilityTimeout,
                     MaxDeliveries = result.GetValue(maxDeliveries),
                     DeadLetterTopic = result.GetValue(dlq),
                     MaxInFlight = result.GetValue(maxInFlight),

@@ -12,8 +12,8 @@ internal static class ReceiveCommand
     {
         var command = new Command("receive", "Receive messages from a work queue and print one payload per line (its bytes as stored) or, with --format json, one JSON object per line");
         var name = CliOptions.TopicName();
-        var max = CliOptions.Int("--max", "Most messages to receive", 1, (int)Wire.Protocol.MaxReceiveMessages, 1);
-        var wait = CliOptions.Duration("--wait", "How long to wait for a first message (at most 20s)", "0s: return at once",
+        var max = CliOptions.Int("--max", "Most messages to receive", 1, (int)Wire.Protocol.MaxReceiveMessages, CliDefaults.ReceiveMax);
+        var wait = CliOptions.Duration("--wait", "How long to wait for a first message (at most 20s)", CliDefaults.ReceiveWait, "return at once",
             allowZero: true, max: QueueConsumer.MaxReceiveWait);
         var format = CliOptions.Format();
         var ack = new Option<bool>("--ack") { Description = "Ack each message after printing it (the default)" };
@@ -37,7 +37,7 @@ internal static class ReceiveCommand
         {
             string queue = result.GetValue(name)!;
             string topic = result.GetValue(topicOption) ?? queue;
-            var waitFor = result.GetValue(wait) ?? TimeSpan.Zero;
+            var waitFor = result.GetValue(wait) ?? CliDefaults.ReceiveWait;
             var settle = result.GetValue(nack) ? Settle.Nack : result.GetValue(noAck) ? Settle.None : Settle.Ack;
             var printer = new MessagePrinter(console.Output, result.GetValue(format), printTopic: false);
             return CliErrors.GuardQueueAsync(console, topic, queue,

@@ -10,7 +10,7 @@ internal static class TopicCommands
     {
         var create = new Command("create", "Create a topic");
         var createName = CliOptions.TopicName();
-        var partitions = CliOptions.Int("--partitions", "Number of partitions", 1, Wire.Protocol.MaxPartitions, 1);
+        var partitions = CliOptions.Int("--partitions", "Number of partitions", 1, Wire.Protocol.MaxPartitions, CliDefaults.Partitions);
         create.Arguments.Add(createName);
         create.Options.Add(partitions);
         create.SetAction((result, ct) =>

@@ -15,11 +15,17 @@ namespace FastBroker.Server.Hosting;
 /// </summary>
 public static class ServeCommand
 {
+    /// <summary>The log level without <c>--log-level</c>.</summary>
+    public const LogLevel DefaultLogLevel = LogLevel.Information;
+
     private sealed class Options
     {
+        // Help shows the defaults ServerOptions holds, so they are written down in one place.
+        private static readonly ServerOptions Defaults = new();
+
         public readonly Option<IPEndPoint?> Listen = new("--listen")
         {
-            Description = "Address to listen on; port 0 picks a free port, printed on start (default 127.0.0.1:7420)",
+            Description = $"Address to listen on; port 0 picks a free port, printed on start (default {Defaults.Listen})",
             HelpName = "HOST:PORT",
             CustomParser = result =>
             {
@@ -30,39 +36,39 @@ public static class ServeCommand
             },
         };
 
-        public readonly Option<string?> Data = new("--data") { Description = "Data directory (default ./data)", HelpName = "DIR" };
+        public readonly Option<string?> Data = new("--data") { Description = $"Data directory (default ./{Defaults.DataDirectory})", HelpName = "DIR" };
 
-        public readonly Option<FsyncPolicy?> Fsync = Parsed<FsyncPolicy>("--fsync", "When to fsync before acknowledging (default always)",
+        public readonly Option<FsyncPolicy?> Fsync = Parsed<FsyncPolicy>("--fsync", $"When to fsync before acknowledging (default {Defaults.Fsync})",
             "always|never|interval:MS", FsyncPolicy.TryParse, "always, never or interval:MS");
 
-        public readonly Option<long?> MaxFrameBytes = Size("--max-frame-bytes", "Largest frame body accepted (default 16MiB)", 1024, int.MaxValue - 64, "a size between 1KiB and 2GiB");
+        public readonly Option<long?> MaxFrameBytes = Size("--max-frame-bytes", $"Largest frame body accepted (default {ByteSize.Format(Defaults.MaxFrameBytes)})", 1024, int.MaxValue - 64, "a size between 1KiB and 2GiB");
 
-        public readonly Option<long?> MaxMessageBytes = Size("--max-message-bytes", "Largest record accepted, counting payload + key + headers + framing (10 bytes + 6 per header), so a payload of exactly SIZE is refused (default 1MiB)", 1, int.MaxValue, "a positive size");
+        public readonly Option<long?> MaxMessageBytes = Size("--max-message-bytes", $"Largest record accepted, counting payload + key + headers + framing (10 bytes + 6 per header), so a payload of exactly SIZE is refused (default {ByteSize.Format(Defaults.MaxMessageBytes)})", 1, int.MaxValue, "a positive size");
 
-        public readonly Option<long?> SegmentBytes = Size("--segment-bytes", "Journal segment size (default 128MiB)", 4096, long.MaxValue, "a size of at least 4KiB");
+        public readonly Option<long?> SegmentBytes = Size("--segment-bytes", $"Journal segment size (default {ByteSize.Format(Defaults.SegmentBytes)})", 4096, long.MaxValue, "a size of at least 4KiB");
 
         public readonly Option<bool> AutoCreate = new("--auto-create") { Description = "Create unknown topics on publish or metadata (default off)" };
 
-        public readonly Option<int?> AutoCreatePartitions = Parsed<int>("--auto-create-partitions", "Partitions of auto-created topics (default 1)", "N",
+        public readonly Option<int?> AutoCreatePartitions = Parsed<int>("--auto-create-partitions", $"Partitions of auto-created topics (default {Defaults.AutoCreatePartitions})", "N",
             (string? text, out int value) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value is >= 1 and <= Wire.Protocol.MaxPartitions,
             $"1..{Wire.Protocol.MaxPartitions}");
 
-        public readonly Option<LogLevel?> LogLevel = Parsed<LogLevel>("--log-level", "trace|debug|information|warning|error (default information)", "LEVEL",
+        public readonly Option<LogLevel?> LogLevel = Parsed<LogLevel>("--log-level", $"trace|debug|information|warning|error|critical|none (default {DefaultLogLevel.ToString().ToLowerInvariant()})", "LEVEL",
             (string? text, out LogLevel value) => Enum.TryParse(text, ignoreCase: true, out value), "a log level");
 
-        public readonly Option<long?> MinFreeDisk = Size("--min-free-disk", "Refuse publishes while the data filesystem has less free space (default 64MiB; 0 = off)",
+        public readonly Option<long?> MinFreeDisk = Size("--min-free-disk", $"Refuse publishes while the data filesystem has less free space (default {ByteSize.Format(Defaults.MinFreeDiskBytes)}; 0 = off)",
             0, long.MaxValue, "a size (0 turns the check off)");
 
-        public readonly Option<int?> MaxConnections = Parsed<int>("--max-connections", "Open connections accepted; more are refused with ConnectionLimit (default 10000)", "N",
+        public readonly Option<int?> MaxConnections = Parsed<int>("--max-connections", $"Open connections accepted; more are refused with ConnectionLimit (default {Defaults.MaxConnections})", "N",
             (string? text, out int value) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 1, "a positive number");
 
-        public readonly Option<long?> MaxOutputBytes = Size("--max-output-bytes", "Unsent responses per connection before the broker stops reading it (default 4MiB)",
+        public readonly Option<long?> MaxOutputBytes = Size("--max-output-bytes", $"Unsent responses per connection before the broker stops reading it (default {ByteSize.Format(Defaults.MaxOutputBytesPerConnection)})",
             4096, long.MaxValue, "a size of at least 4KiB");
 
-        public readonly Option<TimeSpan?> HandshakeTimeout = Parsed<TimeSpan>("--handshake-timeout", "Close connections without a handshake after this long (default 10s)",
+        public readonly Option<TimeSpan?> HandshakeTimeout = Parsed<TimeSpan>("--handshake-timeout", $"Close connections without a handshake after this long (default {Cli.CliValues.FormatDuration(Defaults.HandshakeTimeout)})",
             "DURATION", Cli.CliValues.TryParseDuration, "a duration such as 10s or 500ms");
 
-        public readonly Option<TimeSpan?> FrameTimeout = Parsed<TimeSpan>("--frame-timeout", "Close connections that leave a frame half sent this long (default 30s)",
+        public readonly Option<TimeSpan?> FrameTimeout = Parsed<TimeSpan>("--frame-timeout", $"Close connections that leave a frame half sent this long (default {Cli.CliValues.FormatDuration(Defaults.FrameTimeout)})",
             "DURATION", Cli.CliValues.TryParseDuration, "a duration such as 30s or 500ms");
 
         public IEnumerable<Option> All => [Listen, Data, Fsync, MaxFrameBytes, MaxMessageBytes, SegmentBytes, AutoCreate, AutoCreatePartitions, LogLevel,
@@ -84,7 +90,7 @@ public static class ServeCommand
             if (result.GetValue(MaxOutputBytes) is { } output) options = options with { MaxOutputBytesPerConnection = output };
             if (result.GetValue(HandshakeTimeout) is { } handshake) options = options with { HandshakeTimeout = handshake };
             if (result.GetValue(FrameTimeout) is { } frameTimeout) options = options with { FrameTimeout = frameTimeout };
-            return (options, result.GetValue(LogLevel) ?? Microsoft.Extensions.Logging.LogLevel.Information);
+            return (options, result.GetValue(LogLevel) ?? DefaultLogLevel);
         }
 
         private static string Single(ArgumentResult result) => result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
@@ -199,7 +205,7 @@ public static class ServeCommand
         var definitions = new Options();
         var parsed = new RootCommand { Create(definitions) }.Parse(["serve", .. args]);
         options = new ServerOptions();
-        logLevel = LogLevel.Information;
+        logLevel = DefaultLogLevel;
         error = null;
         if (parsed.Errors.Count > 0)
         {

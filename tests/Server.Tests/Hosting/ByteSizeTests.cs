@@ -26,4 +26,18 @@ public sealed class ByteSizeTests
     [InlineData("99999999999999999999")]
     [InlineData("9999999999999g")]
     public void Invalid_sizes_are_rejected(string text) => Assert.False(ByteSize.TryParse(text, out _));
+
+    [Theory]
+    [InlineData(0L, "0")]
+    [InlineData(1000L, "1000")]
+    [InlineData(4096L, "4KiB")]
+    [InlineData(16777216L, "16MiB")]
+    [InlineData(1536L * 1024 * 1024, "1536MiB")]
+    [InlineData(2147483648L, "2GiB")]
+    public void Sizes_are_written_as_typed_and_parse_back(long bytes, string expected)
+    {
+        Assert.Equal(expected, ByteSize.Format(bytes));
+        Assert.True(ByteSize.TryParse(expected, out long back));
+        Assert.Equal(bytes, back);
+    }
 }

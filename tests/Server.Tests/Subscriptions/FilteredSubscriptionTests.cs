@@ -191,15 +191,21 @@ public sealed class FilteredSubscriptionTests : IAsyncLifetime
             await PublishNonMatchingAsync("orders", 20_000, perBatch: 1_000);
             queue.Scan(0, long.MaxValue);
         }
-        await PublishNonMatchingAsync("orders", 20_000, perBatch: 1_000);
+        // A scan hands floor records to the ack log's loop, and waking that loop can grow the thread pool's queue on
+        // this thread when the machine is busy: a one-off cost, not one per message. So the least of three scans
+        // is what is judged; something allocated per message shows in every one.
+        long least = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            await PublishNonMatchingAsync("orders", 20_000, perBatch: 1_000);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            queue.Scan(0, long.MaxValue);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        queue.Scan(0, long.MaxValue);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        Assert.Equal(60_000, queue.Stats().Filtered);
+        Assert.Equal(100_000, queue.Stats().Filtered);
         // 20,000 messages judged: anything near a byte each would be 20 KB.
-        Assert.True(allocated < 2_048, $"a scan of 20,000 messages allocated {allocated} bytes");
+        Assert.True(least < 2_048, $"each of three scans of 20,000 messages allocated at least {least} bytes");
     }
 
     [Fact]

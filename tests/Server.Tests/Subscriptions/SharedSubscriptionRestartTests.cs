@@ -163,12 +163,13 @@ public sealed class SharedSubscriptionRestartTests : IAsyncLifetime
         _broker.Advance(TimeSpan.FromSeconds(1));
         await QueueBroker.EventuallyAsync(() => journal.StartOffset > 0, "segments below the ack floor to be deleted");
         Assert.True(journal.StartOffset <= 600, $"start {journal.StartOffset} passed the ack floor");
-        Assert.True(Directory.GetFiles(directory, "*.log").Length < segments);
+        // The journal moves its start before it unlinks the files, so that no read reaches a segment on its way out.
+        await QueueBroker.EventuallyAsync(() => Directory.GetFiles(directory, "*.log").Length < segments, "the deleted segments' files to be unlinked");
 
         Assert.Equal(200u, await QueueBroker.AckAsync(queue, (600, 200)));
         _broker.Advance(TimeSpan.FromSeconds(1));
         await QueueBroker.EventuallyAsync(() => journal.SegmentCount == 1, "every sealed segment to be deleted");
-        Assert.Single(Directory.GetFiles(directory, "*.log"));
+        await QueueBroker.EventuallyAsync(() => Directory.GetFiles(directory, "*.log").Length == 1, "every sealed segment's file to be unlinked");
 
         await _broker.RestartAsync();
         Assert.Empty(QueueBroker.Receive(Orders, B, max: 10));
