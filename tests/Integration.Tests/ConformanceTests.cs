@@ -39,7 +39,7 @@ public sealed class ConformanceTests : IAsyncLifetime
     };
 
     private Task<RawFrame> PublishAsync(int partition, int records = 5, int valueBytes = 20)
-        => _client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "jobs"u8, partition, TestBatches.Encode(records, valueBytes)));
+        => _client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "jobs"u8, partition, TestBatches.Numbered(records, valueBytes)));
 
     private static uint Applied(RawFrame frame)
     {

@@ -28,7 +28,7 @@ public sealed class DescriptorLimitTests
         await connection.PingAsync();
         Assert.DoesNotContain(await connection.ListTopicsAsync(), t => t.Name == "wide");
         await connection.CreateTopicAsync("narrow", 2);
-        long offset = await connection.PublishAsync("narrow", 1, TestBatches.Encode(3, 50));
+        long offset = await connection.PublishAsync("narrow", 1, TestBatches.Numbered(3, 50));
         Assert.Equal(0, offset);
         using var fetched = await connection.FetchAsync("narrow", 1, 0, 1 << 16, TimeSpan.Zero);
         Assert.Equal(3, fetched.LogEndOffset);

@@ -126,7 +126,7 @@ public sealed class FullDiskTests(ITestOutputHelper output)
     private async Task PublishAsync(BrokerConnection connection, int records, int valueBytes)
     {
         int seed = _nextSeed;
-        long offset = await connection.PublishAsync(Topic, 0, TestBatches.Encode(records, valueBytes, seed));
+        long offset = await connection.PublishAsync(Topic, 0, TestBatches.Numbered(records, valueBytes, seed));
         _nextSeed += records;
         _acked.Add((offset, records, seed));
     }

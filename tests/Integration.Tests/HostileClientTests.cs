@@ -118,14 +118,14 @@ public sealed class HostileClientTests : IAsyncLifetime
     {
         await using var client = await RawClient.ConnectAsync(_broker.Endpoint);
         // No key, no headers: the record's length field is 4 (ts delta) + 4 (key len) + 2 (hdr count) + the payload.
-        var batch = TestBatches.Encode(1, Protocol.DefaultMaxMessageBytes);
+        var batch = TestBatches.Numbered(1, Protocol.DefaultMaxMessageBytes);
 
         var refused = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "events"u8, 0, batch));
 
         Assert.Equal(ErrorCode.MessageTooLarge, refused.ErrorCode);
         Assert.Equal($"record of {Protocol.DefaultMaxMessageBytes + 10} bytes (payload + key + headers + framing) exceeds the message size limit of " +
             $"{Protocol.DefaultMaxMessageBytes} bytes; nothing was stored", refused.ErrorMessage);
-        var fits = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "events"u8, 0, TestBatches.Encode(1, Protocol.DefaultMaxMessageBytes - 10)));
+        var fits = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "events"u8, 0, TestBatches.Numbered(1, Protocol.DefaultMaxMessageBytes - 10)));
         Assert.Equal(ErrorCode.None, fits.ErrorCode);
     }
 
@@ -138,19 +138,19 @@ public sealed class HostileClientTests : IAsyncLifetime
         await client.SendAsync(truncatedFetch);
         Assert.Equal(ErrorCode.MalformedFrame, (await client.ReadFrameAsync())!.ErrorCode);
 
-        var batch = TestBatches.Encode(3, 100);
+        var batch = TestBatches.Numbered(3, 100);
         batch[^1] ^= 0xFF;
         var corrupt = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "events"u8, 0, batch));
         Assert.Equal(ErrorCode.CorruptBatch, corrupt.ErrorCode);
 
-        var missing = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "nope"u8, 0, TestBatches.Encode(1, 10)));
+        var missing = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "nope"u8, 0, TestBatches.Numbered(1, 10)));
         Assert.Equal(ErrorCode.UnknownTopic, missing.ErrorCode);
         Assert.Contains("nope", missing.ErrorMessage);
 
-        var badPartition = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "events"u8, 9, TestBatches.Encode(1, 10)));
+        var badPartition = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "events"u8, 9, TestBatches.Numbered(1, 10)));
         Assert.Equal(ErrorCode.UnknownPartition, badPartition.ErrorCode);
 
-        var fine = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "events"u8, 0, TestBatches.Encode(2, 10)));
+        var fine = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "events"u8, 0, TestBatches.Numbered(2, 10)));
         Assert.Equal(Opcode.Publish, fine.Header.Opcode);
         Assert.Equal(0, BinaryPrimitives.ReadInt64LittleEndian(fine.Body));
     }
@@ -171,8 +171,8 @@ public sealed class HostileClientTests : IAsyncLifetime
     public async Task Published_batches_are_fetched_back_byte_for_byte_with_offsets()
     {
         await using var client = await RawClient.ConnectAsync(_broker.Endpoint);
-        var first = TestBatches.Encode(5, 100);
-        var second = TestBatches.Encode(3, 50);
+        var first = TestBatches.Numbered(5, 100);
+        var second = TestBatches.Numbered(3, 50);
         var r1 = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "events"u8, 1, first));
         var r2 = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "events"u8, 1, second));
         Assert.Equal(0, BinaryPrimitives.ReadInt64LittleEndian(r1.Body));
@@ -199,7 +199,7 @@ public sealed class HostileClientTests : IAsyncLifetime
         await using var producer = await RawClient.ConnectAsync(_broker.Endpoint);
         uint fetchId = await consumer.SendFrameAsync((w, id) => FrameWriter.WriteFetch(w, id, "events"u8, 0, 0, 1 << 20, 30_000));
 
-        var published = await producer.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "events"u8, 0, TestBatches.Encode(4, 20)));
+        var published = await producer.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "events"u8, 0, TestBatches.Numbered(4, 20)));
         Assert.Equal(Opcode.Publish, published.Header.Opcode);
 
         var fetched = await consumer.ReadFrameAsync(TimeSpan.FromSeconds(20));

@@ -49,7 +49,7 @@ public sealed class OutputBackpressureTests(ITestOutputHelper log)
         await using (var admin = await RawClient.ConnectAsync(broker.Endpoint))
         {
             Assert.Equal(ErrorCode.None, (await admin.RequestAsync((w, id) => FrameWriter.WriteCreateTopic(w, id, "big"u8, 1))).ErrorCode);
-            var batch = TestBatches.Encode(4, 128 * 1024);
+            var batch = TestBatches.Numbered(4, 128 * 1024);
             for (int i = 0; i < 3; i++)
                 Assert.Equal(ErrorCode.None, (await admin.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "big"u8, 0, batch))).ErrorCode);
         }

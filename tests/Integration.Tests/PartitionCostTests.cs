@@ -38,7 +38,7 @@ public sealed class PartitionCostTests : IAsyncLifetime
         Assert.DoesNotContain(idle, target => target.EndsWith("/checkpoint", StringComparison.Ordinal));
 
         // Written partitions checkpoint, then let the file go again.
-        byte[] batch = TestBatches.Encode(3, 16);
+        byte[] batch = TestBatches.Numbered(3, 16);
         for (int i = 0; i < Topics; i += 10)
         {
             var published = await admin.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, Name(i), 0, batch));

@@ -13,7 +13,7 @@ public sealed class RecoveryTests
     {
         for (int i = 0; i < batches; i++)
         {
-            var batch = TestBatches.Encode(records, 100, seed: i * records);
+            var batch = TestBatches.Numbered(records, 100, seed: i * records);
             var response = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, System.Text.Encoding.ASCII.GetBytes(topic), partition, batch));
             Assert.Equal(Opcode.Publish, response.Header.Opcode);
         }
@@ -50,14 +50,14 @@ public sealed class RecoveryTests
             await using (var broker = await BrokerProcess.StartAsync(data))
             {
                 await using var client = await RawClient.ConnectAsync(broker.Endpoint);
-                var refused = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "orders"u8, 0, TestBatches.Encode(1, 10)));
+                var refused = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "orders"u8, 0, TestBatches.Numbered(1, 10)));
                 Assert.Equal(ErrorCode.PartitionUnavailable, refused.ErrorCode);
                 Assert.Contains("00000000000000000000.log", refused.ErrorMessage);
 
                 var fetchRefused = await client.RequestAsync((w, id) => FrameWriter.WriteFetch(w, id, "orders"u8, 0, 0, 1 << 20, 0));
                 Assert.Equal(ErrorCode.PartitionUnavailable, fetchRefused.ErrorCode);
 
-                var served = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "orders"u8, 1, TestBatches.Encode(1, 10)));
+                var served = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "orders"u8, 1, TestBatches.Numbered(1, 10)));
                 Assert.Equal(Opcode.Publish, served.Header.Opcode);
                 Assert.Equal(50, BinaryPrimitives.ReadInt64LittleEndian(served.Body));
 
@@ -92,12 +92,12 @@ public sealed class RecoveryTests
             string segment = Path.Combine(data, "topics", "t", "0", $"{0:D20}.log");
             long acknowledgedLength = new FileInfo(segment).Length;
             using (var file = new FileStream(segment, FileMode.Append))
-                file.Write(TestBatches.Encode(10, 100).AsSpan(0, 300));
+                file.Write(TestBatches.Numbered(10, 100).AsSpan(0, 300));
 
             await using (var broker = await BrokerProcess.StartAsync(data))
             {
                 await using var client = await RawClient.ConnectAsync(broker.Endpoint);
-                var next = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "t"u8, 0, TestBatches.Encode(1, 10)));
+                var next = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "t"u8, 0, TestBatches.Numbered(1, 10)));
                 Assert.Equal(30, BinaryPrimitives.ReadInt64LittleEndian(next.Body));
                 Assert.Contains("trunc", broker.Output, StringComparison.OrdinalIgnoreCase);
             }
@@ -114,7 +114,7 @@ public sealed class RecoveryTests
     {
         await using var broker = await BrokerProcess.StartAsync(null, 0, "--auto-create", "--auto-create-partitions", "3");
         await using var client = await RawClient.ConnectAsync(broker.Endpoint);
-        var published = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "fresh"u8, 2, TestBatches.Encode(2, 10)));
+        var published = await client.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "fresh"u8, 2, TestBatches.Numbered(2, 10)));
         Assert.Equal(Opcode.Publish, published.Header.Opcode);
 
         var list = await client.RequestAsync((w, id) => FrameWriter.WriteEmpty(w, Opcode.ListTopics, FrameFlags.None, id));

@@ -42,7 +42,7 @@ public sealed class ShutdownTests(ITestOutputHelper log)
                 var pong = await client.RequestAsync((w, id) => FrameWriter.WritePing(w, id, "ready"u8));
                 Assert.Equal(Opcode.Ping, pong.Header.Opcode);
 
-                var batch = TestBatches.Encode(RecordsPerBatch, 100);
+                var batch = TestBatches.Numbered(RecordsPerBatch, 100);
                 var publishIds = new HashSet<uint>();
                 var frames = new System.Buffers.ArrayBufferWriter<byte>();
                 for (int i = 0; i < Publishes; i++)

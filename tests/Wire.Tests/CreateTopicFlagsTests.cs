@@ -1,6 +1,6 @@
 using FastBroker.Wire.Messages;
 using FastBroker.Wire.Tests.Support;
-using static FastBroker.Wire.Tests.Support.Frames;
+using static FastBroker.Testing.Frames;
 
 namespace FastBroker.Wire.Tests;
 

@@ -156,7 +156,7 @@ internal sealed class FakeBroker : IAsyncDisposable
             if (hello.Magic != Protocol.Magic)
                 return client.SendAndClose(Frames.Error(0, ErrorCode.BadMagic, "bad magic"));
             client.Handshaken = true;
-            client.Send(Frames.Build(w => FrameWriter.WriteHandshakeResponse(w, header.RequestId, _store.MaxFrameBytes, _store.MaxMessageBytes, "fake-broker"u8)));
+            client.Send(Frames.Encode(w => FrameWriter.WriteHandshakeResponse(w, header.RequestId, _store.MaxFrameBytes, _store.MaxMessageBytes, "fake-broker"u8)));
             return true;
         }
 

@@ -53,7 +53,7 @@ internal sealed class FakePartition
             chosen.Add(batch);
             total += batch.Length;
         }
-        return Frames.Build(w =>
+        return Frames.Encode(w =>
         {
             FrameWriter.WriteFetchResponsePrefix(w, requestId, Start, End, total);
             foreach (var batch in chosen)

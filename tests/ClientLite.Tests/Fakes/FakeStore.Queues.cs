@@ -120,7 +120,7 @@ internal sealed partial class FakeStore
                 if (!_subscriptions.TryGetValue((Frames.Utf8(named.Topic), Frames.Utf8(named.Subscription)), out var subscription))
                     return Done(UnknownSubscription(id));
                 var stats = subscription.Stats(now);
-                return Done(Frames.Build(w => FrameWriter.WriteSubscriptionStatsResponse(w, id, stats)));
+                return Done(Frames.Encode(w => FrameWriter.WriteSubscriptionStatsResponse(w, id, stats)));
             }
             case Opcode.Receive when ReceiveRequest.TryParse(body, out var receive):
             {
@@ -149,7 +149,7 @@ internal sealed partial class FakeStore
                 };
                 if (header.Opcode == Opcode.Nack)
                     SignalChangedLocked();
-                return Done(Frames.Build(w => FrameWriter.WriteSettleResponse(w, header.Opcode, id, applied)));
+                return Done(Frames.Encode(w => FrameWriter.WriteSettleResponse(w, header.Opcode, id, applied)));
             }
             case Opcode.Subscribe when SubscribeRequest.TryParse(body, out var subscribe):
             {
@@ -231,7 +231,7 @@ internal sealed partial class FakeStore
             }
             sections.Add((group.Key, ranges.ToArray(), batches.ToArray()));
         }
-        return Frames.Build(w => FrameWriter.WriteDelivery(w, opcode, flags, id, sections));
+        return Frames.Encode(w => FrameWriter.WriteDelivery(w, opcode, flags, id, sections));
     }
 
     private static byte[] UnknownSubscription(uint id) => Frames.Error(id, ErrorCode.UnknownSubscription, "unknown subscription");

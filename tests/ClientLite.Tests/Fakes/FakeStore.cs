@@ -85,7 +85,7 @@ internal sealed partial class FakeStore(TimeProvider time)
             switch (header.Opcode)
             {
                 case Opcode.Ping:
-                    return Done(Frames.Build(w => FrameWriter.WritePing(w, id, body, FrameFlags.Response)));
+                    return Done(Frames.Encode(w => FrameWriter.WritePing(w, id, body, FrameFlags.Response)));
                 case Opcode.CreateTopic when CreateTopicRequest.TryParse(body, out var create):
                 {
                     string name = Frames.Utf8(create.Topic);
@@ -113,7 +113,7 @@ internal sealed partial class FakeStore(TimeProvider time)
                     foreach (var (name, partitions) in _topics)
                         list.Add((name, partitions.Length, _ids[name]));
                     bool withIds = listing.Flags.HasFlag(TopicQueryFlags.WithTopicIds);
-                    return Done(Frames.Build(w => FrameWriter.WriteListTopicsResponse(w, id, list, withIds)));
+                    return Done(Frames.Encode(w => FrameWriter.WriteListTopicsResponse(w, id, list, withIds)));
                 }
                 case Opcode.TopicMetadata when TopicMetadataRequest.TryParse(body, out var named):
                 {
@@ -124,7 +124,7 @@ internal sealed partial class FakeStore(TimeProvider time)
                     for (int i = 0; i < ranges.Length; i++)
                         ranges[i] = (partitions[i].Start, partitions[i].End);
                     Guid? topicId = named.Flags.HasFlag(TopicQueryFlags.WithTopicIds) ? _ids[name] : null;
-                    return Done(Frames.Build(w => FrameWriter.WriteTopicMetadataResponse(w, id, ranges, topicId)));
+                    return Done(Frames.Encode(w => FrameWriter.WriteTopicMetadataResponse(w, id, ranges, topicId)));
                 }
                 case Opcode.Publish when PublishRequest.TryParse(body, out var publish):
                 {
@@ -135,7 +135,7 @@ internal sealed partial class FakeStore(TimeProvider time)
                         return Done(Frames.Error(id, check, "batch rejected"));
                     long baseOffset = partition!.Append(publish.Batch);
                     SignalChangedLocked();
-                    return Done(Frames.Build(w => FrameWriter.WritePublishResponse(w, id, baseOffset)));
+                    return Done(Frames.Encode(w => FrameWriter.WritePublishResponse(w, id, baseOffset)));
                 }
                 case Opcode.Fetch when FetchRequest.TryParse(body, out var fetch):
                 {
@@ -159,7 +159,7 @@ internal sealed partial class FakeStore(TimeProvider time)
                     if (Find(id, read.Topic, read.Partition, out _) is { } missing)
                         return Done(missing);
                     long position = _positions.TryGetValue((Frames.Utf8(read.Group), Frames.Utf8(read.Topic), (int)read.Partition), out long p) ? p : Protocol.NoPosition;
-                    return Done(Frames.Build(w => FrameWriter.WriteReadPositionResponse(w, id, position)));
+                    return Done(Frames.Encode(w => FrameWriter.WriteReadPositionResponse(w, id, position)));
                 }
                 default:
                     return ProcessQueueLocked(connection, header, body)
@@ -192,7 +192,7 @@ internal sealed partial class FakeStore(TimeProvider time)
 
     private static byte[] UnknownTopic(uint id, string name) => Frames.Error(id, ErrorCode.UnknownTopic, $"unknown topic '{name}'");
 
-    private static byte[] Empty(Opcode opcode, uint id) => Frames.Build(w => FrameWriter.WriteEmpty(w, opcode, FrameFlags.Response, id));
+    private static byte[] Empty(Opcode opcode, uint id) => Frames.Encode(w => FrameWriter.WriteEmpty(w, opcode, FrameFlags.Response, id));
 
     private static Task<byte[]> Done(byte[] frame) => Task.FromResult(frame);
 }

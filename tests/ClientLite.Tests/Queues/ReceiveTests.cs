@@ -37,7 +37,7 @@ public sealed class ReceiveTests
         RecordBatch.SetBaseOffset(batch0, 10);
         RecordBatch.SetBaseOffset(batch1, 5);
         q.Broker.Intercept = r => r.Opcode == Opcode.Receive
-            ? new FakeReply(Respond: id => Frames.Build(w => FrameWriter.WriteDelivery(w, Opcode.Receive, FrameFlags.Response, id,
+            ? new FakeReply(Respond: id => Frames.Encode(w => FrameWriter.WriteDelivery(w, Opcode.Receive, FrameFlags.Response, id,
                 [
                     (1, [new DeliveryRange(5, 2, 3)], batch1),
                     (0, [new DeliveryRange(12, 1, 2), new DeliveryRange(10, 1, 1)], batch0),
@@ -74,7 +74,7 @@ public sealed class ReceiveTests
             new(139, 1, 1), new(141, 1, 3), new(142, 1, 1), new(150, 1, 2), new(159, 1, 5),
         ];
         q.Broker.Intercept = r => r.Opcode == Opcode.Receive
-            ? new FakeReply(Respond: id => Frames.Build(w => FrameWriter.WriteDelivery(w, Opcode.Receive, FrameFlags.Response, id,
+            ? new FakeReply(Respond: id => Frames.Encode(w => FrameWriter.WriteDelivery(w, Opcode.Receive, FrameFlags.Response, id,
                 [(0, ranges, high.Concat(low).ToArray())])))
             : null;
         var consumer = q.Connection.OpenQueue("jobs");
@@ -92,7 +92,7 @@ public sealed class ReceiveTests
         var batch = TestRecord.Batch(new TestRecord("x"));
         batch[^1] ^= 0xFF;
         q.Broker.Intercept = r => r.Opcode == Opcode.Receive
-            ? new FakeReply(Respond: id => Frames.Build(w => FrameWriter.WriteDelivery(w, Opcode.Receive, FrameFlags.Response, id,
+            ? new FakeReply(Respond: id => Frames.Encode(w => FrameWriter.WriteDelivery(w, Opcode.Receive, FrameFlags.Response, id,
                 [(0, [new DeliveryRange(0, 1, 1)], batch)])))
             : null;
         var consumer = q.Connection.OpenQueue("jobs");
@@ -110,7 +110,7 @@ public sealed class ReceiveTests
         await using var q = await QueueHarness.StartAsync();
         var batch = TestRecord.Batch(new TestRecord("x"));
         q.Broker.Intercept = r => r.Opcode == Opcode.Receive
-            ? new FakeReply(Respond: id => Frames.Build(w => FrameWriter.WriteDelivery(w, Opcode.Receive, FrameFlags.Response, id,
+            ? new FakeReply(Respond: id => Frames.Encode(w => FrameWriter.WriteDelivery(w, Opcode.Receive, FrameFlags.Response, id,
                 [(0, [new DeliveryRange(0, 2, 1)], batch)])))
             : null;
         var consumer = q.Connection.OpenQueue("jobs");
@@ -125,7 +125,7 @@ public sealed class ReceiveTests
     {
         await using var q = await QueueHarness.StartAsync();
         q.Broker.Intercept = r => r.Opcode == Opcode.Receive
-            ? new FakeReply(Respond: id => Frames.Build(w =>
+            ? new FakeReply(Respond: id => Frames.Encode(w =>
             {
                 var span = w.GetSpan(FrameHeader.Size + 4);
                 new FrameHeader(4, Opcode.Receive, FrameFlags.Response, id).Write(span);

@@ -21,7 +21,7 @@ public sealed class QueueProtocolTests : IAsyncLifetime
         Assert.Equal(ErrorCode.None, created.ErrorCode);
         for (int p = 0; p < 2; p++)
         {
-            var batch = TestBatches.Encode(10, 20, seed: p * 100);
+            var batch = TestBatches.Numbered(10, 20, seed: p * 100);
             var published = await admin.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "jobs"u8, p, batch));
             Assert.Equal(Opcode.Publish, published.Header.Opcode);
         }
@@ -124,7 +124,7 @@ public sealed class QueueProtocolTests : IAsyncLifetime
         await Task.Delay(100);
         Assert.False(waiting.IsCompleted);
         await using var producer = await RawClient.ConnectAsync(_broker.Endpoint);
-        var batch = TestBatches.Encode(1, 10, seed: 500);
+        var batch = TestBatches.Numbered(1, 10, seed: 500);
         await producer.RequestAsync((w, id) => FrameWriter.WritePublish(w, id, "jobs"u8, 1, batch));
 
         var delivered = Decode(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));

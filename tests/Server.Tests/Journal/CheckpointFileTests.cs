@@ -4,7 +4,7 @@ namespace FastBroker.Server.Tests.Journal;
 
 public sealed class CheckpointFileTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly JournalDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

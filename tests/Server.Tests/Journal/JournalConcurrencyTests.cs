@@ -4,7 +4,7 @@ namespace FastBroker.Server.Tests.Journal;
 
 public sealed class JournalConcurrencyTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly JournalDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -62,7 +62,7 @@ public sealed class JournalConcurrencyTests : IDisposable
         Assert.All(counts, c => Assert.True(c > 0));
         Assert.Equal(journal.NextOffset, journal.CommittedEndOffset);
         long expected = 0;
-        foreach (var batch in TestBatches.ReadAll(journal, 0))
+        foreach (var batch in Journals.ReadAll(journal, 0))
         {
             Assert.Equal(expected, batch.BaseOffset);
             expected += batch.Records;
@@ -142,6 +142,6 @@ public sealed class JournalConcurrencyTests : IDisposable
         var onDisk = Journals.SegmentFiles(_temp.Partition);
         Assert.Equal(journal.SegmentCount, onDisk.Length);
         Assert.Equal(journal.StartOffset, long.Parse(onDisk[0][..20]));
-        Assert.Equal(journal.CommittedEndOffset - journal.StartOffset, TestBatches.ReadAll(journal, journal.StartOffset).Sum(b => (long)b.Records));
+        Assert.Equal(journal.CommittedEndOffset - journal.StartOffset, Journals.ReadAll(journal, journal.StartOffset).Sum(b => (long)b.Records));
     }
 }

@@ -6,7 +6,7 @@ namespace FastBroker.Server.Tests.Journal;
 
 public sealed class JournalFailureTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly JournalDirectory _temp = new();
     private readonly FakeTimeProvider _time = new();
     private readonly CapturingLogger _logger = new();
     private readonly FlakyFileFactory _files = new();
@@ -38,7 +38,7 @@ public sealed class JournalFailureTests : IDisposable
         Assert.Null(journal.WriteFailure);
         Assert.Contains(_logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("was undone"));
         Assert.Equal(2, Journals.AppendAndCommit(journal, TestBatches.Make(1)));
-        var stored = TestBatches.ReadAll(journal, 0);
+        var stored = Journals.ReadAll(journal, 0);
         Assert.Equal(2, stored.Count);
         Assert.Equal(first, stored[0].Bytes);
         Assert.Equal((2L, 1), (stored[1].BaseOffset, stored[1].Records));

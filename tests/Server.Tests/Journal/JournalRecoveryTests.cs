@@ -7,7 +7,7 @@ namespace FastBroker.Server.Tests.Journal;
 
 public sealed class JournalRecoveryTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly JournalDirectory _temp = new();
     private readonly FakeTimeProvider _time = new();
     private readonly CapturingLogger _logger = new();
 
@@ -50,7 +50,7 @@ public sealed class JournalRecoveryTests : IDisposable
         Assert.Equal(cPosition, new FileInfo(Segment0).Length);
         AssertLogged(LogLevel.Warning, Segment0, $"position {cPosition}", $"dropped {c.Length - 10} bytes", "offsets from 5");
         Assert.Equal(5, Journals.AppendAndCommit(journal, TestBatches.Make(1)));
-        Assert.Equal([0L, 2L, 5L], TestBatches.ReadAll(journal, 0).Select(x => x.BaseOffset));
+        Assert.Equal([0L, 2L, 5L], Journals.ReadAll(journal, 0).Select(x => x.BaseOffset));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class JournalRecoveryTests : IDisposable
         Assert.Equal(2, journal.CommittedEndOffset);
         Assert.Equal(bPosition, new FileInfo(Segment0).Length);
         AssertLogged(LogLevel.Warning, Segment0, $"position {bPosition}", $"dropped {b.Length + 4096} bytes");
-        Assert.Single(TestBatches.ReadAll(journal, 0));
+        Assert.Single(Journals.ReadAll(journal, 0));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class JournalRecoveryTests : IDisposable
         AssertLogged(LogLevel.Warning, Segment0, $"position {bPosition}", $"dropped {b.Length + c.Length} bytes", "offsets from 2", "CRC");
         var d = TestBatches.Make(1, fill: 4);
         Assert.Equal(2, Journals.AppendAndCommit(reopened, d));
-        var batches = TestBatches.ReadAll(reopened, 0);
+        var batches = Journals.ReadAll(reopened, 0);
         Assert.Equal([0L, 2L], batches.Select(x => x.BaseOffset));
         Assert.Equal(d, batches[1].Bytes);
     }
@@ -176,7 +176,7 @@ public sealed class JournalRecoveryTests : IDisposable
 
         Assert.Equal(original, File.ReadAllBytes(firstIndex));
         AssertLogged(LogLevel.Information, "Rebuilt index", Path.GetFileName(firstIndex));
-        var batches = TestBatches.ReadAll(reopened, 0);
+        var batches = Journals.ReadAll(reopened, 0);
         Assert.Equal(Enumerable.Range(0, 20).Select(i => i * 3L), batches.Select(x => x.BaseOffset));
         for (long offset = 0; offset < 60; offset++) Assert.True(reopened.Read(offset, new byte[4096]).BatchCount > 0);
     }
@@ -196,7 +196,7 @@ public sealed class JournalRecoveryTests : IDisposable
         using var reopened = Open(options);
 
         Assert.Equal(original, File.ReadAllBytes(firstIndex));
-        Assert.Equal(20, TestBatches.ReadAll(reopened, 0).Count);
+        Assert.Equal(20, Journals.ReadAll(reopened, 0).Count);
     }
 
     [Fact]
@@ -263,7 +263,7 @@ public sealed class JournalRecoveryTests : IDisposable
         Assert.Equal(63, reopened.CommittedEndOffset);
         Assert.Equal(files, Journals.SegmentFiles(_temp.Partition));
         AssertLogged(LogLevel.Warning, Path.GetFullPath(last), "offsets from 63");
-        Assert.Equal(21, TestBatches.ReadAll(reopened, 0).Count);
+        Assert.Equal(21, Journals.ReadAll(reopened, 0).Count);
         Assert.Equal(63, LatestCheckpoint().EndOffset);
     }
 

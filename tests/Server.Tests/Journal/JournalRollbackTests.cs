@@ -8,7 +8,7 @@ namespace FastBroker.Server.Tests.Journal;
 public sealed class JournalRollbackTests : IDisposable
 {
     private const int Enospc = 28;
-    private readonly List<TempDirectory> _temps = [];
+    private readonly List<JournalDirectory> _temps = [];
     private readonly FakeTimeProvider _time = new();
 
     public void Dispose()
@@ -18,7 +18,7 @@ public sealed class JournalRollbackTests : IDisposable
 
     private (string Directory, FlakyFileFactory Files) Fresh()
     {
-        var temp = new TempDirectory();
+        var temp = new JournalDirectory();
         _temps.Add(temp);
         return (temp.Partition, new FlakyFileFactory());
     }
@@ -76,7 +76,7 @@ public sealed class JournalRollbackTests : IDisposable
         }
 
         using var reopened = Open(directory, new FlakyFileFactory());
-        var stored = TestBatches.ReadAll(reopened, 0);
+        var stored = Journals.ReadAll(reopened, 0);
         Assert.Equal(6, reopened.CommittedEndOffset);
         Assert.Equal(acknowledged.Count, stored.Count);
         for (int i = 0; i < stored.Count; i++) Assert.True(TestBatches.SameContent(acknowledged[i], stored[i].Bytes));
@@ -116,11 +116,11 @@ public sealed class JournalRollbackTests : IDisposable
             Assert.Equal(committed, ReadFile(Journals.SegmentPath(directory, 0)));
             Assert.False(File.Exists(Journals.IndexPath(directory, 5)));
             Assert.Equal(5, Journals.AppendAndCommit(journal, after));
-            Assert.Equal(2, TestBatches.ReadAll(journal, 0).Count);
+            Assert.Equal(2, Journals.ReadAll(journal, 0).Count);
         }
 
         using var reopened = Open(directory, new FlakyFileFactory(), segmentBytes: 1024);
-        var stored = TestBatches.ReadAll(reopened, 0);
+        var stored = Journals.ReadAll(reopened, 0);
         Assert.Equal(7, reopened.CommittedEndOffset);
         Assert.Equal(2, stored.Count);
         Assert.True(TestBatches.SameContent(first, stored[0].Bytes));
@@ -156,7 +156,7 @@ public sealed class JournalRollbackTests : IDisposable
 
         Assert.Equal("fsync", Assert.Throws<JournalFailedException>(journal.Commit).Operation);
         Assert.NotNull(journal.WriteFailure);
-        Assert.Single(TestBatches.ReadAll(journal, 0));
+        Assert.Single(Journals.ReadAll(journal, 0));
     }
 
     [Fact]
@@ -220,6 +220,6 @@ public sealed class JournalRollbackTests : IDisposable
         Assert.Contains("fsync failed", journal.WriteFailure);
         files.FailSyncs = false;
         Assert.Throws<JournalFailedException>(() => journal.Append(TestBatches.Make(1)));
-        Assert.Equal(first, Assert.Single(TestBatches.ReadAll(journal, 0)).Bytes);
+        Assert.Equal(first, Assert.Single(Journals.ReadAll(journal, 0)).Bytes);
     }
 }

@@ -20,6 +20,25 @@ internal static class Journals
         return baseOffset;
     }
 
+    /// <summary>Reads every committed batch from <paramref name="from"/> to the committed end.</summary>
+    public static List<(long BaseOffset, int Records, byte[] Bytes)> ReadAll(PartitionJournal journal, long from, int bufferBytes = 64 * 1024)
+    {
+        var all = new List<(long, int, byte[])>();
+        var buffer = new byte[bufferBytes];
+        long offset = from;
+        while (offset < journal.CommittedEndOffset)
+        {
+            var result = journal.Read(offset, buffer);
+            Assert.True(result.BytesWritten > 0, $"read at {offset} returned nothing (required {result.RequiredBytes})");
+            var batches = TestBatches.Split(buffer.AsSpan(0, result.BytesWritten));
+            Assert.Equal(result.BatchCount, batches.Count);
+            all.AddRange(batches);
+            var last = batches[^1];
+            offset = last.BaseOffset + last.Records;
+        }
+        return all;
+    }
+
     public static string SegmentPath(string directory, long baseOffset) => Path.Combine(directory, $"{baseOffset:D20}.log");
 
     public static string IndexPath(string directory, long baseOffset) => Path.Combine(directory, $"{baseOffset:D20}.idx");

@@ -5,7 +5,7 @@ namespace FastBroker.Server.Tests.Journal;
 
 public sealed class PartitionJournalTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly JournalDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -42,7 +42,7 @@ public sealed class PartitionJournalTests : IDisposable
         Assert.Equal(11, journal.CommittedEndOffset);
         Assert.Equal(0, journal.PendingBatches);
         Assert.Equal(0, journal.PendingBytes);
-        var batches = TestBatches.ReadAll(journal, 0);
+        var batches = Journals.ReadAll(journal, 0);
         Assert.Equal([0L, 3L, 4L], batches.Select(b => b.BaseOffset));
         // The base offset was written into the caller's buffer in place; everything else is untouched.
         Assert.Equal(first, batches[0].Bytes);
@@ -172,7 +172,7 @@ public sealed class PartitionJournalTests : IDisposable
         Assert.True(files.Length >= 4, $"expected several segments, got {files.Length}");
         foreach (string file in files) Assert.True(new FileInfo(Path.Combine(_temp.Partition, file)).Length <= 4096);
 
-        var batches = TestBatches.ReadAll(journal, 0);
+        var batches = Journals.ReadAll(journal, 0);
         Assert.Equal(40, batches.Count);
         long expected = 0;
         for (int i = 0; i < batches.Count; i++)
@@ -212,7 +212,7 @@ public sealed class PartitionJournalTests : IDisposable
         journal.Commit();
 
         Assert.True(Journals.SegmentFiles(_temp.Partition).Length >= 4);
-        var batches = TestBatches.ReadAll(journal, 0);
+        var batches = Journals.ReadAll(journal, 0);
         Assert.Equal(Enumerable.Range(0, 25).Select(i => (long)i * 3), batches.Select(b => b.BaseOffset));
     }
 
@@ -227,7 +227,7 @@ public sealed class PartitionJournalTests : IDisposable
 
         Assert.Equal(["00000000000000000000.log", "00000000000000000001.log", "00000000000000000021.log"], Journals.SegmentFiles(_temp.Partition));
         Assert.Equal(Journals.SegmentHeaderBytes + big.Length, new FileInfo(Journals.SegmentPath(_temp.Partition, 1)).Length);
-        Assert.Equal([0L, 1L, 21L], TestBatches.ReadAll(journal, 0).Select(b => b.BaseOffset));
+        Assert.Equal([0L, 1L, 21L], Journals.ReadAll(journal, 0).Select(b => b.BaseOffset));
     }
 
     [Fact]
@@ -252,7 +252,7 @@ public sealed class PartitionJournalTests : IDisposable
             Assert.Equal(0, journal.StartOffset);
             Assert.Equal(40, journal.CommittedEndOffset);
             Assert.Equal(40, journal.NextOffset);
-            var batches = TestBatches.ReadAll(journal, 0);
+            var batches = Journals.ReadAll(journal, 0);
             Assert.Equal(written, batches.Select(b => b.Bytes));
 
             Assert.Equal(40, Journals.AppendAndCommit(journal, TestBatches.Make(1)));

@@ -7,7 +7,7 @@ namespace FastBroker.Server.Tests.Journal;
 
 public sealed class SegmentDeletionRecoveryTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly JournalDirectory _temp = new();
     private readonly FakeTimeProvider _time = new();
     private readonly CapturingLogger _logger = new();
     private readonly FlakyFileFactory _files = new();
@@ -45,7 +45,7 @@ public sealed class SegmentDeletionRecoveryTests : IDisposable
         {
             start = journal.DeleteSegmentsBefore(Bases()[3]);
             end = journal.CommittedEndOffset;
-            expected = TestBatches.ReadAll(journal, start);
+            expected = Journals.ReadAll(journal, start);
         }
         finally
         {
@@ -59,7 +59,7 @@ public sealed class SegmentDeletionRecoveryTests : IDisposable
         Assert.Equal(start, reopened.StartOffset);
         Assert.Equal(end, reopened.CommittedEndOffset);
         Assert.Equal(start, Bases()[0]);
-        var batches = TestBatches.ReadAll(reopened, start);
+        var batches = Journals.ReadAll(reopened, start);
         Assert.Equal(expected.Select(b => b.BaseOffset), batches.Select(b => b.BaseOffset));
         Assert.All(batches.Zip(expected), pair => Assert.Equal(pair.Second.Bytes, pair.First.Bytes));
         Assert.Throws<ArgumentOutOfRangeException>(() => reopened.Read(start - 1, new byte[4096]));
@@ -108,7 +108,7 @@ public sealed class SegmentDeletionRecoveryTests : IDisposable
         Assert.False(File.Exists(Journals.IndexPath(_temp.Partition, bases[1])));
         Assert.Contains(_logger.Entries, e => e.Message.Contains("interrupted deletion") && e.Message.Contains(Journals.SegmentPath(_temp.Partition, 0)[^24..]));
         Assert.Equal(60, reopened.CommittedEndOffset);
-        Assert.Equal(60 - start, TestBatches.ReadAll(reopened, start).Sum(b => b.Records));
+        Assert.Equal(60 - start, Journals.ReadAll(reopened, start).Sum(b => b.Records));
     }
 
     [Fact]
@@ -170,6 +170,6 @@ public sealed class SegmentDeletionRecoveryTests : IDisposable
 
         Assert.Equal(start, reopened.StartOffset);
         Assert.Equal(120, reopened.CommittedEndOffset);
-        Assert.Equal(120 - start, TestBatches.ReadAll(reopened, start).Sum(b => b.Records));
+        Assert.Equal(120 - start, Journals.ReadAll(reopened, start).Sum(b => b.Records));
     }
 }

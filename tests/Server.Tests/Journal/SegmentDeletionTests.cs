@@ -9,7 +9,7 @@ public sealed class SegmentDeletionTests : IDisposable
     private const int Batches = 20;
     private const int RecordsPerBatch = 3;
 
-    private readonly TempDirectory _temp = new();
+    private readonly JournalDirectory _temp = new();
     private readonly FakeTimeProvider _time = new();
     private readonly CapturingLogger _logger = new();
     private readonly FlakyFileFactory _files = new();
@@ -48,7 +48,7 @@ public sealed class SegmentDeletionTests : IDisposable
         Assert.Equal(0, journal.StartOffset);
         Assert.Equal(segments, journal.SegmentCount);
         Assert.Equal(files, Directory.GetFiles(_temp.Partition));
-        Assert.Equal(Batches, TestBatches.ReadAll(journal, 0).Count);
+        Assert.Equal(Batches, Journals.ReadAll(journal, 0).Count);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class SegmentDeletionTests : IDisposable
         Assert.Equal([bases[^1]], Bases());
         Assert.Equal(end, journal.CommittedEndOffset);
         Assert.Equal(end, Journals.AppendAndCommit(journal, TestBatches.Make(2, fill: 0xEE)));
-        var batches = TestBatches.ReadAll(journal, journal.StartOffset);
+        var batches = Journals.ReadAll(journal, journal.StartOffset);
         Assert.Equal(bases[^1], batches[0].BaseOffset);
         Assert.Equal(end, batches[^1].BaseOffset);
         Assert.Equal(bases[^1], journal.DeleteSegmentsBefore(long.MaxValue));
@@ -117,7 +117,7 @@ public sealed class SegmentDeletionTests : IDisposable
     public void Reads_below_the_new_start_are_out_of_range_and_reads_from_it_return_the_same_batches()
     {
         using var journal = OpenFilled();
-        var before = TestBatches.ReadAll(journal, 0);
+        var before = Journals.ReadAll(journal, 0);
         var bases = Bases();
 
         long start = journal.DeleteSegmentsBefore(bases[2]);
@@ -126,7 +126,7 @@ public sealed class SegmentDeletionTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => journal.Read(0, buffer));
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => journal.Read(start - 1, buffer));
         Assert.Contains($"[{start}, {journal.CommittedEndOffset}]", error.Message);
-        var after = TestBatches.ReadAll(journal, start);
+        var after = Journals.ReadAll(journal, start);
         var expected = before.SkipWhile(b => b.BaseOffset < start).ToList();
         Assert.Equal(expected.Select(b => b.BaseOffset), after.Select(b => b.BaseOffset));
         Assert.All(after.Zip(expected), pair => Assert.Equal(pair.Second.Bytes, pair.First.Bytes));
@@ -176,7 +176,7 @@ public sealed class SegmentDeletionTests : IDisposable
         journal.Commit();
 
         Assert.Equal(end + 4, journal.CommittedEndOffset);
-        Assert.Equal(batch, TestBatches.ReadAll(journal, start)[^1].Bytes);
+        Assert.Equal(batch, Journals.ReadAll(journal, start)[^1].Bytes);
     }
 
     [Fact]
@@ -201,7 +201,7 @@ public sealed class SegmentDeletionTests : IDisposable
         Assert.Contains("segment deletion", error.Message);
         Assert.Equal(0, journal.StartOffset);
         Assert.Equal(files, Directory.GetFiles(_temp.Partition));
-        Assert.Equal(Batches, TestBatches.ReadAll(journal, 0).Count);
+        Assert.Equal(Batches, Journals.ReadAll(journal, 0).Count);
         _files.FailSyncs = false;
         Assert.Throws<JournalFailedException>(() => journal.DeleteSegmentsBefore(long.MaxValue));
         Assert.Throws<JournalFailedException>(() => journal.Append(TestBatches.Make(1)));
@@ -212,7 +212,7 @@ public sealed class SegmentDeletionTests : IDisposable
     {
         using var journal = OpenFilled();
         var bases = Bases();
-        var expected = TestBatches.ReadAll(journal, 0)[0].Bytes;
+        var expected = Journals.ReadAll(journal, 0)[0].Bytes;
         string first = Path.GetFullPath(Journals.SegmentPath(_temp.Partition, 0));
         using var inside = new ManualResetEventSlim();
         using var resume = new ManualResetEventSlim();

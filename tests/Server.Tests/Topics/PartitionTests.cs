@@ -79,7 +79,7 @@ public sealed class PartitionTests : IDisposable
         // What was acknowledged is still served.
         Assert.True(partition.TryGetJournal(out var journal, out _));
         Assert.Equal(2, journal.CommittedEndOffset);
-        Assert.Single(TestBatches.ReadAll(journal, 0));
+        Assert.Single(Journals.ReadAll(journal, 0));
     }
 
     // The unit-level twin of the full-disk integration test: fill, refuse, read, free, publish again, restart.
@@ -104,7 +104,7 @@ public sealed class PartitionTests : IDisposable
             Assert.Null(partition.WriteFailure);
             Assert.True(partition.TryGetJournal(out var journal, out _));
             Assert.Equal(2, journal.CommittedEndOffset);
-            Assert.Single(TestBatches.ReadAll(journal, 0));
+            Assert.Single(Journals.ReadAll(journal, 0));
 
             files.DiskFull = false;
             var after = new RecordingCompletion(expected: 1);
@@ -116,7 +116,7 @@ public sealed class PartitionTests : IDisposable
         await using var reopened = Open(new FlakyFileFactory());
         Assert.True(reopened.TryGetJournal(out var recovered, out _));
         Assert.Equal(6, recovered.CommittedEndOffset);
-        Assert.Equal([(0L, 2), (2L, 4)], TestBatches.ReadAll(recovered, 0).Select(b => (b.BaseOffset, b.Records)));
+        Assert.Equal([(0L, 2), (2L, 4)], Journals.ReadAll(recovered, 0).Select(b => (b.BaseOffset, b.Records)));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using FastBroker.Wire.Messages;
-using static FastBroker.Wire.Tests.Support.Frames;
+using static FastBroker.Testing.Frames;
 
 namespace FastBroker.Wire.Tests.Vectors;
 

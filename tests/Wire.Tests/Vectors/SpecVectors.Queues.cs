@@ -3,7 +3,7 @@ using FastBroker.Wire.Messages;
 using FastBroker.Wire.Messages.Queues;
 using FastBroker.Wire.Records;
 using FastBroker.Wire.Tests.Support;
-using static FastBroker.Wire.Tests.Support.Frames;
+using static FastBroker.Testing.Frames;
 
 namespace FastBroker.Wire.Tests.Vectors;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using FastBroker.Wire.Messages;
 using FastBroker.Wire.Tests.Support;
-using static FastBroker.Wire.Tests.Support.Frames;
+using static FastBroker.Testing.Frames;
 
 namespace FastBroker.Wire.Tests.Vectors;
 

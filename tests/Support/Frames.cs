@@ -1,9 +1,12 @@
 using System.Buffers;
+using System.Text;
+using FastBroker.Wire;
+using FastBroker.Wire.Messages;
 
-namespace FastBroker.Wire.Tests.Support;
+namespace FastBroker.Testing;
 
-/// <summary>Encodes frames to arrays and cuts single frames back out, for assertions.</summary>
-internal static class Frames
+/// <summary>Encodes frames to arrays and cuts single frames back out, for test setup and assertions.</summary>
+public static class Frames
 {
     public static byte[] Encode(Action<ArrayBufferWriter<byte>> write)
     {
@@ -11,6 +14,9 @@ internal static class Frames
         write(output);
         return output.WrittenSpan.ToArray();
     }
+
+    public static byte[] Error(uint requestId, ErrorCode code, string message)
+        => Encode(w => FrameWriter.WriteError(w, requestId, code, message));
 
     /// <summary>Parses exactly one whole frame; fails the test if the bytes are anything else.</summary>
     public static (FrameHeader Header, byte[] Body) ParseSingle(byte[] frame, int maxBodyBytes = Protocol.DefaultMaxFrameBytes)
@@ -29,4 +35,6 @@ internal static class Frames
         Assert.Equal(flags, header.Flags);
         Assert.Equal(requestId, header.RequestId);
     }
+
+    public static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }

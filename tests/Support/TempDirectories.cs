@@ -1,5 +1,6 @@
 namespace FastBroker.Testing;
 
+/// <summary>Directories under the system temp path, named for the test that made them.</summary>
 public static class TempDirectories
 {
     public static string Create(string prefix)
