@@ -83,7 +83,9 @@ public sealed class Producer : IAsyncDisposable
     /// this returns. When <see cref="ProducerOptions.MaxInFlightBatches"/> batches are unacknowledged the
     /// message joins its partition's open batch (sent when a slot frees), and waits for room only when that batch
     /// is full; <paramref name="cancellationToken"/> only cancels that wait. The message expires after
-    /// <see cref="ProducerOptions.DefaultTimeToLive"/> when that is set.
+    /// <see cref="ProducerOptions.DefaultTimeToLive"/> when that is set. Throws <see cref="ArgumentException"/> for
+    /// headers a record cannot hold (more than 65,535, or a name longer than 65,535 UTF-8 bytes) and
+    /// <see cref="ArgumentOutOfRangeException"/> for a partition the topic does not have; nothing is queued then.
     /// </summary>
     public ValueTask<long> SendAsync(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key = null, int? partition = null,
         ReadOnlyMemory<RecordHeader> headers = default, CancellationToken cancellationToken = default)
@@ -116,6 +118,11 @@ public sealed class Producer : IAsyncDisposable
     {
         if (partition is { } explicitPartition && (uint)explicitPartition >= (uint)PartitionCount)
             throw new ArgumentOutOfRangeException(nameof(partition), explicitPartition, $"The topic has {PartitionCount} partitions.");
+        // Checked before a batch is opened for the record, so a record that cannot be encoded leaves nothing behind.
+        if (!headers.IsEmpty && RecordBatchBuilder.HeadersProblem(headers.Span) is { } problem)
+            throw new ArgumentException(problem, nameof(headers));
+        if (expiry.IsSet && headers.Length >= RecordBatchBuilder.MaxHeaders)
+            throw new ArgumentException($"a record with an expiry holds at most {RecordBatchBuilder.MaxHeaders - 1} other headers", nameof(headers));
         int recordBytes = RecordBatchBuilder.MeasureRecord(key?.Length ?? -1, headers.Span, value.Length) - 4
                           + (expiry.IsSet ? ExpirySpec.MaxHeaderBytes : 0);
         if (recordBytes > _connection.MaxMessageBytes)

@@ -37,6 +37,29 @@ public sealed class ProducerTests
     }
 
     [Fact(Timeout = TestLimits.TestMs)]
+    public async Task Headers_a_record_cannot_hold_are_refused_at_once_and_the_producer_goes_on()
+    {
+        await using var broker = new FakeBroker();
+        broker.Store.CreateTopic("t", 1);
+        await using var connection = await BrokerConnection.ConnectAsync(broker.Endpoint);
+        await using var producer = await connection.CreateProducerAsync("t", NoLinger);
+        Wire.Records.RecordHeader[] longName = [new(new string('h', 70_000), Bytes("v"))];
+
+        var error = Assert.Throws<ArgumentException>(() => producer.SendAsync(Bytes("x"), headers: longName));
+        Assert.Throws<ArgumentException>(() => producer.SendAsync(Bytes("x"), TimeSpan.FromMinutes(1), headers: longName));
+        long offset = await producer.SendAsync(Bytes("after"), headers: new[] { new Wire.Records.RecordHeader("type", Bytes("created")) });
+        await producer.FlushAsync();
+
+        // A producer whose only send was refused has nothing to send when it closes.
+        await using (var refusedOnly = await connection.CreateProducerAsync("t", new ProducerOptions { Linger = TimeSpan.FromSeconds(1) }))
+            Assert.Throws<ArgumentException>(() => refusedOnly.SendAsync(Bytes("x"), headers: longName));
+
+        Assert.Equal("headers", error.ParamName);
+        Assert.Equal(0, offset);
+        Assert.Equal(["after"], TestBatches.Read(Assert.Single(broker.Store.Batches("t", 0))).Select(r => r.Value));
+    }
+
+    [Fact(Timeout = TestLimits.TestMs)]
     public async Task A_key_selects_the_partition_PartitionHash_gives_it()
     {
         await using var broker = new FakeBroker();

@@ -2,12 +2,13 @@ using System.CommandLine;
 using System.Text;
 using FastBroker.ClientLite;
 using FastBroker.Server.Cli.Input;
+using FastBroker.Wire.Records;
 
 namespace FastBroker.Server.Cli;
 
 /// <summary>
-/// <c>publish NAME [--key K] [--partition P] [--ttl DURATION | --expires-at TIME] [--input lines|file|nul|length-prefixed]
-/// [--file PATH]</c>: messages cut from stdin (or a file) as bytes, stored exactly as given.
+/// <c>publish NAME [--key K] [--header NAME=VALUE]... [--partition P] [--ttl DURATION | --expires-at TIME]
+/// [--input lines|file|nul|length-prefixed] [--file PATH]</c>: messages cut from stdin (or a file) as bytes, stored exactly as given.
 /// </summary>
 internal static class PublishCommand
 {
@@ -19,6 +20,34 @@ internal static class PublishCommand
         var command = new Command("publish", "Publish standard input: one message per line (the bytes before each newline, as given), or as --input says");
         var name = CliOptions.TopicName();
         var key = new Option<string?>("--key") { Description = "Key for every message (chooses the partition)" };
+        var headers = new Option<RecordHeader[]>("--header")
+        {
+            Description = "A header for every message, as NAME=VALUE (the value is the UTF-8 text after the first '='); repeat for more",
+            HelpName = "NAME=VALUE",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = result =>
+            {
+                var parsed = new RecordHeader[result.Tokens.Count];
+                for (int i = 0; i < parsed.Length; i++)
+                {
+                    string text = result.Tokens[i].Value;
+                    int equals = text.IndexOf('=', StringComparison.Ordinal);
+                    if (equals <= 0)
+                    {
+                        result.AddError($"'{text}' is not a header for --header (use NAME=VALUE, e.g. type=created)");
+                        return [];
+                    }
+                    parsed[i] = new RecordHeader(text[..equals], Encoding.UTF8.GetBytes(text[(equals + 1)..]));
+                }
+                if (RecordBatchBuilder.HeadersProblem(parsed) is { } problem)
+                {
+                    result.AddError($"--header: {problem}");
+                    return [];
+                }
+                return parsed;
+            },
+        };
         var partition = CliOptions.OptionalInt("--partition", "Publish to this partition", 0);
         var ttl = CliOptions.Parsed<TimeSpan>("--ttl", "Every message expires this long after it is sent (e.g. 30s, 10m, at most 24h)",
             "DURATION", CliValues.TryParseDuration, "a duration", "500ms, 30s, 10m, at most 24h");
@@ -43,6 +72,7 @@ internal static class PublishCommand
         command.Options.Add(input);
         command.Options.Add(file);
         command.Options.Add(key);
+        command.Options.Add(headers);
         command.Options.Add(partition);
         command.Options.Add(ttl);
         command.Options.Add(expiresAt);
@@ -74,7 +104,7 @@ internal static class PublishCommand
                 try
                 {
                     var messages = MessageSource.Create(format, source);
-                    return await RunAsync(console, result.GetValue(server)!, topic, messages, result.GetValue(key), result.GetValue(partition), expiry, ct).ConfigureAwait(false);
+                    return await RunAsync(console, result.GetValue(server)!, topic, messages, result.GetValue(key), result.GetValue(headers) ?? [], result.GetValue(partition), expiry, ct).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -85,7 +115,7 @@ internal static class PublishCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string server, string topic, MessageSource messages, string? keyText, int? partition,
+    private static async Task<int> RunAsync(CliConsole console, string server, string topic, MessageSource messages, string? keyText, RecordHeader[] headers, int? partition,
         Expiry expiry, CancellationToken ct)
     {
         await using var connection = await BrokerConnection.ConnectAsync(server, null, ct).ConfigureAwait(false);
@@ -107,8 +137,8 @@ internal static class PublishCommand
             while (await messages.NextAsync(ct).ConfigureAwait(false) is { } value)
             {
                 window.Add(expiry.At is { } at
-                    ? producer.SendAsync(value, at, key, partition, default, ct)
-                    : producer.SendAsync(value, key, partition, default, ct));
+                    ? producer.SendAsync(value, at, key, partition, headers, ct)
+                    : producer.SendAsync(value, key, partition, headers, ct));
                 if (window.Count == Window)
                     await tally.DrainAsync(window).ConfigureAwait(false);
             }

@@ -38,6 +38,27 @@ public sealed class RecordBatchBuilder : IDisposable
         return size;
     }
 
+    /// <summary>The most headers one record holds, and the longest header name in UTF-8 bytes (both are u16 on the wire).</summary>
+    public const int MaxHeaders = ushort.MaxValue;
+
+    /// <inheritdoc cref="MaxHeaders"/>
+    public const int MaxHeaderNameBytes = ushort.MaxValue;
+
+    /// <summary>Null when <paramref name="headers"/> fit one record (<see cref="MaxHeaders"/>,
+    /// <see cref="MaxHeaderNameBytes"/>); else what does not.</summary>
+    public static string? HeadersProblem(ReadOnlySpan<RecordHeader> headers)
+    {
+        if (headers.Length > MaxHeaders) return $"a record holds at most {MaxHeaders} headers, not {headers.Length}";
+        foreach (var header in headers)
+        {
+            if (header.Name is null) return "a header name cannot be null";
+            int nameBytes = Encoding.UTF8.GetByteCount(header.Name);
+            if (nameBytes > MaxHeaderNameBytes)
+                return $"a header name is at most {MaxHeaderNameBytes} UTF-8 bytes, not {nameBytes}";
+        }
+        return null;
+    }
+
     /// <summary>Starts a new, empty batch.</summary>
     public void Reset()
     {
@@ -51,8 +72,10 @@ public sealed class RecordBatchBuilder : IDisposable
     /// Appends one record. <paramref name="timestampMs"/> earlier than the batch's first record is stored as the
     /// first record's timestamp, because deltas are unsigned (PROTOCOL.md, "Records").
     /// </summary>
+    /// <exception cref="ArgumentException">The headers do not fit a record (<see cref="HeadersProblem"/>); nothing is appended.</exception>
     public void Append(long timestampMs, bool hasKey, ReadOnlySpan<byte> key, ReadOnlySpan<RecordHeader> headers, ReadOnlySpan<byte> value)
     {
+        if (!headers.IsEmpty && HeadersProblem(headers) is { } problem) throw new ArgumentException(problem, nameof(headers));
         if (_count == 0)
         {
             _firstTimestamp = timestampMs;

@@ -42,4 +42,37 @@ public sealed class RecordBatchBuilderTests
         Assert.Equal(ErrorCode.None, RecordBatch.Validate(batch, 1 << 20));
         Assert.Equal(20, RecordBatch.ReadRecordCount(batch));
     }
+
+    [Fact]
+    public void Headers_a_record_cannot_hold_are_refused_and_leave_the_batch_as_it_was()
+    {
+        using var builder = new RecordBatchBuilder();
+        builder.Append(1000, false, default, default, "kept"u8);
+        int length = builder.Length;
+        RecordHeader[] longName = [new(new string('h', RecordBatchBuilder.MaxHeaderNameBytes + 1), "v"u8.ToArray())];
+        var tooMany = new RecordHeader[RecordBatchBuilder.MaxHeaders + 1];
+        Array.Fill(tooMany, new RecordHeader("h", default));
+
+        var nameError = Assert.Throws<ArgumentException>(() => builder.Append(2000, false, default, longName, "x"u8));
+        var countError = Assert.Throws<ArgumentException>(() => builder.Append(2000, false, default, tooMany, "x"u8));
+
+        Assert.Contains("at most 65535 UTF-8 bytes, not 65536", nameError.Message, StringComparison.Ordinal);
+        Assert.Contains("at most 65535 headers, not 65536", countError.Message, StringComparison.Ordinal);
+        Assert.Equal((1, length), (builder.RecordCount, builder.Length));
+        Assert.Equal(ErrorCode.None, RecordBatch.Validate(builder.Seal().Span, 1024));
+    }
+
+    [Fact]
+    public void A_header_name_of_exactly_the_limit_is_stored()
+    {
+        using var builder = new RecordBatchBuilder();
+        string name = new('h', RecordBatchBuilder.MaxHeaderNameBytes);
+        builder.Append(1000, false, default, [new RecordHeader(name, "v"u8.ToArray())], "x"u8);
+
+        var reader = new RecordBatchReader(builder.Seal().Span);
+        Assert.Equal(RecordReadStatus.Ok, reader.TryReadNext(out var record));
+        var headers = new RecordHeaderReader(record.Headers);
+        Assert.True(headers.TryReadNext(out var stored, out _));
+        Assert.Equal(RecordBatchBuilder.MaxHeaderNameBytes, stored.Length);
+    }
 }
