@@ -2,15 +2,15 @@ namespace FastBroker.Server.Topics;
 
 /// <summary>
 /// What the <see cref="TopicRegistry"/> tells the one party that keeps state per topic (the shared subscriptions),
-/// so that Topics needs to know nothing of it. Both calls come under the registry's admin lock, once per topic
-/// object: a topic deleted and created again under its name is another object.
+/// so that Topics needs to know nothing of it. Each call comes once per topic object (a topic deleted and created
+/// again under its name is another object), under the registry's admin lock except at dispose.
 /// </summary>
 internal interface ITopicLifecycle
 {
     /// <summary>
-    /// The topic's partitions are recovered and running and nobody can look the topic up yet: at
-    /// <see cref="TopicRegistry.Attach"/> for every topic served then, and at each later create once the topic is
-    /// durable. An exception fails the create (an <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>
+    /// The topic's partitions are recovered and running: at <see cref="TopicRegistry.Attach"/> for every topic
+    /// served then, and at each later create once the topic is durable and before it can be looked up. An exception
+    /// fails the create (an <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>
     /// becomes its StorageError answer) or the attach.
     /// </summary>
     void Opened(Topic topic);
