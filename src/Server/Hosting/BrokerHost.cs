@@ -1,6 +1,7 @@
 using System.Net;
 using FastBroker.Server.Positions;
 using FastBroker.Server.Sessions;
+using FastBroker.Server.Subscriptions;
 using FastBroker.Server.Topics;
 using FastBroker.Server.Transport;
 using Microsoft.Extensions.Logging;
@@ -41,12 +42,27 @@ internal sealed class BrokerHost : IAsyncDisposable
         var dataLock = LockDataDirectory(options.DataDirectory);
         var logger = loggerFactory.CreateLogger("FastBroker.Storage");
         var stopping = new CancellationTokenSource();
-        var topics = TopicRegistry.Open(options.DataDirectory, options.JournalOptions, logger, time,
-            new Subscriptions.QueueLimits(options.MaxFrameBytes, options.MaxMessageBytes, options.AckLogCompactBytes));
+        // Every topic's partitions first, then the subscriptions over them: the topics know nothing of the
+        // subscriptions, which find their dead-letter topics loaded already.
+        var topics = TopicRegistry.Open(options.DataDirectory, options.JournalOptions, logger, time);
+        SubscriptionRegistry subscriptions;
+        try
+        {
+            subscriptions = SubscriptionRegistry.Open(topics, options.Fsync,
+                new QueueLimits(options.MaxFrameBytes, options.MaxMessageBytes, options.AckLogCompactBytes), time, logger);
+        }
+        catch
+        {
+            // A subscription that cannot be opened stops the start: close what did open, partitions included.
+            topics.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            dataLock.Dispose();
+            stopping.Dispose();
+            throw;
+        }
         // Deleting a topic drops the positions on it; for temporary topics of the previous run, and for a topic whose
         // deletion a crash interrupted before its positions went, that happens here.
         var positions = PositionStore.Open(options.DataDirectory, options.Fsync, logger, time: null, topics.HoldsTopic);
-        var context = new BrokerContext(options.Sessions, topics, positions, time, loggerFactory, stopping.Token);
+        var context = new BrokerContext(options.Sessions, topics, subscriptions, positions, time, loggerFactory, stopping.Token);
         Listener listener;
         try
         {

@@ -1,13 +1,16 @@
 using FastBroker.Server.Positions;
+using FastBroker.Server.Subscriptions;
 using FastBroker.Server.Topics;
 using Microsoft.Extensions.Logging;
 
 namespace FastBroker.Server.Sessions;
 
-/// <summary>What every session shares: its limits, topics, positions, the clock, and the stop signal.</summary>
+/// <summary>What every session shares: its limits, topics and their subscriptions, positions, the clock, and the stop
+/// signal.</summary>
 internal sealed record BrokerContext(
     SessionLimits Limits,
     TopicRegistry Topics,
+    SubscriptionRegistry Subscriptions,
     PositionStore Positions,
     TimeProvider Time,
     ILoggerFactory LoggerFactory,

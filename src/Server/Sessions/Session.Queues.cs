@@ -26,7 +26,7 @@ internal sealed partial class Session
             Fail(requestId, ErrorCode.InvalidTopicName, $"the default dead-letter topic name for '{name}' would be longer than {Protocol.MaxTopicNameBytes} bytes; name one");
             return new ValueTask<bool>(true);
         }
-        if (!TryResolveTopic(requestId, request.Topic, out var topic)) return new ValueTask<bool>(true);
+        if (!TryResolveSubscriptions(requestId, request.Topic, out var subscriptions)) return new ValueTask<bool>(true);
         if ((request.Options & ~SubscriptionSettings.KnownOptions) != 0)
         {
             Fail(requestId, ErrorCode.InvalidArgument, $"unknown subscription options 0x{request.Options:x2}: only bit 0 (dead-letter expired messages) is defined");
@@ -38,16 +38,16 @@ internal sealed partial class Session
             Filter = filter,
             DeadLetterExpired = (request.Options & SubscriptionSettings.OptionDeadLetterExpired) != 0,
         };
-        return CreateSubscriptionAsync(requestId, topic, name, settings);
+        return CreateSubscriptionAsync(requestId, subscriptions, name, settings);
     }
 
-    private async ValueTask<bool> CreateSubscriptionAsync(uint requestId, Topic topic, string name, SubscriptionSettings settings)
+    private async ValueTask<bool> CreateSubscriptionAsync(uint requestId, SubscriptionSet subscriptions, string name, SubscriptionSettings settings)
     {
         ErrorCode code;
         string message;
         try
         {
-            (code, message) = await topic.Subscriptions.CreateAsync(name, settings).ConfigureAwait(false);
+            (code, message) = await subscriptions.CreateAsync(name, settings).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -63,18 +63,18 @@ internal sealed partial class Session
         if (!SubscriptionRequest.TryParse(body, out var request)) return Malformed(requestId, "malformed delete-subscription request");
         if (!TryCheckTopicName(requestId, request.Topic)
             || !TryDecodeName(requestId, request.Subscription, "subscription", out string name)
-            || !TryResolveTopic(requestId, request.Topic, out var topic))
+            || !TryResolveSubscriptions(requestId, request.Topic, out var subscriptions))
             return new ValueTask<bool>(true);
-        return DeleteSubscriptionAsync(requestId, topic, name);
+        return DeleteSubscriptionAsync(requestId, subscriptions, name);
     }
 
-    private async ValueTask<bool> DeleteSubscriptionAsync(uint requestId, Topic topic, string name)
+    private async ValueTask<bool> DeleteSubscriptionAsync(uint requestId, SubscriptionSet subscriptions, string name)
     {
         ErrorCode code;
         string message;
         try
         {
-            (code, message) = await topic.Subscriptions.DeleteAsync(name).ConfigureAwait(false);
+            (code, message) = await subscriptions.DeleteAsync(name).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -282,14 +282,24 @@ internal sealed partial class Session
         return false;
     }
 
+    // A topic being deleted has left the subscription registry before its partitions stop: it is unknown here too.
+    private bool TryResolveSubscriptions(uint requestId, ReadOnlySpan<byte> topicName, out SubscriptionSet subscriptions)
+    {
+        subscriptions = null!;
+        if (!TryResolveTopic(requestId, topicName, out var topic)) return false;
+        if (_broker.Subscriptions.TryGet(topic, out subscriptions)) return true;
+        Fail(requestId, ErrorCode.UnknownTopic, $"unknown topic '{topic.Name}'");
+        return false;
+    }
+
     private bool TryResolveSubscription(uint requestId, ReadOnlySpan<byte> topicName, ReadOnlySpan<byte> name, out SharedSubscription subscription)
     {
         subscription = null!;
         if (!TryCheckTopicName(requestId, topicName) || !TryCheckName(requestId, name, "subscription")) return false;
-        if (!TryResolveTopic(requestId, topicName, out var topic)) return false;
-        if (topic.Subscriptions.TryGet(name, out subscription) && !subscription.IsClosed) return true;
+        if (!TryResolveSubscriptions(requestId, topicName, out var subscriptions)) return false;
+        if (subscriptions.TryGet(name, out subscription) && !subscription.IsClosed) return true;
         Fail(requestId, ErrorCode.UnknownSubscription,
-            $"unknown subscription '{Encoding.UTF8.GetString(name)}' on topic '{topic.Name}'");
+            $"unknown subscription '{Encoding.UTF8.GetString(name)}' on topic '{subscriptions.Topic.Name}'");
         return false;
     }
 

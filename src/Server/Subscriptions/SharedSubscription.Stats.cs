@@ -102,6 +102,6 @@ internal sealed partial class SharedSubscription
             _deliverRate.Sample(now, Interlocked.Read(ref _delivered));
             _ackRate.Sample(now, Interlocked.Read(ref _acked));
         }
-        _topic.Subscriptions.TrimAckedSegments();
+        _set.TrimAckedSegments();
     }
 }

@@ -13,6 +13,8 @@ namespace FastBroker.Server.Subscriptions;
 internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposable
 {
     private readonly Topic _topic;
+    // The topic's other subscriptions, whose ack floors bound which journal segments may go.
+    private readonly SubscriptionSet _set;
     private readonly QueueState[] _states;
     private readonly long[] _durableFloors;
     private readonly SubscriptionContext _context;
@@ -25,9 +27,12 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
     private long _acked;
     private volatile bool _closed;
 
-    private SharedSubscription(Topic topic, string name, string directory, SubscriptionSettings settings, SubscriptionContext context, FilterScanner scanner)
+    private SharedSubscription(SubscriptionSet set, string name, string directory, SubscriptionSettings settings)
     {
+        var topic = set.Topic;
+        var context = set.Context;
         _topic = topic;
+        _set = set;
         Name = name;
         Directory = directory;
         Settings = settings;
@@ -36,12 +41,13 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         _filter = settings.Filter.Length == 0 ? null : MessageFilter.Parse(settings.Filter);
         _states = new QueueState[topic.Partitions.Length];
         for (int i = 0; i < _states.Length; i++) _states[i] = new QueueState(settings.MaxDeliveries, FirstStored(topic.Partitions[i]), _filter is not null);
-        _scanner = scanner;
+        _scanner = set.Scanner;
         _scanRuns = new List<ScanRun>[_filter is null ? 0 : _states.Length];
         for (int i = 0; i < _scanRuns.Length; i++) _scanRuns[i] = [];
         _durableFloors = new long[_states.Length];
         _mover = new Durability.GroupCommitLoop<DeadLetterItem>($"dead-letter mover of {topic.Name}/{name}", this, MaxMoveGroup, long.MaxValue, context.Logger);
-        _tick = context.Time.CreateTimer(static s => ((SharedSubscription)s!).Tick(), this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        // Started by Open once the ack log is there: a tick must not find the subscription half-opened.
+        _tick = context.Time.CreateTimer(static s => ((SharedSubscription)s!).Tick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public string Name { get; }
@@ -62,17 +68,18 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
     /// these over all subscriptions may be deleted.</summary>
     public long DurableFloor(int partition) => Volatile.Read(ref _durableFloors[partition]);
 
-    /// <summary>Opens (or creates, when <paramref name="create"/>) the subscription stored in <paramref name="directory"/>;
-    /// a filtered one joins <paramref name="scanner"/>, the topic's shared scan.</summary>
-    public static SharedSubscription Open(Topic topic, string name, string directory, SubscriptionSettings settings, SubscriptionContext context,
-        FilterScanner scanner, bool create)
+    /// <summary>Opens (or creates, when <paramref name="create"/>) the subscription stored in <paramref name="directory"/>
+    /// as a member of <paramref name="set"/>; a filtered one joins the set's shared scan.</summary>
+    public static SharedSubscription Open(SubscriptionSet set, string name, string directory, SubscriptionSettings settings, bool create)
     {
+        var topic = set.Topic;
+        var context = set.Context;
         if (create)
         {
             System.IO.Directory.CreateDirectory(directory);
             SubscriptionFile.Write(directory, settings);
         }
-        var subscription = new SharedSubscription(topic, name, directory, settings, context, scanner);
+        var subscription = new SharedSubscription(set, name, directory, settings);
         if (create)
         {
             // A new subscription starts at each partition's end (PROTOCOL.md section 8): what was published before
@@ -86,7 +93,8 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         foreach (var state in subscription._states) state.FinishRestore();
         for (int i = 0; i < subscription._states.Length; i++) subscription._durableFloors[i] = subscription._states[i].Floor;
         subscription._mover.Start();
-        if (subscription._filter is not null) scanner.Add(subscription);
+        if (subscription._filter is not null) set.Scanner.Add(subscription);
+        subscription._tick.Change(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return subscription;
     }
 

@@ -7,7 +7,8 @@ namespace FastBroker.Server.Subscriptions;
 
 /// <summary>
 /// The shared subscriptions of one topic, under <c>{topic}/subscriptions/{name}/</c>. Lookups by UTF-8 name are
-/// lock-free; create and delete are serialised.
+/// lock-free; create and delete are serialised. Made whole by <see cref="Open"/>; the
+/// <see cref="SubscriptionRegistry"/> holds one per served topic.
 /// </summary>
 internal sealed class SubscriptionSet : IAsyncDisposable
 {
@@ -15,26 +16,33 @@ internal sealed class SubscriptionSet : IAsyncDisposable
     private readonly ConcurrentDictionary<string, SharedSubscription>.AlternateLookup<ReadOnlySpan<char>> _byChars;
     private readonly SemaphoreSlim _adminLock = new(1, 1);
     private readonly string _root;
-    private Topic _topic = null!;
-    private SubscriptionContext _context = null!;
-    private FilterScanner _scanner = null!;
+    private readonly Topic _topic;
+    private readonly SubscriptionContext _context;
+    private readonly FilterScanner _scanner;
 
-    public SubscriptionSet(string topicDirectory)
-    {
-        _root = Path.Combine(topicDirectory, "subscriptions");
-        _byChars = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
-    }
-
-    public int Count => _byName.Count;
-
-    /// <summary>Opens every subscription stored for <paramref name="topic"/>.</summary>
-    public void Load(Topic topic, SubscriptionContext context)
+    private SubscriptionSet(Topic topic, SubscriptionContext context)
     {
         _topic = topic;
         _context = context;
         _scanner = new FilterScanner(topic);
-        if (!Directory.Exists(_root)) return;
-        foreach (string directory in Directory.GetDirectories(_root))
+        _root = Path.Combine(topic.Directory, "subscriptions");
+        _byChars = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public Topic Topic => _topic;
+    public SubscriptionContext Context => _context;
+
+    /// <summary>The topic's one filter pass, shared by its filtered subscriptions.</summary>
+    public FilterScanner Scanner => _scanner;
+
+    public int Count => _byName.Count;
+
+    /// <summary>The set of <paramref name="topic"/> with every subscription stored for it open.</summary>
+    public static SubscriptionSet Open(Topic topic, SubscriptionContext context)
+    {
+        var set = new SubscriptionSet(topic, context);
+        if (!Directory.Exists(set._root)) return set;
+        foreach (string directory in Directory.GetDirectories(set._root))
         {
             string name = Path.GetFileName(directory);
             if (!TopicName.IsValid(name) || !SubscriptionFile.TryRead(directory, out var settings))
@@ -42,8 +50,9 @@ internal sealed class SubscriptionSet : IAsyncDisposable
                 SubscriptionsLog.SubscriptionIgnored(context.Logger, directory, "not a valid subscription name or settings file");
                 continue;
             }
-            _byName[name] = SharedSubscription.Open(topic, name, directory, settings, context, _scanner, create: false);
+            set._byName[name] = SharedSubscription.Open(set, name, directory, settings, create: false);
         }
+        return set;
     }
 
     public bool TryGet(ReadOnlySpan<byte> utf8Name, out SharedSubscription subscription)
@@ -74,7 +83,7 @@ internal sealed class SubscriptionSet : IAsyncDisposable
             try
             {
                 if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-                _byName[name] = SharedSubscription.Open(_topic, name, directory, settings, _context, _scanner, create: true);
+                _byName[name] = SharedSubscription.Open(this, name, directory, settings, create: true);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

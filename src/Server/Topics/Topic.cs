@@ -1,8 +1,7 @@
-using FastBroker.Server.Subscriptions;
-
 namespace FastBroker.Server.Topics;
 
-/// <summary>A named, partitioned log, and the shared subscriptions on it.</summary>
+/// <summary>A named, partitioned log. What other folders keep per topic (its shared subscriptions) they attach
+/// through <see cref="ITopicLifecycle"/>, keyed by this object.</summary>
 internal sealed class Topic(string name, string directory, Partition[] partitions, Guid id)
 {
     public string Name { get; } = name;
@@ -13,7 +12,6 @@ internal sealed class Topic(string name, string directory, Partition[] partition
 
     public string Directory { get; } = directory;
     public Partition[] Partitions { get; } = partitions;
-    public SubscriptionSet Subscriptions { get; } = new(directory);
 
     /// <summary>Created with the temporary flag: deleted when its creator's connection closes (PROTOCOL.md 5.3).</summary>
     public bool Temporary { get; init; }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using FastBroker.Server.Durability;
 using FastBroker.Server.Journal;
-using FastBroker.Server.Subscriptions;
 using FastBroker.Wire;
 using FastBroker.Wire.Messages;
 using Microsoft.Extensions.Logging;
@@ -13,6 +12,8 @@ namespace FastBroker.Server.Topics;
 /// All topics of the broker, under <c>{data}/topics/{name}/</c> (a <c>topic.meta</c> file and one directory per
 /// partition). Lookups are lock-free and allocation-free by UTF-8 name; create and delete are serialised.
 /// A temporary topic's meta says so, and opening the registry deletes every one it finds (PROTOCOL.md 5.3).
+/// What other folders keep per topic follows each topic's life through the <see cref="ITopicLifecycle"/> given to
+/// <see cref="Attach"/>; without one, a registry serves bare logs.
 /// </summary>
 internal sealed class TopicRegistry : IAsyncDisposable
 {
@@ -28,12 +29,12 @@ internal sealed class TopicRegistry : IAsyncDisposable
     private readonly JournalOptions _journalOptions;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly SubscriptionContext _subscriptions;
 
-    private TopicRegistry(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time, QueueLimits limits)
+    // Written once, by Attach, under _adminLock; read under it by create and delete.
+    private ITopicLifecycle? _lifecycle;
+
+    private TopicRegistry(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time)
     {
-        _subscriptions = new SubscriptionContext(this, journalOptions.Fsync, limits.AckLogCompactBytes, limits.MaxMessageBytes,
-            limits.MaxFrameBytes, time, logger);
         _root = Path.Combine(dataDirectory, "topics");
         _trash = Path.Combine(dataDirectory, "trash");
         _journalOptions = journalOptions;
@@ -53,9 +54,9 @@ internal sealed class TopicRegistry : IAsyncDisposable
     private readonly List<string> _droppedTemporary = [];
 
     /// <summary>Opens every topic found under the data directory, recovering each partition's journal.</summary>
-    public static TopicRegistry Open(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time, QueueLimits? limits = null)
+    public static TopicRegistry Open(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time)
     {
-        var registry = new TopicRegistry(dataDirectory, journalOptions, logger, time, limits ?? QueueLimits.Default);
+        var registry = new TopicRegistry(dataDirectory, journalOptions, logger, time);
         Directory.CreateDirectory(registry._root);
         if (Directory.Exists(registry._trash)) Directory.Delete(registry._trash, recursive: true);
         foreach (string directory in Directory.GetDirectories(registry._root))
@@ -86,9 +87,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
         if (id == Guid.Empty) id = AssignId(name, directory, meta, partitions);
         var opened = new Partition[partitions];
         OpenPartitions(name, directory, opened);
-        var topic = new Topic(name, directory, opened, id);
-        topic.Subscriptions.Load(topic, _subscriptions);
-        _topics[name] = topic;
+        _topics[name] = new Topic(name, directory, opened, id);
         TopicsLog.TopicLoaded(_logger, name, partitions);
     }
 
@@ -114,6 +113,27 @@ internal sealed class TopicRegistry : IAsyncDisposable
     {
         for (int i = 0; i < partitions.Length; i++)
             partitions[i] = Partition.Open(name, i, Path.Combine(directory, i.ToString(CultureInfo.InvariantCulture)), _journalOptions, _logger, _time);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="lifecycle"/> follow every topic: <see cref="ITopicLifecycle.Opened"/> now for each topic
+    /// served (all of them loaded, so one topic's attachments find every other topic), then at each create; closing
+    /// at each delete and at dispose. Once per registry; under the admin lock, so no create or delete slips between.
+    /// </summary>
+    public void Attach(ITopicLifecycle lifecycle)
+    {
+        _adminLock.Wait();
+        try
+        {
+            if (_lifecycle is not null) throw new InvalidOperationException("the topic registry has its lifecycle already");
+            // Set first: if one topic's Opened throws, dispose still closes the topics opened before it.
+            _lifecycle = lifecycle;
+            foreach (var topic in _topics.Values) lifecycle.Opened(topic);
+        }
+        finally
+        {
+            _adminLock.Release();
+        }
     }
 
     /// <summary>Finds a topic by its UTF-8 name without allocating.</summary>
@@ -184,7 +204,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
             if (!_topics.TryRemove(name, out var topic))
                 return (ErrorCode.UnknownTopic, $"unknown topic '{name}'");
             topic.Deleted = true;
-            await topic.Subscriptions.DisposeAsync().ConfigureAwait(false);
+            if (_lifecycle is { } lifecycle) await lifecycle.ClosingAsync(topic).ConfigureAwait(false);
             foreach (var partition in topic.Partitions)
                 await partition.DisposeAsync().ConfigureAwait(false);
 
@@ -216,12 +236,14 @@ internal sealed class TopicRegistry : IAsyncDisposable
             Directory.CreateDirectory(directory);
             OpenPartitions(name, directory, opened);
             var topic = new Topic(name, directory, opened, Guid.NewGuid()) { Temporary = temporary };
-            topic.Subscriptions.Load(topic, _subscriptions);
             // The flag is durable with the topic, so a crash before its owner closes still ends in its deletion.
             WriteMeta(meta, partitions, temporary, topic.Id);
             // Answered means durable (PROTOCOL.md 5.3): WriteMeta synced the meta file's rename; now the topic's
             // entry in topics/.
             SyncDirectory(_root);
+            // Last before the topic can be looked up, so nobody finds it without its attachments (a new topic's
+            // directory holds nothing of theirs to load yet).
+            _lifecycle?.Opened(topic);
             _topics[name] = topic;
             if (temporary) TopicsLog.TemporaryTopicCreated(_logger, name, partitions);
             else TopicsLog.TopicCreated(_logger, name, partitions);
@@ -325,12 +347,14 @@ internal sealed class TopicRegistry : IAsyncDisposable
         TopicsLog.TemporaryTopicDropped(_logger, name);
     }
 
-    /// <summary>Stops every partition: queued appends are written and synced first.</summary>
+    /// <summary>Closes every topic's attachments, then stops every partition: queued appends are written and synced
+    /// first.</summary>
     public async ValueTask DisposeAsync()
     {
-        // Subscriptions first: their dead-letter moves append to partitions.
-        foreach (var topic in _topics.Values)
-            await topic.Subscriptions.DisposeAsync().ConfigureAwait(false);
+        // Attachments first: until they close they may append to partitions (a dead-letter move).
+        if (_lifecycle is { } lifecycle)
+            foreach (var topic in _topics.Values)
+                await lifecycle.ClosingAsync(topic).ConfigureAwait(false);
         foreach (var topic in _topics.Values)
             foreach (var partition in topic.Partitions)
                 await partition.DisposeAsync().ConfigureAwait(false);

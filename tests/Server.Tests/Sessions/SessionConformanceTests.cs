@@ -94,7 +94,7 @@ public sealed class SessionConformanceTests : IAsyncLifetime
         await _session.SendAsync(SessionHarness.Encode(w => FrameWriter.WriteReceive(w, 9, "jobs"u8, "jobs"u8, 10, 0, Protocol.MaxReceiveWaitMs, 0)));
         Assert.True(_broker.Registry.TryGet("jobs", out var topic));
 
-        var (code, message) = await topic.Subscriptions.DeleteAsync("jobs");
+        var (code, message) = await _broker.Set(topic).DeleteAsync("jobs");
         Assert.True(code == ErrorCode.None, message);
 
         // No clock movement: the deletion itself ends the wait.

@@ -28,7 +28,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         Broker = broker;
         var options = new ServerOptions { DataDirectory = broker.Root };
         _positions = PositionStore.Open(broker.Root, options.Fsync, NullLogger.Instance);
-        var context = new BrokerContext(options.Sessions, broker.Registry, _positions, broker.Time, NullLoggerFactory.Instance, _stopping.Token);
+        var context = new BrokerContext(options.Sessions, broker.Registry, broker.Subscriptions, _positions, broker.Time, NullLoggerFactory.Instance, _stopping.Token);
         Session = new Session(context, connectionId: 1);
         _output = PipeWriter.Create(_sent, new StreamPipeWriterOptions(leaveOpen: true));
     }

@@ -24,7 +24,7 @@ public sealed class SessionLoopFailureTests : IAsyncLifetime
     {
         _positions = PositionStore.Open(_broker.Root, FsyncPolicy.Always, NullLogger.Instance);
         var options = new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), DataDirectory = _broker.Root };
-        _session = new Session(new BrokerContext(options.Sessions, _broker.Registry, _positions, _broker.Time, NullLoggerFactory.Instance, _stopping.Token), 1);
+        _session = new Session(new BrokerContext(options.Sessions, _broker.Registry, _broker.Subscriptions, _positions, _broker.Time, NullLoggerFactory.Instance, _stopping.Token), 1);
         var handshake = await SendAsync((w, id) => FrameWriter.WriteHandshake(w, id, "test"u8));
         Assert.Equal(OutboundKind.Handshake, handshake.Kind);
     }

@@ -62,7 +62,7 @@ public sealed class CompetingConsumerTests : IAsyncLifetime
     {
         var queue = await _broker.CreateQueueAsync("jobs", "jobs", QueueBroker.Settings());
         Assert.True(_broker.Registry.TryGet("jobs", out var topic));
-        await topic.Subscriptions.DeleteAsync("jobs");
+        await _broker.Set(topic).DeleteAsync("jobs");
 
         var waiter = new SettleWaiter();
         queue.CompleteWhenDurable(waiter, 9, Opcode.Ack, 0);

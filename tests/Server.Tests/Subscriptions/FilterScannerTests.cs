@@ -107,7 +107,7 @@ public sealed class FilterScannerTests : IAsyncLifetime
         await _broker.CreateQueueAsync("orders", "us", Filtered("key ~ \"us.#\""));
         Assert.True(_broker.Registry.TryGet("orders", out var topic));
 
-        var (code, message) = await topic.Subscriptions.DeleteAsync("us");
+        var (code, message) = await _broker.Set(topic).DeleteAsync("us");
 
         Assert.True(code == Wire.ErrorCode.None, message);
         Assert.Equal([eu], eu.Scanner.Members);

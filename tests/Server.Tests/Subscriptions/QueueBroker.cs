@@ -12,8 +12,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace FastBroker.Server.Tests.Subscriptions;
 
 /// <summary>
-/// A real <see cref="TopicRegistry"/> in a temp directory on a fake clock: publish through the partitions, deliver
-/// and settle through the subscriptions, restart by closing and reopening everything from disk.
+/// A real <see cref="TopicRegistry"/> and <see cref="SubscriptionRegistry"/> in a temp directory on a fake clock, opened
+/// as the broker opens them: publish through the partitions, deliver and settle through the subscriptions, restart by
+/// closing and reopening everything from disk.
 /// </summary>
 internal sealed class QueueBroker : IAsyncDisposable
 {
@@ -28,12 +29,13 @@ internal sealed class QueueBroker : IAsyncDisposable
         Root = Path.Combine(Path.GetTempPath(), $"fb-queues-{Guid.NewGuid():N}");
         _journal = journal ?? new JournalOptions();
         _limits = limits ?? QueueLimits.Default;
-        Registry = TopicRegistry.Open(Root, _journal, NullLogger.Instance, Time, _limits);
+        (Registry, Subscriptions) = Open();
     }
 
     public string Root { get; }
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
     public TopicRegistry Registry { get; private set; }
+    public SubscriptionRegistry Subscriptions { get; private set; }
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public static SubscriptionSettings Settings(uint visibilityMs = 30_000, ushort maxDeliveries = 5, uint maxInFlight = 100_000, AckMode ackMode = AckMode.Explicit, string dlq = "")
@@ -46,18 +48,30 @@ internal sealed class QueueBroker : IAsyncDisposable
         return topic!;
     }
 
+    /// <summary>The subscriptions of a served topic.</summary>
+    public SubscriptionSet Set(Topic topic)
+    {
+        Assert.True(Subscriptions.TryGet(topic, out var set), $"topic {topic.Name} has no subscription set");
+        return set;
+    }
+
+    public SubscriptionSet Set(string topic)
+    {
+        Assert.True(Registry.TryGet(topic, out var t), $"no topic {topic}");
+        return Set(t);
+    }
+
     public async Task<SharedSubscription> CreateQueueAsync(string topic, string name, SubscriptionSettings settings, int partitions = 1)
     {
         if (!Registry.TryGet(topic, out var t)) t = await CreateTopicAsync(topic, partitions);
-        var (code, message) = await t.Subscriptions.CreateAsync(name, settings);
+        var (code, message) = await Set(t).CreateAsync(name, settings);
         Assert.True(code == ErrorCode.None, message);
         return Subscription(topic, name);
     }
 
     public SharedSubscription Subscription(string topic, string name)
     {
-        Assert.True(Registry.TryGet(topic, out var t), $"no topic {topic}");
-        Assert.True(t.Subscriptions.TryGet(Encoding.UTF8.GetBytes(name), out var subscription), $"no subscription {name}");
+        Assert.True(Set(topic).TryGet(Encoding.UTF8.GetBytes(name), out var subscription), $"no subscription {name}");
         return subscription;
     }
 
@@ -219,7 +233,13 @@ internal sealed class QueueBroker : IAsyncDisposable
     {
         await Registry.DisposeAsync();
         whileStopped?.Invoke();
-        Registry = TopicRegistry.Open(Root, _journal, NullLogger.Instance, Time, _limits);
+        (Registry, Subscriptions) = Open();
+    }
+
+    private (TopicRegistry, SubscriptionRegistry) Open()
+    {
+        var topics = TopicRegistry.Open(Root, _journal, NullLogger.Instance, Time);
+        return (topics, SubscriptionRegistry.Open(topics, _journal.Fsync, _limits, Time, NullLogger.Instance));
     }
 
     public async ValueTask DisposeAsync()

@@ -31,10 +31,10 @@ public sealed class SubscriptionSetTests : IAsyncLifetime
     public async Task Create_refuses_bad_names_and_settings(string name, SubscriptionSettings settings, ErrorCode expected)
     {
         var topic = await _broker.CreateTopicAsync("orders");
-        var (code, message) = await topic.Subscriptions.CreateAsync(name, settings);
+        var (code, message) = await _broker.Set(topic).CreateAsync(name, settings);
         Assert.Equal(expected, code);
         Assert.NotEmpty(message);
-        Assert.Equal(0, topic.Subscriptions.Count);
+        Assert.Equal(0, _broker.Set(topic).Count);
         Assert.False(Directory.Exists(Path.Combine(topic.Directory, "subscriptions", "ok")));
     }
 
@@ -42,8 +42,8 @@ public sealed class SubscriptionSetTests : IAsyncLifetime
     public async Task Create_refuses_a_name_already_taken()
     {
         var topic = await _broker.CreateTopicAsync("orders");
-        Assert.Equal(ErrorCode.None, (await topic.Subscriptions.CreateAsync("orders", QueueBroker.Settings())).Code);
-        var (code, message) = await topic.Subscriptions.CreateAsync("orders", QueueBroker.Settings(visibilityMs: 5));
+        Assert.Equal(ErrorCode.None, (await _broker.Set(topic).CreateAsync("orders", QueueBroker.Settings())).Code);
+        var (code, message) = await _broker.Set(topic).CreateAsync("orders", QueueBroker.Settings(visibilityMs: 5));
         Assert.Equal(ErrorCode.SubscriptionExists, code);
         Assert.Contains("orders", message);
         Assert.Equal(30_000u, _broker.Subscription("orders", "orders").Settings.VisibilityTimeoutMs);
@@ -68,7 +68,7 @@ public sealed class SubscriptionSetTests : IAsyncLifetime
         await _broker.RestartAsync();
 
         Assert.True(_broker.Registry.TryGet("orders", out var topic));
-        Assert.Equal(2, topic.Subscriptions.Count);
+        Assert.Equal(2, _broker.Set(topic).Count);
         var billing = _broker.Subscription("orders", "billing");
         Assert.Equal(settings, billing.Settings);
         Assert.Equal(2, billing.PartitionCount);
@@ -86,8 +86,8 @@ public sealed class SubscriptionSetTests : IAsyncLifetime
         await _broker.RestartAsync();
 
         Assert.True(_broker.Registry.TryGet("orders", out var topic));
-        Assert.Equal(1, topic.Subscriptions.Count);
-        Assert.False(topic.Subscriptions.TryGet("broken"u8, out _));
+        Assert.Equal(1, _broker.Set(topic).Count);
+        Assert.False(_broker.Set(topic).TryGet("broken"u8, out _));
     }
 
     [Fact]
@@ -99,11 +99,11 @@ public sealed class SubscriptionSetTests : IAsyncLifetime
         await QueueBroker.AckAsync(queue, (0, 2));
         Assert.True(_broker.Registry.TryGet("orders", out var topic));
 
-        Assert.Equal(ErrorCode.None, (await topic.Subscriptions.DeleteAsync("orders")).Code);
+        Assert.Equal(ErrorCode.None, (await _broker.Set(topic).DeleteAsync("orders")).Code);
         Assert.True(queue.IsClosed);
         Assert.False(Directory.Exists(queue.Directory));
-        Assert.False(topic.Subscriptions.TryGet("orders"u8, out _));
-        Assert.Equal(ErrorCode.UnknownSubscription, (await topic.Subscriptions.DeleteAsync("orders")).Code);
+        Assert.False(_broker.Set(topic).TryGet("orders"u8, out _));
+        Assert.Equal(ErrorCode.UnknownSubscription, (await _broker.Set(topic).DeleteAsync("orders")).Code);
         Assert.False(queue.TryDeliver(1, 10, 1 << 20, 1_000, Opcode.Receive, FrameFlags.Response, 1, out _));
 
         var again = await _broker.CreateQueueAsync("orders", "orders", QueueBroker.Settings());
@@ -117,22 +117,11 @@ public sealed class SubscriptionSetTests : IAsyncLifetime
     {
         await _broker.CreateQueueAsync("orders", "billing", QueueBroker.Settings());
         Assert.True(_broker.Registry.TryGet("orders", out var topic));
-        Assert.True(topic.Subscriptions.TryGet("billing"u8, out var found));
+        Assert.True(_broker.Set(topic).TryGet("billing"u8, out var found));
         Assert.Equal("billing", found.Name);
-        Assert.False(topic.Subscriptions.TryGet("Billing"u8, out _));
-        Assert.False(topic.Subscriptions.TryGet(""u8, out _));
-        Assert.False(topic.Subscriptions.TryGet(Encoding.UTF8.GetBytes("billïng"), out _));
-        Assert.False(topic.Subscriptions.TryGet(new byte[Protocol.MaxTopicNameBytes + 1], out _));
-    }
-
-    [Fact]
-    public async Task Deleting_the_topic_closes_its_subscriptions()
-    {
-        var queue = await _broker.CreateQueueAsync("orders", "orders", QueueBroker.Settings());
-        Assert.Equal(ErrorCode.None, (await _broker.Registry.DeleteAsync("orders")).Code);
-        Assert.True(queue.IsClosed);
-        var (code, _, topic) = await _broker.Registry.CreateAsync("orders", 1);
-        Assert.Equal(ErrorCode.None, code);
-        Assert.Equal(0, topic!.Subscriptions.Count);
+        Assert.False(_broker.Set(topic).TryGet("Billing"u8, out _));
+        Assert.False(_broker.Set(topic).TryGet(""u8, out _));
+        Assert.False(_broker.Set(topic).TryGet(Encoding.UTF8.GetBytes("billïng"), out _));
+        Assert.False(_broker.Set(topic).TryGet(new byte[Protocol.MaxTopicNameBytes + 1], out _));
     }
 }

@@ -1,5 +1,6 @@
 using FastBroker.Server.Journal;
 using FastBroker.Server.Journal.Internal;
+using FastBroker.Server.Subscriptions;
 using FastBroker.Server.Tests.Subscriptions;
 using FastBroker.Server.Topics;
 using FastBroker.Wire;
@@ -84,17 +85,19 @@ public sealed class AdminStorageFailureTests : IDisposable
     public async Task A_subscription_create_that_hits_a_storage_error_answers_StorageError_and_keeps_nothing()
     {
         await using var registry = Open();
+        var subscriptions = SubscriptionRegistry.Open(registry, FsyncPolicy.Always, QueueLimits.Default, new FakeTimeProvider(), NullLogger.Instance);
         var (_, _, topic) = await registry.CreateAsync("orders", 1);
+        Assert.True(subscriptions.TryGet(topic!, out var set));
         string blocker = Path.Combine(topic!.Directory, "subscriptions");
         File.WriteAllText(blocker, "a file where the subscriptions directory goes");
 
-        var (code, message) = await topic.Subscriptions.CreateAsync("workers", QueueBroker.Settings());
+        var (code, message) = await set.CreateAsync("workers", QueueBroker.Settings());
 
         Assert.Equal(ErrorCode.StorageError, code);
         Assert.Contains("could not create subscription 'workers'", message);
-        Assert.Equal(0, topic.Subscriptions.Count);
+        Assert.Equal(0, set.Count);
         File.Delete(blocker);
-        Assert.Equal(ErrorCode.None, (await topic.Subscriptions.CreateAsync("workers", QueueBroker.Settings())).Code);
+        Assert.Equal(ErrorCode.None, (await set.CreateAsync("workers", QueueBroker.Settings())).Code);
     }
 
     /// <summary>Real files, until the budget runs out: then Open fails as it does at the descriptor limit (EMFILE).</summary>
