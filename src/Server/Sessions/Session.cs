@@ -58,6 +58,9 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     /// <summary>Completes when, after <see cref="BeginDrain"/>, every frame read so far has been answered.</summary>
     public Task Drained => _drained.Task;
 
+    /// <summary>Frames handed to <see cref="HandleFrameAsync"/> so far, each a request owed one answer.</summary>
+    public long FramesRead => Volatile.Read(ref _framesRead);
+
     /// <summary>
     /// Handles one complete frame. Returns false when the connection must stop reading (a Close item has been
     /// queued behind the error that explains why).

@@ -7,9 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace FastBroker.Server.Transport;
 
 /// <summary>
-/// One accepted socket and its two loops: receive (socket → pipe → frames → session) and send (session responses →
-/// pipe → socket). Either loop ending shuts the connection down once. Only socket operations can mean "the peer
-/// went away"; an exception out of the session is a broker fault, answered and logged as one.
+/// One accepted connection and its loops: fill (channel → pipe), receive (pipe → frames → session) and send (session
+/// responses → channel output). Either of the last two ending shuts the connection down once. Only channel operations
+/// can mean "the peer went away"; an exception out of the session is a broker fault, answered and logged as one.
+/// The channel is a socket in the broker (<see cref="SocketChannel"/>) and memory in tests.
 /// </summary>
 internal sealed class Connection
 {
@@ -23,9 +24,8 @@ internal sealed class Connection
     // rather than after every queued response has been encoded into memory.
     private const int FlushChunk = 256 * 1024;
 
-    private readonly Socket _socket;
+    private readonly ConnectionChannel _channel;
     private readonly Session _session;
-    private readonly NetworkStream _stream;
     private readonly Pipe _inbound;
     private readonly PipeWriter _output;
     private readonly int _maxFrameBytes;
@@ -37,17 +37,17 @@ internal sealed class Connection
     private int _shutdown;
     // 1 while the receive loop waits for input with everything before it parsed (see InputQuiet).
     private int _awaitingInput;
+    // 1 while the receive loop waits for output or in-flight room instead of parsing (see ReceivingPaused).
+    private int _receivingPaused;
 
-    public Connection(Socket socket, Session session, int maxFrameBytes, ConnectionDeadlines deadlines, TimeProvider time, ILogger logger)
+    public Connection(ConnectionChannel channel, Session session, int maxFrameBytes, ConnectionDeadlines deadlines, TimeProvider time, ILogger logger)
     {
-        _socket = socket;
+        _channel = channel;
         _session = session;
         _maxFrameBytes = maxFrameBytes;
         _deadlines = deadlines;
         _time = time;
         _logger = logger;
-        _socket.NoDelay = true;
-        _stream = new NetworkStream(socket, ownsSocket: true);
         // The inbound pipe must hold a whole frame before its reader can consume it, so it pauses the socket only
         // past the frame cap: a connection buffers at most one frame plus one read.
         _inbound = new Pipe(new PipeOptions(
@@ -56,12 +56,16 @@ internal sealed class Connection
             resumeWriterThreshold: (maxFrameBytes + FrameHeader.Size + ReceiveChunk) / 2,
             minimumSegmentSize: ReceiveChunk,
             useSynchronizationContext: false));
-        _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+        _output = channel.Output;
     }
 
     public long Id => _session.ConnectionId;
 
     private bool IsShutdown => Volatile.Read(ref _shutdown) != 0;
+
+    /// <summary>True while requests are left unparsed because the connection's unsent output or its unacknowledged
+    /// publish bytes are over their limits (DESIGN.md rule 24), false while it reads or waits for bytes.</summary>
+    public bool ReceivingPaused => Volatile.Read(ref _receivingPaused) != 0;
 
     public async Task RunAsync()
     {
@@ -78,26 +82,14 @@ internal sealed class Connection
         _closed.Dispose();
     }
 
-    /// <summary>Closes the socket; pending reads and writes end with errors that the loops treat as "closed".</summary>
+    /// <summary>Closes the channel; pending reads and writes end with errors that the loops treat as "closed".</summary>
     public void Shutdown(string reason)
     {
         if (Interlocked.Exchange(ref _shutdown, 1) != 0) return;
         TransportLog.ConnectionClosed(_logger, Id, reason);
         // Wakes a receive loop paused for output room: nothing more will be read for a dead socket.
         _closed.Cancel();
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-            // Already reset by the peer.
-        }
-        catch (ObjectDisposedException)
-        {
-            // Already closed.
-        }
-        _stream.Dispose();
+        _channel.Close();
     }
 
     /// <summary>Shutdown, step one: frames read from now on are answered ShuttingDown, not executed.</summary>
@@ -124,22 +116,8 @@ internal sealed class Connection
 
     private static readonly TimeSpan QuietLook = TimeSpan.FromMilliseconds(10);
 
-    // Nothing unread in the socket, and the receive loop waiting for bytes with no whole frame left to parse.
-    private bool InputQuiet
-    {
-        get
-        {
-            if (Volatile.Read(ref _awaitingInput) == 0) return false;
-            try
-            {
-                return _socket.Available == 0;
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                return true;
-            }
-        }
-    }
+    // Nothing unread in the channel, and the receive loop waiting for bytes with no whole frame left to parse.
+    private bool InputQuiet => Volatile.Read(ref _awaitingInput) != 0 && !_channel.HasUnreadInput;
 
     /// <summary>Called by the listener's periodic sweep: closes the connection when a deadline has passed.</summary>
     public void CheckDeadlines()
@@ -158,8 +136,8 @@ internal sealed class Connection
         _inbound.Reader.CancelPendingRead();
     }
 
-    // Socket → pipe. Reading the socket straight into pipe memory (instead of a stream-backed PipeReader) keeps
-    // the steady state free of allocations: socket receives and pipe flushes both complete through reusable sources.
+    // Channel → pipe. Receiving straight into pipe memory (instead of a stream-backed PipeReader) keeps the steady
+    // state free of allocations: socket receives and pipe flushes both complete through reusable sources.
     private async Task FillLoopAsync()
     {
         var writer = _inbound.Writer;
@@ -168,7 +146,7 @@ internal sealed class Connection
             while (true)
             {
                 var memory = writer.GetMemory(ReceiveChunk);
-                int received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
+                int received = await _channel.ReceiveAsync(memory).ConfigureAwait(false);
                 if (received == 0) break;
                 writer.Advance(received);
                 var flush = await writer.FlushAsync().ConfigureAwait(false);
@@ -235,7 +213,9 @@ internal sealed class Connection
                     // Whole frames are still buffered: mark nothing examined, so the next read returns them at once.
                     input.AdvanceTo(buffer.Start);
                     _deadlines.Paused();
+                    Volatile.Write(ref _receivingPaused, 1);
                     await budget.WaitForRoomAsync(_closed.Token).ConfigureAwait(false);
+                    Volatile.Write(ref _receivingPaused, 0);
                     midFrame = false;
                     continue;
                 }
@@ -246,7 +226,9 @@ internal sealed class Connection
                 if (!room.IsCompletedSuccessfully)
                 {
                     _deadlines.Paused();
+                    Volatile.Write(ref _receivingPaused, 1);
                     await room.ConfigureAwait(false);
+                    Volatile.Write(ref _receivingPaused, 0);
                 }
             }
         }
@@ -256,13 +238,13 @@ internal sealed class Connection
         }
         catch (Exception ex)
         {
-            // Not a socket operation: the session failed on a request. Say so, then close (PROTOCOL.md section 11).
+            // Not a channel operation: the session failed on a request. Say so, then close (PROTOCOL.md section 11).
             _session.Fault(header, ex);
         }
         finally
         {
             // The fill loop sees the reader gone at its next flush; one blocked in a receive ends when the send
-            // loop shuts the socket down after writing whatever is still queued (an error frame, for instance).
+            // loop closes the channel after writing whatever is still queued (an error frame, for instance).
             await input.CompleteAsync().ConfigureAwait(false);
         }
     }
@@ -277,7 +259,7 @@ internal sealed class Connection
             bool keepGoing = true;
             while (keepGoing && await responses.WaitToReadAsync().ConfigureAwait(false))
             {
-                // Bytes are charged from queueing until the flush that hands them to the socket completes.
+                // Bytes are charged from queueing until the flush that hands them to the channel completes.
                 long written = 0;
                 try
                 {
@@ -289,7 +271,7 @@ internal sealed class Connection
                 }
                 catch (Exception ex)
                 {
-                    // Encoding is session work, not the socket: a fault. The half-written frame cannot be sent.
+                    // Encoding is session work, not the channel: a fault. The half-written frame cannot be sent.
                     TransportLog.ConnectionFaulted(_logger, Id, ex);
                     reason = "fault encoding a response";
                     break;

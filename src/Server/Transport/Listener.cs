@@ -127,7 +127,7 @@ internal sealed class Listener : IAsyncDisposable
             TransportLog.ConnectionAccepted(_logger, id, socket.RemoteEndPoint?.ToString() ?? "?");
             var options = _broker.Limits;
             var deadlines = new ConnectionDeadlines(_broker.Time, options.HandshakeTimeout, options.FrameTimeout);
-            var connection = new Connection(socket, new Session(_broker, id), options.MaxFrameBytes, deadlines, _broker.Time, _logger);
+            var connection = new Connection(new SocketChannel(socket), new Session(_broker, id), options.MaxFrameBytes, deadlines, _broker.Time, _logger);
             _connections[id] = (connection, RunAsync(connection));
         }
     }

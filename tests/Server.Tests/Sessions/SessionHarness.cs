@@ -1,12 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using FastBroker.Server.Hosting;
-using FastBroker.Server.Positions;
 using FastBroker.Server.Sessions;
 using FastBroker.Server.Tests.Subscriptions;
 using FastBroker.Wire;
 using FastBroker.Wire.Messages;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FastBroker.Server.Tests.Sessions;
 
@@ -18,18 +15,15 @@ namespace FastBroker.Server.Tests.Sessions;
 internal sealed class SessionHarness : IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly PositionStore _positions;
+    private readonly SessionContext _context;
     private readonly MemoryStream _sent = new();
     private readonly PipeWriter _output;
 
     private SessionHarness(QueueBroker broker)
     {
         Broker = broker;
-        var options = new ServerOptions { DataDirectory = broker.Root };
-        _positions = PositionStore.Open(broker.Root, options.Fsync, NullLogger.Instance);
-        var context = new BrokerContext(options.Sessions, broker.Registry, broker.Subscriptions, _positions, broker.Time, NullLoggerFactory.Instance, _stopping.Token);
-        Session = new Session(context, connectionId: 1);
+        _context = new SessionContext(broker);
+        Session = new Session(_context.Context, connectionId: 1);
         _output = PipeWriter.Create(_sent, new StreamPipeWriterOptions(leaveOpen: true));
     }
 
@@ -86,8 +80,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         Session.Complete();
         Session.Dispose();
         await _output.CompleteAsync();
-        _positions.Dispose();
-        _stopping.Dispose();
+        _context.Dispose();
     }
 }
 

@@ -14,12 +14,12 @@ namespace FastBroker.Server.Tests.Topics;
 public sealed class TopicLifecycleTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private readonly TempDirectory _data = new();
+    private readonly TempDirectory _data = new("topics");
     private readonly PublishWaiter _publisher = new();
 
     public void Dispose() => _data.Dispose();
 
-    private TopicRegistry Open() => TopicRegistry.Open(_data.Root, new JournalOptions(), NullLogger.Instance, new FakeTimeProvider());
+    private TopicRegistry Open() => TopicRegistry.Open(_data.Path, new JournalOptions(), NullLogger.Instance, new FakeTimeProvider());
 
     private async Task<long> AppendAsync(Partition partition, string value)
     {
@@ -183,7 +183,7 @@ public sealed class TopicLifecycleTests : IDisposable
         Assert.Contains("No space left on device", message);
         Assert.Null(topic);
         Assert.False(registry.TryGet("orders", out _));
-        Assert.False(Directory.Exists(Path.Combine(_data.Root, "topics", "orders")));
+        Assert.False(Directory.Exists(Path.Combine(_data.Path, "topics", "orders")));
 
         full = false;
         Assert.Equal(ErrorCode.None, (await registry.CreateAsync("orders", 2)).Code);
