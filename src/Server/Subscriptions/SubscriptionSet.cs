@@ -19,6 +19,8 @@ internal sealed class SubscriptionSet : IAsyncDisposable
     private readonly Topic _topic;
     private readonly SubscriptionContext _context;
     private readonly FilterScanner _scanner;
+    // 1 once the set closes (its topic is deleted or the broker stops); see CreateAsync.
+    private int _closed;
 
     private SubscriptionSet(Topic topic, SubscriptionContext context)
     {
@@ -77,7 +79,7 @@ internal sealed class SubscriptionSet : IAsyncDisposable
         await _adminLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_topic.Deleted) return (ErrorCode.UnknownTopic, $"unknown topic '{_topic.Name}'");
+            if (_topic.Deleted || Volatile.Read(ref _closed) != 0) return (ErrorCode.UnknownTopic, $"unknown topic '{_topic.Name}'");
             if (_byName.ContainsKey(name)) return (ErrorCode.SubscriptionExists, $"subscription '{name}' already exists on topic '{_topic.Name}'");
             string directory = Path.Combine(_root, name);
             try
@@ -91,6 +93,14 @@ internal sealed class SubscriptionSet : IAsyncDisposable
                 string left = Durability.DirectoryRemoval.TryDelete(directory, out string? leftover) ? "nothing was kept" : $"removing '{directory}' failed too ({leftover})";
                 SubscriptionsLog.SubscriptionCreateFailed(_context.Logger, _topic.Name, name, ex);
                 return (ErrorCode.StorageError, $"could not create subscription '{name}' on topic '{_topic.Name}': {ex.Message.TrimEnd('.')}; {left}");
+            }
+            // The set may have closed while the subscription was being made (the topic's delete does not wait for
+            // this lock). Closing marks the set before it looks at its members, so either the close saw this one
+            // and disposes it, or this sees the mark and disposes it here.
+            if (Volatile.Read(ref _closed) != 0)
+            {
+                if (_byName.TryRemove(name, out var orphan)) await orphan.DisposeAsync().ConfigureAwait(false);
+                return (ErrorCode.UnknownTopic, $"unknown topic '{_topic.Name}'");
             }
             SubscriptionsLog.SubscriptionCreated(_context.Logger, _topic.Name, name);
             return (ErrorCode.None, "");
@@ -143,6 +153,7 @@ internal sealed class SubscriptionSet : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Interlocked.Exchange(ref _closed, 1);
         foreach (var subscription in _byName.Values) await subscription.DisposeAsync().ConfigureAwait(false);
         _byName.Clear();
     }

@@ -36,6 +36,21 @@ public sealed class SubscriptionRegistryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_subscription_set_that_has_closed_creates_nothing_more()
+    {
+        var topic = await _broker.CreateTopicAsync("late", partitions: 1);
+        var set = _broker.Set(topic);
+
+        // As a topic delete does, but with the topic not yet marked deleted: the set's own mark must refuse the create.
+        await set.DisposeAsync();
+        var (code, _) = await set.CreateAsync("jobs", QueueBroker.Settings());
+
+        Assert.Equal(ErrorCode.UnknownTopic, code);
+        Assert.Equal(0, set.Count);
+        Assert.False(Directory.Exists(Path.Combine(topic.Directory, "subscriptions", "jobs")));
+    }
+
+    [Fact]
     public async Task Deleting_a_topic_closes_its_subscriptions_and_the_name_created_again_starts_with_none()
     {
         var queue = await _broker.CreateQueueAsync("orders", "orders", QueueBroker.Settings());
