@@ -355,6 +355,44 @@ internal sealed class QueueState
         Floor = _done.AdvanceFloor(Floor, Next);
     }
 
+    /// <summary>
+    /// The log now starts at <paramref name="start"/> (retention deleted what was below it): every message below it
+    /// that is not done is dropped, whatever its state (ready, in flight, delayed, on its way to the dead-letter
+    /// topic), and the floor, the next fresh delivery and the scan frontier move up to it. Returns how many messages
+    /// were dropped unsettled. A later ack of a dropped message finds no lease and changes nothing.
+    /// </summary>
+    public long DropBelow(long start)
+    {
+        if (start <= Floor) return 0;
+        long dropped = 0;
+        long parkedAhead = 0;
+        _scratch.Clear();
+        foreach (var (offset, _) in _leases)
+            if (offset < start) _scratch.Add(offset);
+        foreach (long offset in _scratch)
+        {
+            var lease = _leases[offset];
+            if (offset >= Next)
+            {
+                // Only a scan parks leases above Next: expired messages bound for the dead-letter topic.
+                _movingAhead--;
+                parkedAhead++;
+            }
+            Forget(offset, lease);
+            dropped++;
+        }
+        _scratch.Clear();
+        foreach (var (offset, _) in _pastDeliveries)
+            if (offset < start) _scratch.Add(offset);
+        foreach (long offset in _scratch) _pastDeliveries.Remove(offset);
+        _scratch.Clear();
+        if (start > Next) dropped += start - Next - _done.CountSet(Next, start) - parkedAhead;
+        if (Next < start) Next = start;
+        if (Scanned < start) Scanned = start;
+        Floor = _done.AdvanceFloor(start, Next);
+        return dropped;
+    }
+
     /// <summary>Sets the floor from a snapshot (before any delivery).</summary>
     public void RestoreFloor(long floor, long deadLettered)
     {

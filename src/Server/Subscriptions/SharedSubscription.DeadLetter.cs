@@ -81,6 +81,8 @@ internal sealed partial class SharedSubscription : IPublishCompletion, IGroupCom
             dlq = created!;
         }
         if (!_topic.Partitions[item.Partition].TryGetJournal(out var journal, out string failure)) return failure;
+        // Retention deleted it before it could be copied: the subscription drops it (counted as expired), not the mover.
+        if (item.Offset < journal.StartOffset) return null;
 
         byte[] source = BatchBuffers.Pool.Rent(_context.MaxFrameBytes);
         try

@@ -86,6 +86,7 @@ internal sealed partial class SharedSubscription
             }
             lock (state.Gate)
             {
+                DropBelowLogStartLocked(p, state, journal);
                 int before = state.InFlight;
                 long floor = state.Floor;
                 taken += state.Acquire(now, end, max - taken, holder, visibilityMs, autoAck: false, ranges[p]);
@@ -257,6 +258,12 @@ internal sealed partial class SharedSubscription
         }
         catch (Exception ex) when (ex is JournalCorruptedException or IOException or ObjectDisposedException or ArgumentOutOfRangeException)
         {
+            // Below the log start is retention racing this read, not a failure: the next look drops what is gone.
+            if (offset < journal.StartOffset)
+            {
+                result = default;
+                return false;
+            }
             SubscriptionsLog.DeliveryReadFailed(_context.Logger, _topic.Name, Name, offset, ex);
             result = default;
             return false;

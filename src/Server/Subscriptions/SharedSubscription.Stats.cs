@@ -85,6 +85,7 @@ internal sealed partial class SharedSubscription
             var state = _states[p];
             lock (state.Gate)
             {
+                if (_topic.Partitions[p].TryGetJournal(out var journal, out _) && DropBelowLogStartLocked(p, state, journal) > 0) woke = true;
                 if (state.NextDueMs > now) continue;
                 int before = state.InFlight;
                 int ready = state.ReadyCount;

@@ -91,6 +91,11 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         subscription._log = AckLog.Open(Path.Combine(directory, "acks.log"), context.Fsync, context.AckLogCompactBytes,
             context.Logger, context.Time, subscription);
         foreach (var state in subscription._states) state.FinishRestore();
+        // A floor made durable before the journal's start moved past it (retention) starts at the log start. Not
+        // counted again: the run that saw the messages go counted them.
+        for (int p = 0; p < subscription._states.Length; p++)
+            if (topic.Partitions[p].TryGetJournal(out var journal, out _))
+                subscription._states[p].DropBelow(journal.StartOffset);
         for (int i = 0; i < subscription._states.Length; i++) subscription._durableFloors[i] = subscription._states[i].Floor;
         subscription._mover.Start();
         if (subscription._filter is not null) set.Scanner.Add(subscription);

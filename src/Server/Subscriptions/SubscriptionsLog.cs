@@ -33,4 +33,7 @@ internal static partial class SubscriptionsLog
 
     [LoggerMessage(EventId = 320, Level = LogLevel.Error, Message = "Creating subscription {Topic}/{Subscription} failed; nothing was kept")]
     public static partial void SubscriptionCreateFailed(ILogger logger, string topic, string subscription, Exception exception);
+
+    [LoggerMessage(EventId = 321, Level = LogLevel.Warning, Message = "Retention deleted {Count} unsettled messages of {Topic}/{Subscription} below offset {Start} of partition {Partition}; counted as expired")]
+    public static partial void RetentionDropped(ILogger logger, string topic, string subscription, int partition, long start, long count);
 }
