@@ -52,6 +52,8 @@ public sealed class RecordBatchBuilder : IDisposable
         foreach (var header in headers)
         {
             if (header.Name is null) return "a header name cannot be null";
+            // A UTF-16 char is at most 3 UTF-8 bytes: short names need no count (the common case, on every record).
+            if (header.Name.Length <= MaxHeaderNameBytes / 3) continue;
             int nameBytes = Encoding.UTF8.GetByteCount(header.Name);
             if (nameBytes > MaxHeaderNameBytes)
                 return $"a header name is at most {MaxHeaderNameBytes} UTF-8 bytes, not {nameBytes}";
