@@ -99,8 +99,9 @@ internal static class ConcurrentRun
                 // Checked even when consuming failed: which subscription lost what is the first thing to know.
                 var verdict = fanout.Check(published.Published, start, run.LastTimestamps(), time.TimestampFrequency);
                 notes.AddRange(verdict.Notes);
-                if (!interrupted)
-                    error ??= verdict.Error;
+                // A loss names the subscription and how much; what stopped the consumers (idle, failed) comes after it.
+                if (!interrupted && verdict.Error is not null)
+                    error = error is null ? verdict.Error : $"{verdict.Error} Also: {error}";
             }
             if (error is null && published.Published < planned)
                 notes.Add($"Published {published.Published:N0} of {planned:N0} planned messages before --duration ended.");

@@ -48,8 +48,8 @@ public sealed class RabbitMqTarget : IBrokerTarget
               + $"messages published with routing key r{{i % {_routes}}}.{{word}}, publisher confirms"
             : "quorum queues (single node, one per partition), persistent messages, publisher confirms")
         + ": a confirm is sent after the message is in the quorum queue's write-ahead log and fsynced; consumers: prefetch 1000 per queue, "
-        + "manual ack of every message (multiple=false) after the handler; the group name is not used, all consumers "
-        + "compete on the same queues";
+        + "manual ack of every message (multiple=false) after the handler; "
+        + (_topology is { IsFanout: true } ? "each queue has its own consumer" : "the group name is not used, all consumers compete on the same queues");
 
     /// <inheritdoc />
     public Task PrepareAsync(string topic, int partitions, CancellationToken cancellationToken)
