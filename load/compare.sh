@@ -10,16 +10,19 @@
 #   routing  filtered fan-out: one topic, 10 routes each taking 10% of the keys (FastBroker: shared subscriptions
 #            with a key filter; RabbitMQ: a topic exchange bound to 10 quorum queues), drained next to the same
 #            count through one unfiltered queue; the broker's resident memory per run  (<!-- routing:begin ... -->)
+#   fanout   one producer stream delivered to 4 subscriptions that each get every message (FastBroker: shared
+#            subscriptions, and stream groups; Redis: consumer groups; NATS: durable consumers; RabbitMQ: a fanout
+#            exchange bound to quorum queues); delivery checked per subscription     (<!-- fanout:begin ... -->)
 # Everything listens on and talks to 127.0.0.1 only; temp data directories are removed at the end.
 #
-# usage: load/compare.sh [--quick] [--only streams|queues|routing] [--repeat N]
+# usage: load/compare.sh [--quick] [--only streams|queues|routing|fanout] [--repeat N]
 #   --quick: 2-second runs, to check the script itself; --only: run one part (default: both);
 #   --repeat N: every run N times (the tables then show medians and the msg/s range; the time grows N-fold)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-usage() { echo "usage: load/compare.sh [--quick] [--only streams|queues|routing] [--repeat N]" >&2; exit 2; }
+usage() { echo "usage: load/compare.sh [--quick] [--only streams|queues|routing|fanout] [--repeat N]" >&2; exit 2; }
 quick=0
 only=all
 repeat=1
@@ -32,7 +35,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-case "$only" in all|streams|queues|routing) ;; *) usage ;; esac
+case "$only" in all|streams|queues|routing|fanout) ;; *) usage ;; esac
 want() { [ "$only" = all ] || [ "$only" = "$1" ]; }
 if [ "$quick" -eq 1 ]; then seconds=2; else seconds=15; fi
 latency_seconds=$((seconds * 2 / 3 > 1 ? seconds * 2 / 3 : 2))
@@ -47,9 +50,10 @@ queues_dir="$run_dir/queues"
 routing_dir="$run_dir/routing"
 # The run with ten times the messages goes apart: it is there for the broker's memory, not for the table.
 routing_memory_dir="$run_dir/routing-memory"
+fanout_dir="$run_dir/fanout"
 work=$(mktemp -d /tmp/fastbroker-compare.XXXXXX)
 export FASTBROKER_PEERS_DIR="$work/peers"
-mkdir -p "$streams_dir" "$queues_dir" "$routing_dir" "$routing_memory_dir"
+mkdir -p "$streams_dir" "$queues_dir" "$routing_dir" "$routing_memory_dir" "$fanout_dir"
 # The queue comparison's FastBroker consumers: pull (receive up to 1000, ack the batch in one frame) measured
 # faster than push on this machine; see load/README.md.
 queue_args=(--fastbroker-consumers queue --queue-receive pull)
@@ -225,6 +229,26 @@ if want routing; then
   done
 fi
 
+# Fan-out: every subscription gets every message; the harness fails a run in which one missed any. FastBroker's
+# shared subscriptions (queue/pull) and stream groups take turns with the peers, repeat by repeat.
+fanout_n=4
+if [ "$quick" -eq 1 ]; then fanout_count=100k; else fanout_count=1M; fi
+fanout_run() { # target [extra...]
+  local target=$1; shift
+  run "$fanout_dir" "$target" always fanout 100 --fanout "$fanout_n" --count "$fanout_count" --duration "${seconds}s" \
+    --window "$(window_for 100)" "$@"
+}
+if want fanout; then
+  say "fanout"
+  start_broker always
+  for r in $(seq "$repeat"); do
+    RUN_REPEATS=$r RUN_TAG=-queue fanout_run fastbroker "${queue_args[@]}"
+    RUN_REPEATS=$r RUN_TAG=-stream fanout_run fastbroker --fastbroker-consumers stream
+    for target in "${targets[@]:1}"; do RUN_REPEATS=$r fanout_run "$target"; done
+  done
+  stop_broker
+fi
+
 say "combine"
 combine() { # dir title
   dotnet "$load_dll" report --combine "$1" --out "$1/combined.md" --html "$1/combined.html" --title "$2, $stamp" > /dev/null
@@ -232,6 +256,7 @@ combine() { # dir title
 if want streams; then combine "$streams_dir" "FastBroker and peers"; fi
 if want queues; then combine "$queues_dir" "Work queues: FastBroker and peers"; fi
 if want routing; then combine "$routing_dir" "Routing: FastBroker and RabbitMQ"; fi
+if want fanout; then combine "$fanout_dir" "Fan-out: FastBroker and peers"; fi
 
 command_line=load/compare.sh
 [ "$quick" -eq 0 ] || command_line+=" --quick"
@@ -411,6 +436,31 @@ routing_section() {
   echo "<!-- routing:end -->"
 }
 
+fanout_section() {
+  echo "<!-- fanout:begin (written by load/compare.sh; edits here are overwritten) -->"
+  echo "## Fan-out side by side: every subscription gets every message"
+  echo
+  machine_and_limits
+  echo "\`fanout --fanout ${fanout_n}\`: 2 producers publish up to ${fanout_count} messages of 100 B (closed loop, at most ${seconds} s) while"
+  echo "${fanout_n} subscriptions, one consumer each, each receive every message and ack it. msg/s counts deliveries to all"
+  echo "subscriptions together (${fanout_n} per message published); latency is e2e's, one value per delivery. Every run checks"
+  echo "each subscription's sequence numbers and fails on a missing message. FastBroker (fsync always): ${fanout_n} shared"
+  echo "subscriptions on the topic, each pulled by its consumer (\`queue/pull\`, batches of 1,000 acked in one frame), and"
+  echo "${fanout_n} stream groups (\`fastbroker\`: one stream cursor per group over every partition, position committed every"
+  echo "second, no per-message acks). Redis: one stream, ${fanout_n} consumer groups (XREADGROUP, XACK per batch). NATS: one"
+  echo "stream, ${fanout_n} durable pull consumers (ack per message). RabbitMQ: a fanout exchange bound to ${fanout_n} quorum queues"
+  echo "(manual ack per message).$([ "$repeat" -eq 1 ] || echo " Every run ${repeat} times: each cell is the median, msg/s also shows the range.")"
+  echo "Full per-run reports are written to \`artifacts/compare/\`."
+  echo
+  limits_and_servers
+  echo "### Results"
+  echo
+  sed -e 's/^# /#### /' "$fanout_dir/combined.md"
+  echo
+  failed_note fanout
+  echo "<!-- fanout:end -->"
+}
+
 # Replaces the section between <!-- NAME:begin and <!-- NAME:end --> in the doc, or appends it.
 replace_section() { # marker file
   local marker=$1 section=$2 doc=docs/PERFORMANCE.md
@@ -429,5 +479,6 @@ say "docs/PERFORMANCE.md"
 if want streams; then streams_section > "$work/streams.md"; replace_section compare "$work/streams.md"; fi
 if want queues; then queues_section > "$work/queues.md"; replace_section queues "$work/queues.md"; fi
 if want routing; then routing_section > "$work/routing.md"; replace_section routing "$work/routing.md"; fi
+if want fanout; then fanout_section > "$work/fanout.md"; replace_section fanout "$work/fanout.md"; fi
 echo "compare: $failures failed run(s); results in $run_dir and docs/PERFORMANCE.md" >&2
 [ "$failures" -eq 0 ]

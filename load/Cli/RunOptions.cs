@@ -17,6 +17,12 @@ internal sealed class RunOptions
     private static readonly RunSettings Defaults = new() { Scenario = "" };
     private static readonly TargetEndpoints DefaultEndpoints = new();
 
+    /// <summary>Most subscriptions of a fan-out run.</summary>
+    public const int MaxFanout = 32;
+
+    /// <summary>Most messages of a fan-out run: each subscription keeps a bit per message it may receive.</summary>
+    public const long MaxFanoutCount = 50_000_000;
+
     private readonly Option<string?> _target = Text("--target", "NAME", $"Broker to load: fastbroker, redis, nats or rabbitmq (default {Defaults.Target})");
     private readonly Option<string?> _fastBroker = Text("--fastbroker", "HOST:PORT", $"FastBroker address (default {DefaultEndpoints.FastBroker})");
     private readonly Option<string?> _redis = Text("--redis", "HOST:PORT", $"Redis address (default {DefaultEndpoints.Redis})");
@@ -47,6 +53,8 @@ internal sealed class RunOptions
     private readonly Option<string?> _routes = Text("--routes", "N",
         $"Routed run with N routes, 1-{RouteKeys.MaxRoutes}: message i gets the key r{{i % N}}.WORD and each route its own destination taking only its keys "
         + "(fastbroker: a shared subscription with a key filter, pulled; rabbitmq: a topic exchange binding to a quorum queue) (default 0, off)");
+    private readonly Option<string?> _fanout = Text("--fanout", "N",
+        $"Subscriptions that each receive every message, 1-{MaxFanout}, one consumer each (default {Defaults.Fanout})");
     private readonly Option<string?> _rssPid = Text("--rss-pid", "PID",
         "Report the resident memory (Linux VmRSS) of process PID, the broker on this machine, at the start and end of the run and after a fill");
     private readonly Option<string?> _maxP99 = Text("--max-p99", "DURATION", "Exit 3 when the p99 latency is above this (e.g. 1ms)");
@@ -71,6 +79,13 @@ internal sealed class RunOptions
             command.Options.Add(_queueReceive);
             command.Options.Add(_queueBatch);
             command.Options.Add(_routes);
+        }
+        if ((features & ScenarioFeatures.Fanout) != 0)
+        {
+            command.Options.Add(_fanout);
+            command.Options.Add(_idleTimeout);
+            command.Options.Add(_queueReceive);
+            command.Options.Add(_queueBatch);
         }
         if ((features & ScenarioFeatures.Rate) != 0)
             command.Options.Add(_rate);
@@ -118,11 +133,15 @@ internal sealed class RunOptions
 
         int partitions = Whole(Get(_partitions), "--partitions", 1, Protocol.MaxPartitions, s.Partitions, errors);
         bool stamped = (scenario.Features & (ScenarioFeatures.Latency | ScenarioFeatures.Rate)) != 0;
+        bool isFanout = (scenario.Features & ScenarioFeatures.Fanout) != 0;
         int minSize = stamped ? PayloadStamp.Bytes : 1;
         int size = Bytes(Get(_size), "--size", 1, Protocol.DefaultMaxMessageBytes, s.Size, errors);
-        if (stamped && size < minSize)
+        if (isFanout && size < PayloadStamp.SequencedBytes)
+            Fail($"--size: {scenario.Name} carries a send time and a sequence number in every payload, so it needs at least {PayloadStamp.SequencedBytes} bytes");
+        else if (stamped && size < minSize)
             Fail($"--size: {scenario.Name} carries an {PayloadStamp.Bytes}-byte send time in every payload, so it needs at least {PayloadStamp.Bytes} bytes");
-        long count = Quantity(Get(_count), "--count", 1, long.MaxValue / 2, s.Count, errors);
+        long count = Quantity(Get(_count), "--count", 1, isFanout ? MaxFanoutCount : long.MaxValue / 2, s.Count, errors);
+        int fanout = Whole(parsed.GetValue(_fanout), "--fanout", 1, MaxFanout, s.Fanout, errors);
         var duration = Duration(Get(_duration), "--duration", TimeSpan.FromMilliseconds(1), RunSettings.MaxDuration, s.Duration, errors);
         int producers = Whole(Get(_producers), "--producers", 1, 256, s.Producers, errors);
         int batchBytes = Bytes(Get(_batchBytes), "--batch-bytes", 1024, 64 * 1024 * 1024, s.BatchBytes, errors);
@@ -144,6 +163,8 @@ internal sealed class RunOptions
         {
             // A routed FastBroker run reads shared subscriptions: queue consumers, unless told otherwise (refused below).
             null when routes > 0 => FastBrokerConsumerMode.Queue,
+            // Fan-out reads a shared subscription per consumer unless told to read a stream group per consumer.
+            null when isFanout => FastBrokerConsumerMode.Queue,
             null or "stream" => FastBrokerConsumerMode.Stream,
             "queue" => FastBrokerConsumerMode.Queue,
             var other => Invalid(FastBrokerConsumerMode.Stream, $"--fastbroker-consumers: '{other}' is not stream or queue"),
@@ -193,7 +214,7 @@ internal sealed class RunOptions
         {
             Target = target, Endpoints = endpoints, Topic = topic, Partitions = partitions, Size = size, Count = count,
             Duration = duration, Producers = producers, Consumers = consumers, Window = window, BatchBytes = batchBytes,
-            Linger = linger, Fsync = fsync, FastBrokerConsumers = consumerMode, QueueReceive = queueReceive, QueueBatch = queueBatch, Routes = routes, RssPid = rssPid, Rate = rate, IdleTimeout = idleTimeout, ReportDirectory = reportDirectory,
+            Linger = linger, Fsync = fsync, FastBrokerConsumers = consumerMode, QueueReceive = queueReceive, QueueBatch = queueBatch, Routes = routes, Fanout = fanout, RssPid = rssPid, Rate = rate, IdleTimeout = idleTimeout, ReportDirectory = reportDirectory,
             Name = name, MaxP99 = maxP99, MinThroughput = minThroughput,
         };
     }

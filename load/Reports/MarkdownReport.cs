@@ -73,6 +73,8 @@ internal static class MarkdownReport
             text.Append($", rate {NumberText.Count(rate)} msg/s");
         if (p.Routes is { } routes)
             text.Append($", {routes} routes");
+        if (p.Fanout is { } fanout)
+            text.Append($", fan-out to {fanout} subscriptions (one consumer each)");
         text.Append(".\n");
         text.Append("- Durability: ").Append(run.Durability).Append('\n');
         if (run.Latency is { } latency)

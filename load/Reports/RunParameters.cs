@@ -39,6 +39,9 @@ public sealed class RunParameters
     /// <summary>Routes of a routed run (--routes); null when the run was not routed.</summary>
     public int? Routes { get; init; }
 
+    /// <summary>Subscriptions of a fan-out run (--fanout), one consumer each; null for other scenarios.</summary>
+    public int? Fanout { get; init; }
+
     /// <summary>How long consumers may receive nothing before the run fails, seconds.</summary>
     public double IdleTimeoutSeconds { get; init; }
 }

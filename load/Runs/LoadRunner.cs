@@ -50,7 +50,10 @@ internal sealed class LoadRunner
         {
             try
             {
-                await target.PrepareAsync(settings.Topic, settings.Partitions, cancellationToken).ConfigureAwait(false);
+                if ((scenario.Features & ScenarioFeatures.Fanout) != 0)
+                    await target.PrepareFanoutAsync(settings.Topic, settings.Partitions, settings.Fanout, cancellationToken).ConfigureAwait(false);
+                else
+                    await target.PrepareAsync(settings.Topic, settings.Partitions, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -14,6 +14,7 @@ internal static class ReportBuilder
     {
         bool fastBroker = string.Equals(target.Name, TargetFactory.FastBrokerName, StringComparison.Ordinal);
         bool consumers = (scenario.Features & ScenarioFeatures.Consumers) != 0;
+        bool fanout = (scenario.Features & ScenarioFeatures.Fanout) != 0;
         long counted = result.ConsumeSide ? result.Consumed : result.Published;
         double seconds = result.Elapsed.TotalSeconds;
         double messagesPerSecond = seconds > 0 ? counted / seconds : 0;
@@ -39,12 +40,13 @@ internal static class ReportBuilder
                 Count = settings.Count,
                 DurationSeconds = settings.Duration.TotalSeconds,
                 Producers = settings.Producers,
-                Consumers = consumers ? settings.Consumers : 0,
+                Consumers = consumers ? settings.Consumers : fanout ? settings.Fanout : 0,
                 Window = settings.Window,
                 BatchBytes = fastBroker ? settings.BatchBytes : null,
                 LingerMilliseconds = fastBroker ? settings.Linger.TotalMilliseconds : null,
                 RatePerSecond = (scenario.Features & ScenarioFeatures.Rate) != 0 ? settings.Rate : null,
                 Routes = settings.Routes > 0 ? settings.Routes : null,
+                Fanout = fanout ? settings.Fanout : null,
                 IdleTimeoutSeconds = settings.IdleTimeout.TotalSeconds,
             },
             Result = new RunOutcome

@@ -60,6 +60,9 @@ internal sealed record RunSettings
     /// destination taking exactly its messages (see <see cref="RouteKeys"/>).</summary>
     public int Routes { get; init; }
 
+    /// <summary>Subscriptions of a fan-out run, each receiving every message.</summary>
+    public int Fanout { get; init; } = 4;
+
     /// <summary>Process id of the broker on this machine whose resident memory the report samples (Linux); null: none.</summary>
     public int? RssPid { get; init; }
 

@@ -13,10 +13,12 @@ internal static class ClosedLoopPublisher
     /// Publishes up to <paramref name="quota"/> copies of <paramref name="payload"/>, stopping early when
     /// <paramref name="stop"/> is cancelled; then waits for every publish still in flight. When
     /// <paramref name="stampClock"/> is given, each message carries its send time (<see cref="PayloadStamp"/>).
-    /// Returns the number of messages published (all acknowledged when it returns).
+    /// When <paramref name="firstSequence"/> is given, message <i>i</i> of this publisher also carries the sequence
+    /// number <paramref name="firstSequence"/> + <i>i</i>. Returns the number of messages published (all acknowledged
+    /// when it returns).
     /// </summary>
     public static async Task<long> RunAsync(IPublisher publisher, byte[] payload, long quota, int window, WorkerStats stats,
-        TimeProvider? stampClock, CancellationToken stop, CancellationToken abort)
+        TimeProvider? stampClock, CancellationToken stop, CancellationToken abort, long? firstSequence = null)
     {
         var acks = new AckWindow(window, stats);
         while (acks.Added < quota && !stop.IsCancellationRequested && !abort.IsCancellationRequested)
@@ -29,6 +31,8 @@ internal static class ClosedLoopPublisher
             }
             if (stampClock is not null)
                 PayloadStamp.Write(payload, stampClock.GetTimestamp());
+            if (firstSequence is { } first)
+                PayloadStamp.WriteSequence(payload, first + acks.Added);
             acks.Add(publisher.PublishAsync(payload, abort));
         }
         await FinishAsync(publisher, acks, abort).ConfigureAwait(false);

@@ -24,12 +24,17 @@ internal static class ConcurrentRun
     /// Runs <paramref name="publish"/> against consumers measuring latency. <paramref name="planned"/> is how many
     /// messages a complete run publishes. When <paramref name="latencyMustBeComplete"/>, consumers that could not
     /// receive every published message fail the run (the slowest messages would be missing from the latencies).
+    /// With <paramref name="fanout"/>, consumer k reads fan-out subscription k, every subscription is expected to
+    /// receive every message, and a subscription that missed any fails the run.
     /// </summary>
     public static async Task<ScenarioResult> RunAsync(ScenarioContext context, string phase, string latencyMethod, long planned,
-        PublishPhase publish, bool latencyMustBeComplete)
+        PublishPhase publish, bool latencyMustBeComplete, FanoutDelivery? fanout = null)
     {
         var time = context.Time;
-        var consumers = await context.CreateConsumersAsync().ConfigureAwait(false);
+        var consumers = fanout is null
+            ? await context.CreateConsumersAsync().ConfigureAwait(false)
+            : await fanout.CreateConsumersAsync(context).ConfigureAwait(false);
+        long copies = fanout?.Subscriptions ?? 1;
         IPublisher[] publishers;
         try
         {
@@ -43,7 +48,7 @@ internal static class ConcurrentRun
 
         try
         {
-            var run = new ConsumerRun(context, consumers, measureLatency: true);
+            var run = new ConsumerRun(context, consumers, measureLatency: true, fanout?.Ledgers);
             using var abort = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
             context.Monitor.BeginPhase(phase, keepSamples: true, consumeSide: true);
             long start = time.GetTimestamp();
@@ -57,7 +62,7 @@ internal static class ConcurrentRun
             {
                 published = await publishing.ConfigureAwait(false);
                 if (published.Error is null)
-                    run.SetExpected(published.Published);
+                    run.SetExpected(published.Published * copies);
                 else
                     run.Cancel();
             }
@@ -83,11 +88,20 @@ internal static class ConcurrentRun
             }
             else if (error is null && !interrupted && !consumed.AllExpected)
             {
-                string shortfall = $"Consumers received {consumed.Consumed:N0} of {published.Published:N0} published messages before the deadline ({deadline}).";
+                string shortfall = $"Consumers received {consumed.Consumed:N0} of {published.Published * copies:N0} expected messages before the deadline ({deadline}).";
                 if (latencyMustBeComplete)
                     error = shortfall + " The latencies would leave out the slowest messages.";
                 else
                     notes.Add(shortfall);
+            }
+            if (fanout is not null && published.Error is null)
+            {
+                // Checked even when consuming failed: which subscription lost what is the first thing to know.
+                var verdict = fanout.Check(published.Published, start, run.LastTimestamps(), time.TimestampFrequency);
+                notes.AddRange(verdict.Notes);
+                // A loss names the subscription and how much; what stopped the consumers (idle, failed) comes after it.
+                if (!interrupted && verdict.Error is not null)
+                    error = error is null ? verdict.Error : $"{verdict.Error} Also: {error}";
             }
             if (error is null && published.Published < planned)
                 notes.Add($"Published {published.Published:N0} of {planned:N0} planned messages before --duration ended.");

@@ -13,13 +13,16 @@ internal sealed class ConsumerProbe
     private readonly WorkerStats _stats;
     private readonly LatencyRecorder? _latency;
     private readonly TimeProvider _time;
+    private readonly DeliveryLedger? _ledger;
 
-    /// <summary>Creates a probe counting into <paramref name="stats"/> and, when given, recording into <paramref name="latency"/>.</summary>
-    public ConsumerProbe(WorkerStats stats, LatencyRecorder? latency, TimeProvider time)
+    /// <summary>Creates a probe counting into <paramref name="stats"/> and, when given, recording latency into
+    /// <paramref name="latency"/> and each message's sequence number into <paramref name="ledger"/>.</summary>
+    public ConsumerProbe(WorkerStats stats, LatencyRecorder? latency, TimeProvider time, DeliveryLedger? ledger = null)
     {
         _stats = stats;
         _latency = latency;
         _time = time;
+        _ledger = ledger;
         Handler = OnMessage;
     }
 
@@ -34,6 +37,7 @@ internal sealed class ConsumerProbe
         long now = _time.GetTimestamp();
         if (_latency is not null && PayloadStamp.TryRead(payload, out long sent))
             _latency.RecordTicks(now - sent);
+        _ledger?.Record(payload);
         _stats.Add(1, now);
         return true;
     }

@@ -20,8 +20,9 @@ internal sealed class ConsumerRun
     private Task<long>[] _tasks = [];
     private long _expected = long.MaxValue;
 
-    /// <summary>Prepares a run of <paramref name="consumers"/>, measuring latency when <paramref name="measureLatency"/>.</summary>
-    public ConsumerRun(ScenarioContext context, IConsumer[] consumers, bool measureLatency)
+    /// <summary>Prepares a run of <paramref name="consumers"/>, measuring latency when <paramref name="measureLatency"/>;
+    /// consumer i records what it receives into <paramref name="ledgers"/>[i] when given (fan-out).</summary>
+    public ConsumerRun(ScenarioContext context, IConsumer[] consumers, bool measureLatency, IReadOnlyList<DeliveryLedger>? ledgers = null)
     {
         _context = context;
         _consumers = consumers;
@@ -29,7 +30,7 @@ internal sealed class ConsumerRun
         for (int i = 0; i < consumers.Length; i++)
         {
             var latency = measureLatency ? context.Metrics.AddLatencyRecorder() : null;
-            _probes[i] = new ConsumerProbe(context.Metrics.AddConsumer(), latency, context.Time);
+            _probes[i] = new ConsumerProbe(context.Metrics.AddConsumer(), latency, context.Time, ledgers?[i]);
         }
         _stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
     }
@@ -129,6 +130,15 @@ internal sealed class ConsumerRun
         foreach (var probe in _probes)
             last = Math.Max(last, probe.Stats.LastTimestamp);
         return new Outcome(Consumed(), last, allExpected, error);
+    }
+
+    /// <summary>When each consumer handled its last message (0 when it handled none), by consumer index.</summary>
+    public long[] LastTimestamps()
+    {
+        var last = new long[_probes.Length];
+        for (int i = 0; i < last.Length; i++)
+            last[i] = _probes[i].Stats.LastTimestamp;
+        return last;
     }
 
     private long Consumed()

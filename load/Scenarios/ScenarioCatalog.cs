@@ -10,6 +10,7 @@ internal static class ScenarioCatalog
         new ConsumeScenario(),
         new EndToEndScenario(),
         new LatencyScenario(),
+        new FanoutScenario(),
     ];
 
     /// <summary>The scenario called <paramref name="name"/>, or null.</summary>

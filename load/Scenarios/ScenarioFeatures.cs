@@ -19,4 +19,8 @@ internal enum ScenarioFeatures
 
     /// <summary>Measures latency (--max-p99).</summary>
     Latency = 8,
+
+    /// <summary>Every message goes to N independent subscriptions, one consumer each (--fanout, --idle-timeout,
+    /// --queue-receive, --queue-batch); the target is prepared with <see cref="Targets.IBrokerTarget.PrepareFanoutAsync"/>.</summary>
+    Fanout = 16,
 }

@@ -18,6 +18,7 @@ public sealed class FastBrokerTarget : IBrokerTarget
     private readonly RouteKeys? _keys;
     private string? _topic;
     private int _partitions;
+    private int _fanout;
 
     /// <summary>A target for the broker at <paramref name="endpoint"/> ("host:port").</summary>
     public FastBrokerTarget(string endpoint, FastBrokerTargetOptions? options = null)
@@ -42,7 +43,8 @@ public sealed class FastBrokerTarget : IBrokerTarget
     /// <inheritdoc/>
     public string Durability =>
         $"fsync {_options.FsyncLabel} (the policy the server was started with, as labelled by --fsync); a publish is acknowledged after its group commit; "
-        + (_keys is not null ? RoutedConsumersText(_keys.Routes)
+        + (_fanout > 0 ? FanoutConsumersText()
+            : _keys is not null ? RoutedConsumersText(_keys.Routes)
             : _options.ConsumerMode == FastBrokerConsumerMode.Queue ? QueueConsumersText() : StreamConsumersText());
 
     /// <summary>How the run's consumers read, for reports: "stream", "queue/pull" or "queue/push".</summary>
@@ -72,10 +74,61 @@ public sealed class FastBrokerTarget : IBrokerTarget
             else
                 await connection.CreateTopicAsync(topic, partitions, cancellationToken).ConfigureAwait(false);
         }
-        (_topic, _partitions) = (topic, partitions);
+        (_topic, _partitions, _fanout) = (topic, partitions, 0);
         lock (_consumersByGroup)
             _consumersByGroup.Clear();
     }
+
+    /// <summary>
+    /// Fan-out: the topic with <paramref name="subscriptions"/> shared subscriptions <c>{topic}-f{k}</c> (default
+    /// settings, as a queue's) when consumers are queue consumers; the plain topic when they are stream cursors, each
+    /// of which then reads every partition in a group of its own.
+    /// </summary>
+    public async Task PrepareFanoutAsync(string topic, int partitions, int subscriptions, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(subscriptions, 1);
+        if (_keys is not null)
+            throw new InvalidOperationException("A fan-out run is not routed.");
+        var connection = await BrokerConnection.ConnectAsync(_endpoint, ConnectionOptions(), cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            ServerVersion = connection.ServerName;
+            try
+            {
+                await connection.DeleteTopicAsync(topic, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BrokerException e) when (e.Code == ErrorCode.UnknownTopic)
+            {
+                // Nothing left from an earlier run.
+            }
+            await connection.CreateTopicAsync(topic, partitions, cancellationToken).ConfigureAwait(false);
+            if (_options.ConsumerMode == FastBrokerConsumerMode.Queue)
+            {
+                for (int k = 0; k < subscriptions; k++)
+                    await connection.CreateSubscriptionAsync(topic, FanoutSubscription(topic, k), null, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        (_topic, _partitions, _fanout) = (topic, partitions, subscriptions);
+    }
+
+    /// <summary>Fan-out: a queue consumer of subscription <c>{topic}-f{k}</c>, or a stream cursor over every partition in
+    /// the group <c>{group}-f{k}</c>.</summary>
+    public async Task<IConsumer> CreateFanoutConsumerAsync(string group, int subscription, CancellationToken cancellationToken)
+    {
+        string topic = _topic ?? throw new InvalidOperationException("PrepareFanoutAsync first.");
+        ArgumentOutOfRangeException.ThrowIfNegative(subscription);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(subscription, _fanout);
+        if (_options.ConsumerMode == FastBrokerConsumerMode.Queue)
+            return await CreateQueueConsumerAsync(topic, [FanoutSubscription(topic, subscription)], cancellationToken).ConfigureAwait(false);
+        var all = new int[_partitions];
+        for (int p = 0; p < all.Length; p++)
+            all[p] = p;
+        return await CreateStreamConsumerAsync(topic, all, string.Create(CultureInfo.InvariantCulture, $"{group}-f{subscription}"), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>The shared subscription <paramref name="index"/> of a fan-out run on <paramref name="topic"/>: <c>{topic}-f{index}</c>.</summary>
+    public static string FanoutSubscription(string topic, int index) => string.Create(CultureInfo.InvariantCulture, $"{topic}-f{index}");
 
     /// <inheritdoc/>
     public async Task<IPublisher> CreatePublisherAsync(CancellationToken cancellationToken)
@@ -100,7 +153,12 @@ public sealed class FastBrokerTarget : IBrokerTarget
     {
         string topic = _topic ?? throw new InvalidOperationException("PrepareAsync first.");
         if (_options.ConsumerMode == FastBrokerConsumerMode.Queue)
-            return await CreateQueueConsumerAsync(topic, cancellationToken).ConfigureAwait(false);
+        {
+            // The group does not matter here: a queue has one shared subscription (a routed run one per route), and
+            // every consumer competes on each.
+            string[] shared = _keys is null ? [topic] : RouteSubscriptions(topic, _keys.Routes);
+            return await CreateQueueConsumerAsync(topic, shared, cancellationToken).ConfigureAwait(false);
+        }
         int index;
         lock (_consumersByGroup)
         {
@@ -110,7 +168,11 @@ public sealed class FastBrokerTarget : IBrokerTarget
         var partitions = SharePartitions(index, _options.ConsumersPerGroup, _partitions);
         if (partitions.Count == 0)
             return new FastBrokerConsumer(null, _options.CommitInterval, _options.TimeProvider);
+        return await CreateStreamConsumerAsync(topic, partitions, group, cancellationToken).ConfigureAwait(false);
+    }
 
+    private async Task<IConsumer> CreateStreamConsumerAsync(string topic, IReadOnlyList<int> partitions, string group, CancellationToken cancellationToken)
+    {
         var reader = new TopicReader(_endpoint, topic, new TopicReaderOptions
         {
             Partitions = partitions,
@@ -158,11 +220,8 @@ public sealed class FastBrokerTarget : IBrokerTarget
         return share;
     }
 
-    private async Task<IConsumer> CreateQueueConsumerAsync(string topic, CancellationToken cancellationToken)
+    private async Task<IConsumer> CreateQueueConsumerAsync(string topic, string[] subscriptions, CancellationToken cancellationToken)
     {
-        // The group does not matter here: a queue has one shared subscription (a routed run one per route), and
-        // every consumer competes on each.
-        string[] subscriptions = _keys is null ? [topic] : RouteSubscriptions(topic, _keys.Routes);
         var connection = await BrokerConnection.ConnectAsync(_endpoint, ConnectionOptions(), cancellationToken).ConfigureAwait(false);
         try
         {
@@ -212,6 +271,20 @@ public sealed class FastBrokerTarget : IBrokerTarget
         + $"of the messages and skips the rest; every consumer pulls from every subscription (Receive of up to {_options.QueueBatch} messages, "
         + $"long poll of {FastBrokerQueueConsumer.ReceiveWait.TotalMilliseconds:0} ms) and acks each batch in one Ack frame after the handler; "
         + "an Ack is answered once durable under the fsync policy, and every ack is awaited";
+
+    private string FanoutConsumersText()
+    {
+        if (_options.ConsumerMode != FastBrokerConsumerMode.Queue)
+        {
+            return $"fan-out to {_fanout} stream groups: one stream cursor per group reading every partition, committing its position every "
+                + $"{_options.CommitInterval.TotalSeconds:0.###} s (no per-message acks)";
+        }
+        string how = _options.QueueReceive == QueueReceiveMode.Pull
+            ? $"pulled (Receive of up to {_options.QueueBatch} messages, long poll of {FastBrokerQueueConsumer.ReceiveWait.TotalMilliseconds:0} ms, each batch acked in one Ack frame)"
+            : $"pushed (prefetch {_options.QueueBatch}, each message acked; acks gathered into frames)";
+        return $"fan-out to {_fanout} shared subscriptions {{topic}}-f{{k}} on the topic (default settings: visibility 30 s, max in flight 100,000), "
+            + $"each read by one consumer, {how}; an Ack is answered once durable under the fsync policy, and every ack is awaited";
+    }
 
     /// <summary>Nothing to release: publishers and consumers own their connections.</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -27,4 +27,15 @@ public interface IBrokerTarget : IAsyncDisposable
     /// <summary>A consumer on its own connection, in a shared group/durable consumer named <paramref name="group"/>,
     /// acknowledging each message after the handler has seen it.</summary>
     Task<IConsumer> CreateConsumerAsync(string group, CancellationToken cancellationToken);
+
+    /// <summary>Fan-out: connects and (re)creates the topic empty with <paramref name="subscriptions"/> independent
+    /// subscriptions, each of which receives every message published (not competing consumers).</summary>
+    Task PrepareFanoutAsync(string topic, int partitions, int subscriptions, CancellationToken cancellationToken)
+        => throw new NotSupportedException($"{Name} has no fan-out mode");
+
+    /// <summary>Fan-out: a consumer on its own connection of subscription <paramref name="subscription"/> (0 to N - 1)
+    /// of a target prepared with <see cref="PrepareFanoutAsync"/>, acknowledging each message after the handler saw it.
+    /// <paramref name="group"/> is unique to the run, for targets whose subscriptions are consumer groups.</summary>
+    Task<IConsumer> CreateFanoutConsumerAsync(string group, int subscription, CancellationToken cancellationToken)
+        => throw new NotSupportedException($"{Name} has no fan-out mode");
 }

@@ -17,6 +17,7 @@ public sealed class NatsJetStreamTarget : IBrokerTarget
     private NatsConnection? _admin;
     private string _stream = "";
     private string[] _subjects = [];
+    private int _fanout;
 
     /// <summary>Targets the NATS server at <see cref="TargetEndpoints.Nats"/> (nats:// URL, loopback only).</summary>
     public NatsJetStreamTarget(TargetEndpoints endpoints)
@@ -48,7 +49,9 @@ public sealed class NatsJetStreamTarget : IBrokerTarget
         "JetStream file storage, one stream, one subject per partition; the PubAck is sent after the write to the OS, "
         + "not after fsync: nats-server 2.9.10 fsyncs on its sync interval (default 2 min) and has no "
         + "sync_interval: always (added in 2.10; 2.9.10 rejects the option), so acknowledged messages can be lost on "
-        + "power failure; consumers: durable pull consumer, explicit ack per message after the handler";
+        + "power failure; consumers: "
+        + (_fanout > 0 ? $"fan-out to {_fanout} durable pull consumers {{topic}}-f{{k}} on the stream, one member each, " : "durable pull consumer, ")
+        + "explicit ack per message after the handler";
 
     /// <inheritdoc />
     public async Task PrepareAsync(string topic, int partitions, CancellationToken cancellationToken)
@@ -77,7 +80,28 @@ public sealed class NatsJetStreamTarget : IBrokerTarget
             subjects[p] = $"{topic}.{p}";
         _subjects = subjects;
         _stream = topic;
+        _fanout = 0;
     }
+
+    /// <summary>Fan-out: the same stream; each of the <paramref name="subscriptions"/> durable consumers
+    /// <c>{topic}-f{k}</c> is created with its one member, and each gets every message.</summary>
+    public async Task PrepareFanoutAsync(string topic, int partitions, int subscriptions, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(subscriptions, 1);
+        await PrepareAsync(topic, partitions, cancellationToken).ConfigureAwait(false);
+        _fanout = subscriptions;
+    }
+
+    /// <summary>Fan-out: the one member of the durable consumer <c>{topic}-f{subscription}</c>.</summary>
+    public Task<IConsumer> CreateFanoutConsumerAsync(string group, int subscription, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(subscription);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(subscription, _fanout);
+        return CreateConsumerAsync(FanoutConsumer(_stream, subscription), cancellationToken);
+    }
+
+    /// <summary>The durable consumer of fan-out subscription <paramref name="index"/>: <c>{topic}-f{index}</c>.</summary>
+    public static string FanoutConsumer(string topic, int index) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{topic}-f{index}");
 
     /// <inheritdoc />
     public async Task<IPublisher> CreatePublisherAsync(CancellationToken cancellationToken)

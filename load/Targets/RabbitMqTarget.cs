@@ -40,31 +40,58 @@ public sealed class RabbitMqTarget : IBrokerTarget
 
     /// <inheritdoc />
     public string Durability =>
-        (_routes > 0
+        (_topology is { IsFanout: true } fanout
+            ? $"fan-out: a durable fanout exchange bound to {fanout.Queues.Count} quorum queues (single node), one consumer each, persistent messages, "
+              + "publisher confirms (a confirm waits for every queue)"
+            : _routes > 0
             ? $"routed: a durable topic exchange bound to {_routes} quorum queues (single node) with binding keys r{{k}}.#, persistent "
               + $"messages published with routing key r{{i % {_routes}}}.{{word}}, publisher confirms"
             : "quorum queues (single node, one per partition), persistent messages, publisher confirms")
         + ": a confirm is sent after the message is in the quorum queue's write-ahead log and fsynced; consumers: prefetch 1000 per queue, "
-        + "manual ack of every message (multiple=false) after the handler; the group name is not used, all consumers "
-        + "compete on the same queues";
+        + "manual ack of every message (multiple=false) after the handler; "
+        + (_topology is { IsFanout: true } ? "each queue has its own consumer" : "the group name is not used, all consumers compete on the same queues");
 
     /// <inheritdoc />
-    public async Task PrepareAsync(string topic, int partitions, CancellationToken cancellationToken)
+    public Task PrepareAsync(string topic, int partitions, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        return DeclareAsync(_routes > 0 ? RabbitMqTopology.Routed(topic, _routes) : RabbitMqTopology.Partitioned(topic, partitions), cancellationToken);
+    }
+
+    /// <summary>Fan-out: a fanout exchange bound to <paramref name="subscriptions"/> quorum queues (<see cref="RabbitMqTopology.Fanout"/>);
+    /// <paramref name="partitions"/> does not apply.</summary>
+    public Task PrepareFanoutAsync(string topic, int partitions, int subscriptions, CancellationToken cancellationToken)
+    {
+        if (_routes > 0)
+            throw new InvalidOperationException("A fan-out run is not routed.");
+        return DeclareAsync(RabbitMqTopology.Fanout(topic, subscriptions), cancellationToken);
+    }
+
+    /// <summary>Fan-out: a consumer of queue <paramref name="subscription"/> only, with manual acks.</summary>
+    public Task<IConsumer> CreateFanoutConsumerAsync(string group, int subscription, CancellationToken cancellationToken)
+    {
+        var topology = RequirePrepared();
+        if (!topology.IsFanout)
+            throw new InvalidOperationException("PrepareFanoutAsync first.");
+        ArgumentOutOfRangeException.ThrowIfNegative(subscription);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(subscription, topology.Queues.Count);
+        return CreateConsumerAsync([topology.Queues[subscription]], cancellationToken);
+    }
+
+    private async Task DeclareAsync(RabbitMqTopology topology, CancellationToken cancellationToken)
+    {
         _admin ??= await _factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
         ServerVersion = "RabbitMQ " + ReadVersion(_admin);
 
-        var topology = _routes > 0 ? RabbitMqTopology.Routed(topic, _routes) : RabbitMqTopology.Partitioned(topic, partitions);
         await using (var channel = await _admin.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (topology.IsRouted)
+            if (topology.ExchangeType is { } exchangeType)
             {
                 // Deleting the exchange drops the bindings of an earlier run with it; deleting one that does not exist
                 // is not an error in AMQP 0-9-1 as RabbitMQ implements it (nor is deleting a missing queue below).
                 await channel.ExchangeDeleteAsync(topology.Exchange, ifUnused: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await channel.ExchangeDeclareAsync(topology.Exchange, ExchangeType.Topic, durable: true, autoDelete: false,
+                await channel.ExchangeDeclareAsync(topology.Exchange, exchangeType, durable: true, autoDelete: false,
                     cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             for (int q = 0; q < topology.Queues.Count; q++)
@@ -73,7 +100,7 @@ public sealed class RabbitMqTarget : IBrokerTarget
                 await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
                     arguments: QuorumQueue, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (topology.IsRouted)
+                if (topology.ExchangeType is not null)
                     await channel.QueueBindAsync(queue, topology.Exchange, topology.BindingKeys[q], cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             await channel.CloseAsync(cancellationToken).ConfigureAwait(false);
@@ -108,14 +135,18 @@ public sealed class RabbitMqTarget : IBrokerTarget
     public async Task<IConsumer> CreateConsumerAsync(string group, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(group);
-        var topology = RequirePrepared();
+        return await CreateConsumerAsync([.. RequirePrepared().Queues], cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IConsumer> CreateConsumerAsync(string[] queues, CancellationToken cancellationToken)
+    {
         var connection = await _factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             // Per consumer (global: false), i.e. per queue subscription: 1000 unacked deliveries each.
             await channel.BasicQosAsync(prefetchSize: 0, prefetchCount: 1000, global: false, cancellationToken).ConfigureAwait(false);
-            return Own(new RabbitMqConsumer(connection, channel, [.. topology.Queues]));
+            return Own(new RabbitMqConsumer(connection, channel, queues));
         }
         catch
         {

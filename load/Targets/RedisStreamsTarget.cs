@@ -1,3 +1,4 @@
+using System.Globalization;
 using FastBroker.Load.Targets.Internal;
 using StackExchange.Redis;
 
@@ -14,6 +15,8 @@ public sealed class RedisStreamsTarget : IBrokerTarget
     private ConnectionMultiplexer? _admin;
     private RedisKey[] _keys = [];
     private int _consumers;
+    private int _fanout;
+    private string _topic = "";
 
     /// <summary>Targets the Redis server at <see cref="TargetEndpoints.Redis"/> (host:port, loopback only).</summary>
     public RedisStreamsTarget(TargetEndpoints endpoints)
@@ -32,11 +35,36 @@ public sealed class RedisStreamsTarget : IBrokerTarget
     /// <inheritdoc />
     public string Durability =>
         "appendonly yes, appendfsync always, save \"\": XADD is answered after its AOF write is fsynced (one fsync per "
-        + "event-loop pass, a group commit); one stream per partition ({topic}:{p}), publishers round-robin; consumers "
-        + "read with XREADGROUP COUNT 1000 BLOCK 100 and XACK each batch after the handler saw it";
+        + "event-loop pass, a group commit); "
+        + (_fanout > 0
+            ? $"fan-out: one stream ({{topic}}:0) with {_fanout} consumer groups {{topic}}-f{{k}}, one consumer each"
+            : "one stream per partition ({topic}:{p}), publishers round-robin")
+        + "; consumers read with XREADGROUP COUNT 1000 BLOCK 100 and XACK each batch after the handler saw it";
 
     /// <inheritdoc />
-    public async Task PrepareAsync(string topic, int partitions, CancellationToken cancellationToken)
+    public Task PrepareAsync(string topic, int partitions, CancellationToken cancellationToken)
+        => PrepareAsync(topic, partitions, fanout: 0, cancellationToken);
+
+    /// <summary>Fan-out: one stream (<c>{topic}:0</c>, whatever <paramref name="partitions"/> says) whose
+    /// <paramref name="subscriptions"/> consumer groups <c>{topic}-f{k}</c> are created with their consumers.</summary>
+    public Task PrepareFanoutAsync(string topic, int partitions, int subscriptions, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(subscriptions, 1);
+        return PrepareAsync(topic, 1, subscriptions, cancellationToken);
+    }
+
+    /// <summary>Fan-out: the one consumer of the group <c>{topic}-f{subscription}</c>.</summary>
+    public Task<IConsumer> CreateFanoutConsumerAsync(string group, int subscription, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(subscription);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(subscription, _fanout);
+        return CreateConsumerAsync(FanoutGroup(_topic, subscription), cancellationToken);
+    }
+
+    /// <summary>The consumer group of fan-out subscription <paramref name="index"/>: <c>{topic}-f{index}</c>.</summary>
+    public static string FanoutGroup(string topic, int index) => string.Create(CultureInfo.InvariantCulture, $"{topic}-f{index}");
+
+    private async Task PrepareAsync(string topic, int partitions, int fanout, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
@@ -53,7 +81,7 @@ public sealed class RedisStreamsTarget : IBrokerTarget
         await foreach (var key in server.KeysAsync(pattern: topic + ":*").WithCancellation(cancellationToken).ConfigureAwait(false))
             stale.Add(key);
         await _admin.GetDatabase().KeyDeleteAsync([.. stale]).ConfigureAwait(false);
-        _keys = keys;
+        (_keys, _topic, _fanout) = (keys, topic, fanout);
     }
 
     /// <inheritdoc />

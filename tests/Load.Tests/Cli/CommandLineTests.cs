@@ -249,7 +249,7 @@ public sealed class CommandLineTests
 
     [Theory]
     [InlineData("publish", "--bogus", "1")]
-    [InlineData("fanout")]
+    [InlineData("fanin")]
     public async Task Unknown_words_exit_2(params string[] args)
     {
         var stderr = new StringWriter();

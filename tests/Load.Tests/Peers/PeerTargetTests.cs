@@ -82,6 +82,46 @@ public abstract class PeerTargetTests<TServer>(TServer server) where TServer : P
     }
 
     [PeerFact]
+    public async Task Fanout_subscriptions_each_see_every_message_once()
+    {
+        server.AssertStarted();
+        using var deadline = new CancellationTokenSource(PeerScenario.Deadline);
+        await using var target = CreateTarget();
+        await target.PrepareFanoutAsync("fanout", 2, 3, deadline.Token);
+        Assert.Contains("fan-out", target.Durability, StringComparison.Ordinal);
+        await using (var publisher = await target.CreatePublisherAsync(deadline.Token))
+            await PeerScenario.PublishAsync(publisher, 0, PeerScenario.MessageCount, deadline.Token);
+
+        var tallies = new MessageTally[3];
+        var handled = new Task<long>[3];
+        var consumers = new List<IConsumer>();
+        try
+        {
+            for (int k = 0; k < 3; k++)
+            {
+                var consumer = await target.CreateFanoutConsumerAsync("fanout-run", k, deadline.Token);
+                consumers.Add(consumer);
+                tallies[k] = new MessageTally(PeerScenario.MessageCount);
+                handled[k] = PeerScenario.ConsumeAsync(consumer, tallies[k], PeerScenario.MessageCount, deadline.Token);
+            }
+            await Task.WhenAll(handled);
+        }
+        finally
+        {
+            foreach (var consumer in consumers)
+                await consumer.DisposeAsync();
+        }
+
+        Assert.False(deadline.IsCancellationRequested, $"timed out with {string.Join(", ", tallies.Select(t => t.Total))} of {PeerScenario.MessageCount} consumed");
+        foreach (var tally in tallies)
+        {
+            Assert.Equal(0, tally.Corrupt);
+            Assert.Equal(0, tally.Duplicates);
+            Assert.Equal(PeerScenario.MessageCount, tally.Distinct);
+        }
+    }
+
+    [PeerFact]
     public async Task Prepare_discards_messages_of_an_earlier_run()
     {
         server.AssertStarted();

@@ -51,6 +51,34 @@ public sealed class FastBrokerSmokeTests(BrokerFixture fixture) : IClassFixture<
     }
 
     [Theory]
+    [InlineData("queue", "pull", "queue/pull", "shared subscriptions")]
+    [InlineData("queue", "push", "queue/push", "shared subscriptions")]
+    [InlineData("stream", null, "stream", "stream groups")]
+    public async Task Fanout_delivers_every_message_to_every_subscription(string consumers, string? receive, string mode, string durability)
+    {
+        string name = $"fanout-{consumers}-{receive}";
+        using var reports = new TempDirectory($"smoke-{name}");
+        var stderr = new StringWriter();
+        string[] args = ["fanout", "--fastbroker", fixture.Broker.Address, "--topic", $"smoke-{name}", "--partitions", "2", "--fanout", "3",
+            "--fastbroker-consumers", consumers, .. receive is null ? Array.Empty<string>() : ["--queue-receive", receive],
+            "--count", "3000", "--duration", "5s", "--report-dir", reports.Path, "--name", name];
+
+        int exit = await LoadCli.RunAsync(args, new StringWriter(), stderr, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(exit == ExitCodes.Ok, $"exit {exit}\n{stderr}\n{fixture.Broker.Output}");
+        var report = ReportFiles.FromJson(await File.ReadAllTextAsync(Path.Combine(reports.Path, name + ".json")))!;
+        Assert.Equal(mode, report.Consumers);
+        Assert.Equal("fanout x3", report.ScenarioLabel);
+        Assert.Contains(durability, report.Durability);
+        Assert.Equal(3_000, report.Result.Published);
+        Assert.Equal(9_000, report.Result.Consumed);
+        Assert.Equal(9_000, report.Latency!.Count);
+        Assert.Equal("count reached", report.Result.EndReason);
+        for (int k = 0; k < 3; k++)
+            Assert.Contains(report.Notes, note => note.StartsWith($"Subscription {k}: 3,000 delivered", StringComparison.Ordinal) && note.EndsWith("0 missing, 0 duplicates.", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("consume", "pull", "3000")]
     [InlineData("consume", "push", "3000")]
     [InlineData("e2e", "pull", "3000")]
