@@ -99,6 +99,20 @@ public sealed partial class PartitionJournal : IDisposable
     /// </summary>
     public long StartOffset => Volatile.Read(ref _segments)[0].BaseOffset;
 
+    /// <summary>
+    /// The largest batch max timestamp (ms since the Unix epoch) of the committed data from <see cref="StartOffset"/>
+    /// on, or -1 when there is none. Safe to read from any thread; O(segments).
+    /// </summary>
+    public long LargestTimestamp
+    {
+        get
+        {
+            long largest = TimeIndex.NoTimestamp;
+            foreach (var segment in Volatile.Read(ref _segments)) largest = Math.Max(largest, segment.PublishedMaxTimestamp);
+            return largest == TimeIndex.NoTimestamp ? -1 : largest;
+        }
+    }
+
     /// <summary>Number of segment files, the active one included. Safe to read from any thread.</summary>
     public int SegmentCount => Volatile.Read(ref _segments).Length;
 
@@ -153,6 +167,7 @@ public sealed partial class PartitionJournal : IDisposable
                 if (_syncedEndOffset != _checkpoint.Latest?.EndOffset || _syncedSegmentBase != _checkpoint.Latest?.SegmentBaseOffset)
                     WriteCheckpoint();
                 IndexFile.Write(_files, _active);
+                TimeIndexFile.Write(_files, _active);
             }
             catch (Exception e)
             {
