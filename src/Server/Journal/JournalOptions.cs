@@ -31,6 +31,12 @@ public sealed class JournalOptions
     /// </summary>
     public long MinFreeDiskBytes { get; init; }
 
+    /// <summary>
+    /// How often a partition with a retention limit (see <c>Partition.SetRetention</c>) checks for expired segments.
+    /// Only partitions with a limit have the timer.
+    /// </summary>
+    public TimeSpan RetentionCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Where segment, index and checkpoint files are opened; tests substitute a fault-injecting factory.</summary>
     internal ISegmentFileFactory? FileFactory { get; init; }
 
@@ -44,6 +50,8 @@ public sealed class JournalOptions
             throw new ArgumentOutOfRangeException(nameof(MinFreeDiskBytes), MinFreeDiskBytes, "The free-space watermark cannot be negative.");
         if (CheckpointInterval < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), CheckpointInterval, "The checkpoint interval cannot be negative.");
+        if (RetentionCheckInterval <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(RetentionCheckInterval), RetentionCheckInterval, "The retention check interval must be positive.");
         if (Fsync.Mode is not (FsyncMode.Always or FsyncMode.Interval or FsyncMode.Never))
             throw new ArgumentOutOfRangeException(nameof(Fsync), Fsync, "Unknown fsync mode.");
         if (Fsync.Mode == FsyncMode.Interval && Fsync.Interval <= TimeSpan.Zero)

@@ -9,7 +9,8 @@ public sealed partial class PartitionJournal
     private long _rollingTo = -1;
 
     /// <summary>What a commit may change, taken before it starts so a failed write can be undone.</summary>
-    private readonly record struct CommitStart(Segment Active, int SegmentCount, int IndexCount, long EndOffset, bool HasUnsynced,
+    private readonly record struct CommitStart(Segment Active, int SegmentCount, int IndexCount, int TimeIndexCount, long MaxTimestamp,
+        long EndOffset, bool HasUnsynced,
         long UnsyncedSince, long SyncedEndOffset, long SyncedSegmentBase, long SyncedPosition);
 
     /// <summary>
@@ -38,14 +39,17 @@ public sealed partial class PartitionJournal
                 for (int i = start.SegmentCount; i < segments.Length; i++) RemoveAborted(segments[i].BaseOffset, segments[i]);
                 if (_rollingTo >= 0) RemoveAborted(_rollingTo, null);
                 _rollingTo = -1;
-                // The roll wrote this segment's index for bytes that are about to go.
+                // The roll wrote this segment's indexes for bytes that are about to go.
                 _files.Delete(active.IndexPath);
+                _files.Delete(active.TimeIndexPath);
                 SyncDirectoryUnlessOutOfDescriptors();
             }
 
             // A failed pwritev may have written part of the group (a short write before ENOSPC).
             active.File.SetLength(active.PublishedEnd);
             if (active.Index.Count != start.IndexCount) active.ReplaceIndex(TrimIndex(active.Index, start.IndexCount));
+            if (active.TimeIndex.Count != start.TimeIndexCount || active.TimeIndex.MaxTimestamp != start.MaxTimestamp)
+                active.ReplaceTimeIndex(TrimTimeIndex(active.TimeIndex, start.TimeIndexCount, start.MaxTimestamp));
             active.WrittenEnd = active.PublishedEnd;
             active.EndOffset = start.EndOffset;
             // A roll synced the aborted bytes; the truncation must be as durable as they were.
@@ -85,6 +89,7 @@ public sealed partial class PartitionJournal
         segment?.Dispose();
         _files.Delete(SegmentFileNames.LogPath(Directory, baseOffset));
         _files.Delete(SegmentFileNames.IndexPath(Directory, baseOffset));
+        _files.Delete(SegmentFileNames.TimeIndexPath(Directory, baseOffset));
     }
 
     private OffsetIndex TrimIndex(OffsetIndex index, int count)
@@ -92,5 +97,12 @@ public sealed partial class PartitionJournal
         var entries = new IndexEntry[Math.Max(count, OffsetIndex.CapacityFor(_options.SegmentBytes, _options.IndexIntervalBytes))];
         index.Entries[..count].CopyTo(entries);
         return new OffsetIndex(_options.IndexIntervalBytes, entries, count);
+    }
+
+    private TimeIndex TrimTimeIndex(TimeIndex index, int count, long maxTimestamp)
+    {
+        var entries = new TimeIndexEntry[Math.Max(count, 8)];
+        index.Entries[..count].CopyTo(entries);
+        return new TimeIndex(_options.IndexIntervalBytes, entries, count, maxTimestamp);
     }
 }

@@ -53,8 +53,8 @@ public sealed partial class PartitionJournal
         ThrowIfUnusable();
         if (_pending.Count == 0) return;
 
-        var start = new CommitStart(_active, _segments.Length, _active.Index.Count, _active.EndOffset, _hasUnsynced, _unsyncedSince,
-            _syncedEndOffset, _syncedSegmentBase, _syncedPosition);
+        var start = new CommitStart(_active, _segments.Length, _active.Index.Count, _active.TimeIndex.Count, _active.TimeIndex.MaxTimestamp,
+            _active.EndOffset, _hasUnsynced, _unsyncedSince, _syncedEndOffset, _syncedSegmentBase, _syncedPosition);
         try
         {
             WritePending();
@@ -155,10 +155,12 @@ public sealed partial class PartitionJournal
         // Index entries may run ahead of the committed end: readers only look up offsets below it.
         long position = segment.WrittenEnd;
         long offset = segment.EndOffset;
+        var timeIndex = segment.TimeIndex;
         for (int i = start; i < end; i++)
         {
             var batch = _pending[i].Span;
             segment.Index.MaybeAdd(offset, position);
+            timeIndex.Add(RecordBatch.ReadMaxTimestamp(batch), offset, position);
             offset += RecordBatch.ReadRecordCount(batch);
             position += batch.Length;
         }
@@ -172,10 +174,12 @@ public sealed partial class PartitionJournal
         var sealedSegment = _active;
         sealedSegment.File.Sync();
         IndexFile.Write(_files, sealedSegment);
+        TimeIndexFile.Write(_files, sealedSegment);
 
         _rollingTo = sealedSegment.EndOffset;
         var next = Segment.Create(_files, Directory, sealedSegment.EndOffset, _time.GetUtcNow().ToUnixTimeMilliseconds(),
-            new OffsetIndex(_options.IndexIntervalBytes, OffsetIndex.CapacityFor(_options.SegmentBytes, _options.IndexIntervalBytes)));
+            new OffsetIndex(_options.IndexIntervalBytes, OffsetIndex.CapacityFor(_options.SegmentBytes, _options.IndexIntervalBytes)),
+            new TimeIndex(_options.IndexIntervalBytes));
         var segments = new Segment[_segments.Length + 1];
         _segments.CopyTo(segments, 0);
         segments[^1] = next;

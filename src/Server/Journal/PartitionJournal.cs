@@ -5,13 +5,14 @@ using Microsoft.Extensions.Logging;
 namespace FastBroker.Server.Journal;
 
 /// <summary>
-/// The durable log of one partition: record batches stored exactly as published, in segment files with a sparse
-/// offset index and a checkpoint of how far the data is known to be fsynced.
+/// The durable log of one partition: record batches stored exactly as published, in segment files with sparse
+/// offset and time indexes and a checkpoint of how far the data is known to be fsynced.
 /// </summary>
 /// <remarks>
 /// One writer (the partition loop) calls <see cref="Append"/>, <see cref="Commit"/>, <see cref="Sync"/>,
-/// <see cref="DeleteSegmentsBefore"/> and the writer-only properties; no locks are taken on that path.
-/// <see cref="Read"/>, <see cref="StartOffset"/>, <see cref="CommittedEndOffset"/>, <see cref="SegmentCount"/> and
+/// <see cref="DeleteSegmentsBefore"/>, <see cref="DeleteExpiredSegments"/> and the writer-only properties; no locks
+/// are taken on that path. <see cref="Read"/>, <see cref="OffsetForTimestamp"/>, <see cref="StartOffset"/>,
+/// <see cref="CommittedEndOffset"/>, <see cref="LargestTimestamp"/>, <see cref="SegmentCount"/> and
 /// <see cref="SizeBytes"/> are safe from any thread at any time: readers see an immutable snapshot of the segment
 /// list and never look past the committed end, so reads keep working whatever happened to writes. A failed write is
 /// undone (see <see cref="JournalWriteFailedException"/>); a failed sync puts the journal in a failed state for
@@ -94,10 +95,24 @@ public sealed partial class PartitionJournal : IDisposable
     public string Directory { get; }
 
     /// <summary>
-    /// The first stored offset (0 for a new journal). It moves up when <see cref="DeleteSegmentsBefore"/> removes
-    /// segments; <see cref="Read"/> below it is out of range. Safe to read from any thread.
+    /// The first stored offset (0 for a new journal). It moves up when <see cref="DeleteSegmentsBefore"/> or
+    /// <see cref="DeleteExpiredSegments"/> removes segments; <see cref="Read"/> below it is out of range. Safe to read from any thread.
     /// </summary>
     public long StartOffset => Volatile.Read(ref _segments)[0].BaseOffset;
+
+    /// <summary>
+    /// The largest batch max timestamp (ms since the Unix epoch) of the committed data from <see cref="StartOffset"/>
+    /// on, or -1 when there is none. Safe to read from any thread; O(segments).
+    /// </summary>
+    public long LargestTimestamp
+    {
+        get
+        {
+            long largest = TimeIndex.NoTimestamp;
+            foreach (var segment in Volatile.Read(ref _segments)) largest = Math.Max(largest, segment.PublishedMaxTimestamp);
+            return largest == TimeIndex.NoTimestamp ? -1 : largest;
+        }
+    }
 
     /// <summary>Number of segment files, the active one included. Safe to read from any thread.</summary>
     public int SegmentCount => Volatile.Read(ref _segments).Length;
@@ -153,6 +168,7 @@ public sealed partial class PartitionJournal : IDisposable
                 if (_syncedEndOffset != _checkpoint.Latest?.EndOffset || _syncedSegmentBase != _checkpoint.Latest?.SegmentBaseOffset)
                     WriteCheckpoint();
                 IndexFile.Write(_files, _active);
+                TimeIndexFile.Write(_files, _active);
             }
             catch (Exception e)
             {

@@ -22,12 +22,23 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     private readonly ILogger _logger;
     private readonly DelayedTick? _syncTick;
     private readonly TimeSpan _syncInterval;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _retentionCheckInterval;
+    private readonly Lock _retentionLock = new();
+    private ITimer? _retentionTimer;
+    private bool _retentionStopped;
+    private long _retentionMaxAgeMs;
+    private long _retentionMaxBytes;
+    private long _retentionTimerFired;
     private OneShotSignal _signal = new();
     private volatile string? _failure;
     private long _trimRequest;
 
-    private Partition(string topic, int index, PartitionJournal? journal, string? failure, FsyncPolicy fsync, ILogger logger, TimeProvider time)
+    private Partition(string topic, int index, PartitionJournal? journal, string? failure, JournalOptions options, ILogger logger, TimeProvider time)
     {
+        var fsync = options.Fsync;
+        _time = time;
+        _retentionCheckInterval = options.RetentionCheckInterval;
         Topic = topic;
         Index = index;
         _journal = journal;
@@ -65,13 +76,13 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
         try
         {
             var journal = PartitionJournal.Open(directory, options, logger, time);
-            return new Partition(topic, index, journal, null, options.Fsync, logger, time);
+            return new Partition(topic, index, journal, null, options, logger, time);
         }
         catch (JournalCorruptedException ex)
         {
             string reason = $"partition {topic}/{index} refuses service: {ex.Message}";
             TopicsLog.PartitionRefused(logger, topic, index, ex.Message);
-            return new Partition(topic, index, null, reason, options.Fsync, logger, time);
+            return new Partition(topic, index, null, reason, options, logger, time);
         }
     }
 
@@ -116,6 +127,50 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
         }
     }
 
+    /// <summary>
+    /// Sets the retention limits: segments whose newest record is older than <paramref name="maxAgeMs"/>, and the oldest
+    /// segments while the partition is larger than <paramref name="maxBytes"/>, are deleted (each limit at or below 0
+    /// is off; see <see cref="PartitionJournal.DeleteExpiredSegments"/>). While either is on, the writer loop checks
+    /// every <see cref="JournalOptions.RetentionCheckInterval"/>, and once at once. Any thread, any time.
+    /// </summary>
+    public void SetRetention(long maxAgeMs, long maxBytes)
+    {
+        if (_journal is null) return;
+        bool on = maxAgeMs > 0 || maxBytes > 0;
+        lock (_retentionLock)
+        {
+            if (_retentionStopped) return;
+            Volatile.Write(ref _retentionMaxAgeMs, Math.Max(maxAgeMs, 0));
+            Volatile.Write(ref _retentionMaxBytes, Math.Max(maxBytes, 0));
+            if (on)
+            {
+                _retentionTimer ??= _time.CreateTimer(static s => ((Partition)s!).OnRetentionTimer(), this,
+                    Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _retentionTimer.Change(_retentionCheckInterval, _retentionCheckInterval);
+            }
+            else
+            {
+                _retentionTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+        }
+        if (on) _loop.RequestTick();
+    }
+
+    /// <summary>The retention limits in force, as (max age ms, max bytes); 0 is off. Any thread.</summary>
+    public (long MaxAgeMs, long MaxBytes) Retention => (Volatile.Read(ref _retentionMaxAgeMs), Volatile.Read(ref _retentionMaxBytes));
+
+    /// <summary>The first offset still stored (0 when the journal could not be opened). Any thread.</summary>
+    public long StartOffset => _journal?.StartOffset ?? 0;
+
+    /// <summary>Times the retention timer fired (tests).</summary>
+    internal long RetentionTimerFired => Volatile.Read(ref _retentionTimerFired);
+
+    private void OnRetentionTimer()
+    {
+        Interlocked.Increment(ref _retentionTimerFired);
+        _loop.RequestTick();
+    }
+
     ValueTask IGroupCommitter<AppendRequest>.CommitGroupAsync(AppendRequest[] group, int count)
     {
         CommitGroup(group, count);
@@ -126,6 +181,7 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     {
         SyncQuietly();
         TrimQuietly();
+        RetainQuietly();
         ArmSyncTimer();
     }
 
@@ -234,9 +290,35 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
         }
     }
 
+    private void RetainQuietly()
+    {
+        long maxAgeMs = Volatile.Read(ref _retentionMaxAgeMs);
+        long maxBytes = Volatile.Read(ref _retentionMaxBytes);
+        if (_journal is null || _failure is not null || (maxAgeMs <= 0 && maxBytes <= 0)) return;
+        try
+        {
+            _journal.DeleteExpiredSegments(_time.GetUtcNow().ToUnixTimeMilliseconds(), maxAgeMs, maxBytes);
+        }
+        catch (JournalFailedException ex)
+        {
+            StopWrites(ex);
+        }
+        catch (IOException ex)
+        {
+            TopicsLog.RetentionFailed(_logger, Topic, Index, ex);
+        }
+    }
+
     /// <summary>Stops taking appends, finishes everything queued, syncs and closes the journal.</summary>
     public async ValueTask DisposeAsync()
     {
+        ITimer? retentionTimer;
+        lock (_retentionLock)
+        {
+            _retentionStopped = true;
+            retentionTimer = _retentionTimer;
+        }
+        if (retentionTimer is not null) await retentionTimer.DisposeAsync().ConfigureAwait(false);
         await _loop.DisposeAsync().ConfigureAwait(false);
         if (_syncTick is not null) await _syncTick.DisposeAsync().ConfigureAwait(false);
         try

@@ -25,6 +25,9 @@ internal static partial class TopicsLog
     [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Partition {Topic}/{Partition}: deleting acked segments failed")]
     public static partial void TrimFailed(ILogger logger, string topic, int partition, Exception exception);
 
+    [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "Partition {Topic}/{Partition}: deleting segments past retention failed")]
+    public static partial void RetentionFailed(ILogger logger, string topic, int partition, Exception exception);
+
     [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Partition {Topic}/{Partition}: {Reason}")]
     public static partial void WriteUndone(ILogger logger, string topic, int partition, string reason);
 

@@ -39,8 +39,8 @@ internal static partial class JournalLog
     public static partial void Rolled(this ILogger logger, string directory, long baseOffset);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information,
-        Message = "Journal {Directory} deleted segment {File} holding offsets {BaseOffset}..{EndOffset} ({Bytes} bytes); the log now starts at {StartOffset}")]
-    public static partial void SegmentDeleted(this ILogger logger, string directory, string file, long baseOffset, long endOffset, long bytes, long startOffset);
+        Message = "Journal {Directory} deleted segment {File} holding offsets {BaseOffset}..{EndOffset} ({Bytes} bytes; {Reason}); the log now starts at {StartOffset}")]
+    public static partial void SegmentDeleted(this ILogger logger, string directory, string file, long baseOffset, long endOffset, long bytes, long startOffset, string reason);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning,
         Message = "Could not delete {File}; the log no longer includes it and the next open deletes it")]

@@ -68,7 +68,7 @@ internal sealed class JournalRecovery
         if (_opened.Count == 0)
         {
             long baseOffset = names.Count > 0 ? names[0].BaseOffset : 0;
-            _segments.Add(Segment.Create(_files, _directory, baseOffset, _time.GetUtcNow().ToUnixTimeMilliseconds(), NewIndex()));
+            _segments.Add(Segment.Create(_files, _directory, baseOffset, _time.GetUtcNow().ToUnixTimeMilliseconds(), NewIndex(), NewTimeIndex()));
             return Finish(checkpoint, firstScanned: _segments.Count); // created synced: nothing to sync again
         }
 
@@ -122,8 +122,10 @@ internal sealed class JournalRecovery
         for (int i = 0; i < kept; i++)
         {
             var (baseOffset, path) = names[i];
-            _files.Delete(path);
+            // The indexes first: a crash between the unlinks then leaves a log below the start, which the next open deletes.
+            _files.Delete(SegmentFileNames.TimeIndexPath(_directory, baseOffset));
             _files.Delete(SegmentFileNames.IndexPath(_directory, baseOffset));
+            _files.Delete(path);
             _logger.LeftoverDeleted(path, start);
         }
         names.RemoveRange(0, kept);
@@ -160,23 +162,30 @@ internal sealed class JournalRecovery
         var (baseOffset, file) = _opened[i];
         long length = file.Length;
         string indexPath = SegmentFileNames.IndexPath(_directory, baseOffset);
+        string timeIndexPath = SegmentFileNames.TimeIndexPath(_directory, baseOffset);
         OffsetIndex? index;
+        TimeIndex? timeIndex = null;
         long endOffset;
-        string problem;
+        string problem, timeProblem = "not loaded: the offset index was rebuilt";
         try
         {
             index = IndexFile.TryLoad(_files, indexPath, baseOffset, length, _options.IndexIntervalBytes, out endOffset, out problem);
+            if (index is not null)
+                timeIndex = TimeIndexFile.TryLoad(_files, timeIndexPath, baseOffset, length, endOffset, _options.IndexIntervalBytes, out timeProblem);
         }
         catch (IOException e)
         {
-            (index, endOffset, problem) = (null, 0, e.Message);
+            (index, timeIndex, endOffset, problem, timeProblem) = (null, null, 0, e.Message, e.Message);
         }
 
-        bool rebuilt = index is null;
-        if (index is null)
+        // Either index missing or invalid (a data directory from before time indexes has no .tix): one scan rebuilds both.
+        bool rebuiltIndex = index is null;
+        bool rebuiltTimeIndex = timeIndex is null;
+        if (index is null || timeIndex is null)
         {
             index = NewIndex();
-            var scan = SegmentScanner.Scan(file, SegmentHeader.Size, baseOffset, index, mark: -1);
+            timeIndex = NewTimeIndex();
+            var scan = SegmentScanner.Scan(file, SegmentHeader.Size, baseOffset, index, timeIndex, mark: -1);
             if (scan.Problem is not null)
                 throw new JournalCorruptedException(file.FilePath, scan.EndPosition, scan.NextOffset, scan.Problem + " in a sealed segment");
             endOffset = scan.NextOffset;
@@ -189,12 +198,17 @@ internal sealed class JournalRecovery
                 $"segment {nextBase} does not continue the previous segment, which ends before offset {endOffset}");
         }
 
-        var segment = new Segment(baseOffset, file, indexPath, index, length, endOffset);
+        var segment = new Segment(baseOffset, file, _directory, index, timeIndex, length, endOffset);
         _segments.Add(segment);
-        if (rebuilt)
+        if (rebuiltIndex)
         {
             IndexFile.Write(_files, segment);
             _logger.IndexRebuilt(indexPath, problem);
+        }
+        if (rebuiltTimeIndex)
+        {
+            TimeIndexFile.Write(_files, segment);
+            _logger.IndexRebuilt(timeIndexPath, timeProblem);
         }
     }
 
@@ -204,11 +218,12 @@ internal sealed class JournalRecovery
         {
             var (baseOffset, file) = _opened[i];
             var index = NewIndex();
+            var timeIndex = NewTimeIndex();
             long mark = i == first && checkpoint is { } known ? known.Position : -1;
-            var scan = SegmentScanner.Scan(file, SegmentHeader.Size, baseOffset, index, mark);
+            var scan = SegmentScanner.Scan(file, SegmentHeader.Size, baseOffset, index, timeIndex, mark);
             if (mark >= 0) CheckAgainstCheckpoint(file, scan, checkpoint!.Value);
 
-            _segments.Add(new Segment(baseOffset, file, SegmentFileNames.IndexPath(_directory, baseOffset), index, scan.EndPosition, scan.NextOffset));
+            _segments.Add(new Segment(baseOffset, file, _directory, index, timeIndex, scan.EndPosition, scan.NextOffset));
             if (scan.Problem is not null)
             {
                 TruncateTail(file, scan);
@@ -255,8 +270,9 @@ internal sealed class JournalRecovery
             var (baseOffset, file) = _opened[i];
             _logger.SegmentDropped(file.FilePath, reason, file.Length, baseOffset);
             file.Dispose();
-            _files.Delete(file.FilePath);
+            _files.Delete(SegmentFileNames.TimeIndexPath(_directory, baseOffset));
             _files.Delete(SegmentFileNames.IndexPath(_directory, baseOffset));
+            _files.Delete(file.FilePath);
         }
         _opened.RemoveRange(from, _opened.Count - from);
         _files.SyncDirectory(_directory);
@@ -278,6 +294,8 @@ internal sealed class JournalRecovery
         _logger.Opened(_directory, segments[0].BaseOffset, active.EndOffset, segments.Length);
         return new RecoveredJournal(segments, checkpointFile);
     }
+
+    private TimeIndex NewTimeIndex() => new(_options.IndexIntervalBytes);
 
     private OffsetIndex NewIndex() => new(_options.IndexIntervalBytes, OffsetIndex.CapacityFor(_options.SegmentBytes, _options.IndexIntervalBytes));
 }

@@ -19,16 +19,21 @@ internal sealed class Segment : IDisposable
     private long _publishedEnd;
     private int _pins;
     private OffsetIndex _index;
+    private TimeIndex _timeIndex;
+    private long _publishedMaxTimestamp;
 
-    public Segment(long baseOffset, ISegmentFile file, string indexPath, OffsetIndex index, long writtenEnd, long endOffset)
+    public Segment(long baseOffset, ISegmentFile file, string directory, OffsetIndex index, TimeIndex timeIndex, long writtenEnd, long endOffset)
     {
         BaseOffset = baseOffset;
         File = file;
-        IndexPath = indexPath;
+        IndexPath = SegmentFileNames.IndexPath(directory, baseOffset);
+        TimeIndexPath = SegmentFileNames.TimeIndexPath(directory, baseOffset);
         _index = index;
+        _timeIndex = timeIndex;
         WrittenEnd = writtenEnd;
         EndOffset = endOffset;
         _publishedEnd = writtenEnd;
+        _publishedMaxTimestamp = timeIndex.MaxTimestamp;
     }
 
     public long BaseOffset { get; }
@@ -39,6 +44,8 @@ internal sealed class Segment : IDisposable
 
     public string IndexPath { get; }
 
+    public string TimeIndexPath { get; }
+
     /// <summary>The sparse index. Replaced only when a failed commit is rolled back (see <see cref="ReplaceIndex"/>).</summary>
     public OffsetIndex Index => Volatile.Read(ref _index);
 
@@ -48,6 +55,18 @@ internal sealed class Segment : IDisposable
     /// below the committed end, where both agree. Writer thread.
     /// </summary>
     public void ReplaceIndex(OffsetIndex index) => Volatile.Write(ref _index, index);
+
+    /// <summary>The sparse time index and the segment's running maximum timestamp (writer side: it may run ahead of what is published).</summary>
+    public TimeIndex TimeIndex => Volatile.Read(ref _timeIndex);
+
+    /// <summary>Swaps in a time index without a rolled-back write's entries, as <see cref="ReplaceIndex"/> does. Writer thread.</summary>
+    public void ReplaceTimeIndex(TimeIndex index) => Volatile.Write(ref _timeIndex, index);
+
+    /// <summary>
+    /// The largest batch max timestamp among the published batches, or <see cref="TimeIndex.NoTimestamp"/>; what
+    /// retention by age and timestamp lookups go by. Any thread.
+    /// </summary>
+    public long PublishedMaxTimestamp => Volatile.Read(ref _publishedMaxTimestamp);
 
     /// <summary>File position after the last written batch (writer thread only).</summary>
     public long WrittenEnd { get; set; }
@@ -62,17 +81,22 @@ internal sealed class Segment : IDisposable
     public bool HasBatches => WrittenEnd > SegmentHeader.Size;
 
     /// <summary>Makes everything written so far visible to readers.</summary>
-    public void Publish() => Volatile.Write(ref _publishedEnd, WrittenEnd);
+    public void Publish()
+    {
+        Volatile.Write(ref _publishedMaxTimestamp, TimeIndex.MaxTimestamp);
+        Volatile.Write(ref _publishedEnd, WrittenEnd);
+    }
 
     /// <summary>
     /// Creates an empty segment file: header written and fdatasync'ed, then the directory fsync'ed, so that the
     /// segment survives a crash before anything depends on it.
     /// </summary>
-    public static Segment Create(ISegmentFileFactory files, string directory, long baseOffset, long createdUnixMs, OffsetIndex index)
+    public static Segment Create(ISegmentFileFactory files, string directory, long baseOffset, long createdUnixMs, OffsetIndex index,
+        TimeIndex timeIndex)
     {
-        string indexPath = SegmentFileNames.IndexPath(directory, baseOffset);
-        // An index left behind by an earlier life of this base offset would describe other bytes.
-        System.IO.File.Delete(indexPath);
+        // Indexes left behind by an earlier life of this base offset would describe other bytes.
+        System.IO.File.Delete(SegmentFileNames.IndexPath(directory, baseOffset));
+        System.IO.File.Delete(SegmentFileNames.TimeIndexPath(directory, baseOffset));
         var file = files.Open(SegmentFileNames.LogPath(directory, baseOffset), FileMode.CreateNew, FileAccess.ReadWrite);
         try
         {
@@ -81,7 +105,7 @@ internal sealed class Segment : IDisposable
             file.Write(header, 0);
             file.Sync();
             files.SyncDirectory(directory);
-            return new Segment(baseOffset, file, indexPath, index, SegmentHeader.Size, baseOffset);
+            return new Segment(baseOffset, file, directory, index, timeIndex, SegmentHeader.Size, baseOffset);
         }
         catch
         {

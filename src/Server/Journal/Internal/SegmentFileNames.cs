@@ -7,11 +7,14 @@ internal static class SegmentFileNames
 {
     public const string LogExtension = ".log";
     public const string IndexExtension = ".idx";
+    public const string TimeIndexExtension = ".tix";
     private const int Digits = 20;
 
     public static string LogPath(string directory, long baseOffset) => Path.Combine(directory, Name(baseOffset, LogExtension));
 
     public static string IndexPath(string directory, long baseOffset) => Path.Combine(directory, Name(baseOffset, IndexExtension));
+
+    public static string TimeIndexPath(string directory, long baseOffset) => Path.Combine(directory, Name(baseOffset, TimeIndexExtension));
 
     /// <summary>Parses <c>{baseOffset:D20}.log</c>; false for any other name.</summary>
     public static bool TryParseLogName(string fileName, out long baseOffset)

@@ -13,10 +13,10 @@ internal static class SegmentScanner
 
     /// <summary>
     /// Scans from <paramref name="position"/>, where offset <paramref name="expectedOffset"/> should start, to the end
-    /// of the file, adding index entries for sound batches. <paramref name="mark"/> is a file position whose
+    /// of the file, adding offset and time index entries for sound batches. <paramref name="mark"/> is a file position whose
     /// offset the caller wants to know (the checkpoint), or -1.
     /// </summary>
-    public static ScanResult Scan(ISegmentFile file, long position, long expectedOffset, OffsetIndex index, long mark)
+    public static ScanResult Scan(ISegmentFile file, long position, long expectedOffset, OffsetIndex index, TimeIndex timeIndex, long mark)
     {
         long fileLength = file.Length;
         long offsetAtMark = -1;
@@ -65,6 +65,7 @@ internal static class SegmentScanner
                 }
 
                 index.MaybeAdd(expectedOffset, position);
+                timeIndex.Add(header.MaxTimestamp, expectedOffset, position);
                 expectedOffset += header.RecordCount;
                 position += header.Length;
             }
