@@ -228,7 +228,7 @@ public sealed partial class TopicReader
         SkippedMessages += logStart - from;
         cursor.FetchOffset = logStart;
         cursor.Position = logStart;
-        MessagesSkipped?.Invoke(new SkippedMessages(cursor.Topic, cursor.Partition, from, logStart));
+        MessagesSkipped?.Invoke(new SkippedRange(cursor.Topic, cursor.Partition, from, logStart));
         return true;
     }
 

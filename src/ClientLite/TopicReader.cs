@@ -52,7 +52,7 @@ public sealed partial class TopicReader : IAsyncDisposable
     public long SkippedMessages { get; private set; }
 
     /// <summary>Raised on the reading thread each time the reader skips messages deleted by retention (see <see cref="SkippedMessages"/>).</summary>
-    public event Action<SkippedMessages>? MessagesSkipped;
+    public event Action<SkippedRange>? MessagesSkipped;
 
     /// <summary>Creates a reader of <paramref name="topic"/> at <paramref name="endpoint"/> ("host:port"). Nothing connects until it is read.</summary>
     public TopicReader(string endpoint, string topic, TopicReaderOptions? options = null)

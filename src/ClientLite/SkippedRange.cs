@@ -8,7 +8,7 @@ namespace FastBroker.ClientLite;
 /// <param name="Partition">The partition.</param>
 /// <param name="FromOffset">The first offset skipped.</param>
 /// <param name="ToOffset">Where reading continues: the partition's first stored offset (not skipped).</param>
-public sealed record SkippedMessages(string Topic, int Partition, long FromOffset, long ToOffset)
+public sealed record SkippedRange(string Topic, int Partition, long FromOffset, long ToOffset)
 {
     /// <summary>How many messages were skipped.</summary>
     public long Count => ToOffset - FromOffset;
