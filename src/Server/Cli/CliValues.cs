@@ -160,21 +160,45 @@ internal static class CliValues
     }
 
     /// <summary>"earliest", "latest" or a non-negative offset.</summary>
-    public static bool TryParseStart(string? text, out StartPosition start)
+    public static bool TryParseStart(string? text, out StartPosition start) => TryParseStart(text, DateTimeOffset.UnixEpoch, allowTime: false, out start);
+
+    /// <summary>
+    /// "earliest", "latest", a non-negative offset, an ISO 8601 time ("2026-12-01T10:00:00Z"; UTC when it has no
+    /// offset) or a time relative to <paramref name="now"/> ("-15m", "-2h", "-7d").
+    /// </summary>
+    public static bool TryParseStart(string? text, DateTimeOffset now, out StartPosition start) => TryParseStart(text, now, allowTime: true, out start);
+
+    private static bool TryParseStart(string? text, DateTimeOffset now, bool allowTime, out StartPosition start)
     {
         start = StartPosition.Earliest;
-        switch (text?.Trim().ToLowerInvariant())
+        string trimmed = text?.Trim() ?? "";
+        switch (trimmed.ToLowerInvariant())
         {
             case "earliest":
                 return true;
             case "latest":
                 start = StartPosition.Latest;
                 return true;
-            default:
-                if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long offset))
-                    return false;
-                start = StartPosition.Offset(offset);
-                return true;
         }
+        if (long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out long offset))
+        {
+            start = StartPosition.Offset(offset);
+            return true;
+        }
+        if (!allowTime)
+            return false;
+        if (trimmed.StartsWith('-'))
+        {
+            if (!TryParseMilliseconds(trimmed[1..], allowDays: true, out double ago) || ago > TimeSpan.FromDays(MaxRetentionDays).TotalMilliseconds)
+                return false;
+            start = StartPosition.At(now - TimeSpan.FromMilliseconds(ago));
+            return true;
+        }
+        if (!trimmed.Contains('T', StringComparison.OrdinalIgnoreCase)
+            || !DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            || time.ToUnixTimeMilliseconds() < 0)
+            return false;
+        start = StartPosition.At(time);
+        return true;
     }
 }
