@@ -91,13 +91,13 @@ public static class WireFuzzTargets
         Opcode.Handshake, Opcode.CreateTopic, Opcode.DeleteTopic, Opcode.TopicMetadata, Opcode.Publish, Opcode.Fetch,
         Opcode.CommitPosition, Opcode.ReadPosition, Opcode.CreateSubscription, Opcode.DeleteSubscription,
         Opcode.SubscriptionStats, Opcode.Receive, Opcode.Ack, Opcode.Nack, Opcode.Extend, Opcode.Subscribe,
-        Opcode.Credit, Opcode.Unsubscribe,
+        Opcode.Credit, Opcode.Unsubscribe, Opcode.AlterTopic, Opcode.ListOffsets,
     ];
 
     private static readonly Opcode[] ResponseOpcodes =
     [
         Opcode.Handshake, Opcode.Error, Opcode.Publish, Opcode.Fetch, Opcode.ListTopics, Opcode.TopicMetadata,
-        Opcode.ReadPosition, Opcode.SubscriptionStats, Opcode.Receive, Opcode.Ack,
+        Opcode.ReadPosition, Opcode.SubscriptionStats, Opcode.Receive, Opcode.Ack, Opcode.ListOffsets,
     ];
 
     private static void DecodeRequest(Opcode opcode, ReadOnlySpan<byte> body)
@@ -149,6 +149,13 @@ public static class WireFuzzTargets
             case Opcode.Unsubscribe:
                 CreditRequest.TryParseUnsubscribe(body, out _);
                 break;
+            case Opcode.AlterTopic:
+                AlterTopicRequest.TryParse(body, out _);
+                break;
+            case Opcode.ListOffsets:
+                if (ListOffsetsRequest.TryParse(body, out var list))
+                    for (int i = 0; i < list.Count; i++) _ = list[i];
+                break;
         }
     }
 
@@ -178,6 +185,12 @@ public static class WireFuzzTargets
             case Opcode.TopicMetadata:
                 if (TopicMetadataResponseReader.TryCreate(body, out var metadata))
                     while (metadata.TryReadNext(out _, out _)) { }
+                if (TopicMetadataResponseReader.TryCreate(body, withId: true, withRetention: true, out var withRetention))
+                    while (withRetention.TryReadNext(out _, out _)) { }
+                break;
+            case Opcode.ListOffsets:
+                if (ListOffsetsResponseReader.TryCreate(body, out var offsets))
+                    while (offsets.TryReadNext(out _, out _)) { }
                 break;
             case Opcode.SubscriptionStats:
                 SubscriptionStats.TryParse(body, out _);

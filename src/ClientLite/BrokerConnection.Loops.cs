@@ -111,13 +111,17 @@ public sealed partial class BrokerConnection
     private static bool TryReadError(ReadOnlySequence<byte> body, out BrokerException error)
     {
         error = null!;
-        if (body.Length > 4 + FrameWriter.MaxErrorMessageBytes * 4)
+        if (body.Length > 4 + 16 + FrameWriter.MaxErrorMessageBytes * 4)
             return false;
         Span<byte> scratch = stackalloc byte[(int)body.Length];
         body.CopyTo(scratch);
         if (!ErrorResponse.TryParse(scratch, out var parsed))
             return false;
-        error = new BrokerException(parsed.Code, Encoding.UTF8.GetString(parsed.Message));
+        error = new BrokerException(parsed.Code, Encoding.UTF8.GetString(parsed.Message))
+        {
+            LogStartOffset = parsed.HasOffsets ? parsed.LogStartOffset : null,
+            LogEndOffset = parsed.HasOffsets ? parsed.LogEndOffset : null,
+        };
         return true;
     }
 

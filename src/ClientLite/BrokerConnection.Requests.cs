@@ -75,7 +75,7 @@ public sealed partial class BrokerConnection
             try { FrameWriter.WriteTopicMetadata(_writeBuffer, pending.Id, topic, TopicQueryFlags.WithTopicIds); }
             finally { EndWrite(); }
         }
-        return CompleteMetadataAsync(pending, name);
+        return CompleteMetadataAsync(pending, name, withRetention: false);
     }
 
     /// <summary>Round trip to the broker and back; returns the time it took.</summary>
@@ -287,12 +287,12 @@ public sealed partial class BrokerConnection
         }
     }
 
-    private async ValueTask<TopicMetadata> CompleteMetadataAsync(PendingRequest pending, string name)
+    private async ValueTask<TopicMetadata> CompleteMetadataAsync(PendingRequest pending, string name, bool withRetention)
     {
         try
         {
             await pending.WaitAsync().ConfigureAwait(false);
-            if (!TopicMetadataResponseReader.TryCreate(pending.BodySpan, withId: true, out var reader))
+            if (!TopicMetadataResponseReader.TryCreate(pending.BodySpan, withId: true, withRetention, out var reader))
                 throw ProtocolViolation("a malformed TopicMetadata response");
             var partitions = new PartitionRange[reader.Count];
             for (int i = 0; i < partitions.Length; i++)
@@ -300,7 +300,7 @@ public sealed partial class BrokerConnection
                 reader.TryReadNext(out long start, out long end);
                 partitions[i] = new PartitionRange(start, end);
             }
-            return new TopicMetadata(name, partitions, reader.TopicId);
+            return new TopicMetadata(name, partitions, reader.TopicId) { Retention = withRetention ? RetentionOf(reader) : null };
         }
         finally
         {

@@ -24,4 +24,14 @@ public sealed class BrokerException : Exception
 
     /// <summary>The broker's error code (stable across protocol versions).</summary>
     public ErrorCode Code { get; }
+
+    /// <summary>
+    /// For <see cref="ErrorCode.OffsetOutOfRange"/> from a broker that says so: the partition's first stored offset when
+    /// it answered (PROTOCOL.md 5.11); otherwise null.
+    /// </summary>
+    public long? LogStartOffset { get; init; }
+
+    /// <summary>For <see cref="ErrorCode.OffsetOutOfRange"/> from a broker that says so: the partition's log end when it
+    /// answered; otherwise null.</summary>
+    public long? LogEndOffset { get; init; }
 }

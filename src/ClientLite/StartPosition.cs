@@ -18,7 +18,7 @@ public readonly record struct StartPosition
     /// <summary>Which kind of position this is.</summary>
     public StartPositionKind Kind { get; }
 
-    /// <summary>The offset, for <see cref="StartPositionKind.Offset"/>.</summary>
+    /// <summary>The offset, for <see cref="StartPositionKind.Offset"/>; the time in ms since the Unix epoch, for <see cref="StartPositionKind.Time"/>.</summary>
     public long Value { get; }
 
     /// <summary>A fixed offset, the same in every partition read; a partition that does not hold it starts at its
@@ -29,6 +29,20 @@ public readonly record struct StartPosition
         return new StartPosition(StartPositionKind.Offset, offset);
     }
 
+    /// <summary>
+    /// The first record stamped at or after <paramref name="time"/>, found by the broker in each partition when the
+    /// reader starts it (ListOffsets, PROTOCOL.md 5.24; record timestamps are taken as their running maximum). A
+    /// partition with nothing that recent starts at its end; a time before its oldest record, at its start. Like every
+    /// start position it applies only to a partition for which the group has no committed position.
+    /// </summary>
+    public static StartPosition At(DateTimeOffset time)
+        => new(StartPositionKind.Time, Math.Max(0, time.ToUnixTimeMilliseconds()));
+
     /// <inheritdoc/>
-    public override string ToString() => Kind == StartPositionKind.Offset ? $"offset {Value}" : Kind.ToString().ToLowerInvariant();
+    public override string ToString() => Kind switch
+    {
+        StartPositionKind.Offset => $"offset {Value}",
+        StartPositionKind.Time => "at " + DateTimeOffset.FromUnixTimeMilliseconds(Value).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        _ => Kind.ToString().ToLowerInvariant(),
+    };
 }

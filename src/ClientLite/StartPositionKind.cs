@@ -9,4 +9,6 @@ public enum StartPositionKind
     Latest,
     /// <summary>A given offset.</summary>
     Offset,
+    /// <summary>The first record at or after a given time.</summary>
+    Time,
 }

@@ -23,6 +23,12 @@ public sealed class TopicMetadata
     /// </summary>
     public Guid TopicId { get; }
 
+    /// <summary>
+    /// The topic's effective retention, when asked for (<see cref="BrokerConnection.GetTopicMetadataAsync(string, bool, CancellationToken)"/>
+    /// with <c>includeRetention</c>); otherwise null.
+    /// </summary>
+    public TopicRetentionInfo? Retention { get; init; }
+
     /// <summary>Topic name.</summary>
     public string Name { get; }
 

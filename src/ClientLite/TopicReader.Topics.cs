@@ -53,27 +53,51 @@ public sealed partial class TopicReader
         }
 
         var cursors = new PartitionCursor[partitions.Length];
+        var stored = new long?[partitions.Length];
         for (int i = 0; i < partitions.Length; i++)
         {
-            long? stored = _options.Group is { } group
+            stored[i] = _options.Group is { } group
                 ? await connection.ReadPositionAsync(group, topic, partitions[i], cancellationToken).ConfigureAwait(false)
                 : null;
+        }
+        var atTime = start.Kind == StartPositionKind.Time
+            ? await OffsetsAtTimeAsync(connection, topic, partitions, stored, start.Value, cancellationToken).ConfigureAwait(false)
+            : null;
+        for (int i = 0; i < partitions.Length; i++)
+        {
             var range = metadata.Partitions[partitions[i]];
             // The broker reports -1/-1 for a partition it could not open (PROTOCOL.md section 5.6): nothing to read.
             if (range.StartOffset < 0 || range.EndOffset < 0)
                 throw new BrokerException(ErrorCode.PartitionUnavailable,
                     $"Partition {partitions[i]} of topic '{topic}' is unavailable: the broker could not open it (see the broker's log).");
-            long position = stored ?? start.Kind switch
+            long position = stored[i] ?? start.Kind switch
             {
                 StartPositionKind.Latest => range.EndOffset,
                 // One offset for all partitions: each partition clamps it to what it holds, rather than failing.
                 StartPositionKind.Offset => Math.Clamp(start.Value, range.StartOffset, range.EndOffset),
+                StartPositionKind.Time => atTime![partitions[i]],
                 _ => range.StartOffset,
             };
-            cursors[i] = new PartitionCursor(topic, partitions[i], position, stored ?? -1);
+            cursors[i] = new PartitionCursor(topic, partitions[i], position, stored[i] ?? -1);
         }
         _topicIds[topic] = metadata.TopicId;
         return cursors;
+    }
+
+    /// <summary>The offsets at <paramref name="timeMs"/> of the partitions without a stored position, by partition, in one request.</summary>
+    private static async ValueTask<Dictionary<int, long>> OffsetsAtTimeAsync(BrokerConnection connection, string topic, int[] partitions, long?[] stored,
+        long timeMs, CancellationToken cancellationToken)
+    {
+        var asked = new List<(int Partition, long Timestamp)>();
+        for (int i = 0; i < partitions.Length; i++)
+        {
+            if (stored[i] is null) asked.Add((partitions[i], timeMs));
+        }
+        var offsets = new Dictionary<int, long>();
+        if (asked.Count == 0) return offsets;
+        foreach (var (partition, offset) in await connection.ListOffsetsAsync(topic, asked, cancellationToken).ConfigureAwait(false))
+            offsets[partition] = offset;
+        return offsets;
     }
 
     /// <summary>
@@ -171,7 +195,8 @@ public sealed partial class TopicReader
         {
             failure = ExceptionDispatchInfo.Capture(e);
         }
-        var id = await TopicIdAsync(connection, cursor.Topic, cancellationToken).ConfigureAwait(false);
+        var metadata = await MetadataOrNullAsync(connection, cursor.Topic, cancellationToken).ConfigureAwait(false);
+        var id = metadata?.TopicId;
         if (id is { } now && IsOtherIncarnation(cursor.Topic, now))
         {
             if (_pattern is null)
@@ -179,6 +204,10 @@ public sealed partial class TopicReader
             await ReopenAsync(connection, cursor.Topic, cancellationToken).ConfigureAwait(false);
             return null;
         }
+        // The same topic, and the reader stands below its start: retention deleted what it had not read yet.
+        if (metadata is not null && failure.SourceException is BrokerException { Code: ErrorCode.OffsetOutOfRange } outside
+            && TrySkipToStart(cursor, outside.LogStartOffset ?? metadata.Partitions[cursor.Partition].StartOffset))
+            return null;
         if (id is not null || _pattern is null)
             failure.Throw();
         RemoveTopic(cursor.Topic);
@@ -188,13 +217,27 @@ public sealed partial class TopicReader
     private static bool MayBeRecreated(ErrorCode code)
         => code is ErrorCode.UnknownTopic or ErrorCode.UnknownPartition or ErrorCode.OffsetOutOfRange;
 
-    /// <summary>The topic's id now (<see cref="Guid.Empty"/> from a broker without ids), or null when it does not exist.</summary>
-    private static async ValueTask<Guid?> TopicIdAsync(BrokerConnection connection, string topic, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves a cursor that stands below its partition's start (<paramref name="logStart"/>) to that start, counting what
+    /// it skipped; false when it does not stand below it. The position moves too, so a group commits from there.
+    /// </summary>
+    private bool TrySkipToStart(PartitionCursor cursor, long logStart)
+    {
+        long from = cursor.FetchOffset;
+        if (from >= logStart) return false;
+        SkippedMessages += logStart - from;
+        cursor.FetchOffset = logStart;
+        cursor.Position = logStart;
+        MessagesSkipped?.Invoke(new SkippedRange(cursor.Topic, cursor.Partition, from, logStart));
+        return true;
+    }
+
+    /// <summary>The topic's metadata now (an empty id from a broker without ids), or null when it does not exist.</summary>
+    private static async ValueTask<TopicMetadata?> MetadataOrNullAsync(BrokerConnection connection, string topic, CancellationToken cancellationToken)
     {
         try
         {
-            var metadata = await connection.GetTopicMetadataAsync(topic, cancellationToken).ConfigureAwait(false);
-            return metadata.TopicId;
+            return await connection.GetTopicMetadataAsync(topic, cancellationToken).ConfigureAwait(false);
         }
         catch (BrokerException e) when (e.Code == ErrorCode.UnknownTopic)
         {

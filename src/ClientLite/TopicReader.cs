@@ -43,6 +43,17 @@ public sealed partial class TopicReader : IAsyncDisposable
     private bool _started;
     private bool _disposed;
 
+    /// <summary>
+    /// Messages skipped so far because retention deleted them before this reader got to them: a fetch below a
+    /// partition's start (<see cref="ErrorCode.OffsetOutOfRange"/>) of the topic the reader opened makes it continue
+    /// from that start, and a reader with a group commits from there as it reads on. A fetch out of range for any
+    /// other reason (a topic re-created, a position above the end) still fails.
+    /// </summary>
+    public long SkippedMessages { get; private set; }
+
+    /// <summary>Raised on the reading thread each time the reader skips messages deleted by retention (see <see cref="SkippedMessages"/>).</summary>
+    public event Action<SkippedRange>? MessagesSkipped;
+
     /// <summary>Creates a reader of <paramref name="topic"/> at <paramref name="endpoint"/> ("host:port"). Nothing connects until it is read.</summary>
     public TopicReader(string endpoint, string topic, TopicReaderOptions? options = null)
     {

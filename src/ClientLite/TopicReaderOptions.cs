@@ -13,6 +13,8 @@ public sealed class TopicReaderOptions
     /// A pattern reader applies it to the topics that match when it starts; a topic it discovers later was created
     /// (or began to match) after the reader started, so <see cref="StartPosition.Latest"/> reads such a topic from
     /// its earliest offset, so that nothing published to it after the reader started is missed.
+    /// <see cref="StartPosition.At"/> is resolved per partition, with one ListOffsets request for the partitions of a
+    /// topic that have no group position, when the reader opens the topic.
     /// </summary>
     public StartPosition Start { get; init; } = StartPosition.Earliest;
 

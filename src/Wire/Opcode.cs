@@ -16,6 +16,10 @@ public enum Opcode : ushort
     ListTopics = 0x0012,
     /// <summary>Partition count and per-partition start/end offsets of one topic.</summary>
     TopicMetadata = 0x0013,
+    /// <summary>Change a topic's retention, or reset it to the broker's default.</summary>
+    AlterTopic = 0x0014,
+    /// <summary>The offset of the first record at or after a time (or the log start or end) in partitions of a topic.</summary>
+    ListOffsets = 0x0015,
     /// <summary>Append one record batch to a partition.</summary>
     Publish = 0x0020,
     /// <summary>Read record batches from a partition at an offset, with long poll.</summary>

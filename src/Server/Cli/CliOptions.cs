@@ -148,18 +148,27 @@ internal static class CliOptions
 
     public static Option<StartPosition> From() => new("--from")
     {
-        Description = "Where each partition starts without a group position: earliest, latest or an offset (per partition; a partition without it starts at its nearest end)",
-        HelpName = "earliest|latest|OFFSET",
+        Description = "Where each partition starts without a group position: earliest, latest, an offset (per partition; a partition without it starts at its nearest end), "
+            + "a time (2026-12-01T10:00:00Z; UTC without an offset) or a time ago (-15m, -2h, -7d): the first message stamped at or after it",
+        HelpName = "earliest|latest|OFFSET|TIME|-DURATION",
         DefaultValueFactory = _ => StartPosition.Earliest,
         CustomParser = result =>
         {
             string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (CliValues.TryParseStart(text, out var start))
+            if (CliValues.TryParseStart(text, TimeProvider.System.GetUtcNow(), out var start))
                 return start;
-            result.AddError($"'{text}' is not a start position for --from (use earliest, latest or an offset)");
+            result.AddError($"'{text}' is not a start position for --from (use earliest, latest, an offset, a time such as 2026-12-01T10:00:00Z or a time ago such as -15m)");
             return default;
         },
     };
+
+    /// <summary>--retention DURATION|none|default for topic create and alter, as the protocol carries it (PROTOCOL.md 5.3).</summary>
+    public static Option<long?> TopicRetention(string description) => Parsed<long>("--retention", description, "DURATION|none|default",
+        CliValues.TryParseTopicRetention, "a retention", "7d, 12h, none or default");
+
+    /// <summary>--retention-bytes SIZE|none|default for topic create and alter.</summary>
+    public static Option<long?> TopicRetentionBytes(string description) => Parsed<long>("--retention-bytes", description, "SIZE|none|default",
+        CliValues.TryParseTopicRetentionBytes, "a retention size", "10GiB, none or default");
 
     // Parsed here rather than checked by a validator: a validator reading a value that failed to parse throws.
     private static int? ParseInt(ArgumentResult result, string name, int min, int max)

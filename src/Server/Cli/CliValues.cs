@@ -13,6 +13,81 @@ internal static class CliValues
     public static bool TryParseDuration(string? text, bool allowZero, out TimeSpan duration)
     {
         duration = default;
+        if (!TryParseMilliseconds(text, allowDays: false, out double milliseconds)
+            || (milliseconds == 0 && !allowZero) || milliseconds > TimeSpan.FromDays(1).TotalMilliseconds)
+            return false;
+        duration = TimeSpan.FromMilliseconds(milliseconds);
+        return true;
+    }
+
+    /// <summary>
+    /// A retention age: "none" (null: keep forever) or a positive duration, where days ("7d") are allowed too and
+    /// there is no 24-hour cap (up to <see cref="MaxRetentionDays"/> days); whole milliseconds.
+    /// </summary>
+    public static bool TryParseRetention(string? text, out TimeSpan? age)
+    {
+        age = null;
+        if (IsWord(text, "none")) return true;
+        if (!TryParseMilliseconds(text, allowDays: true, out double milliseconds) || milliseconds < 1
+            || milliseconds > TimeSpan.FromDays(MaxRetentionDays).TotalMilliseconds)
+            return false;
+        age = TimeSpan.FromMilliseconds(Math.Floor(milliseconds));
+        return true;
+    }
+
+    /// <summary>A retention size per partition: "none" (null: keep everything) or a positive size ("10GiB").</summary>
+    public static bool TryParseRetentionBytes(string? text, out long? bytes)
+    {
+        bytes = null;
+        if (IsWord(text, "none")) return true;
+        if (!Hosting.ByteSize.TryParse(text, out long value) || value < 1) return false;
+        bytes = value;
+        return true;
+    }
+
+    /// <summary>Longest retention age the command line takes (about 100 years).</summary>
+    public const int MaxRetentionDays = 36500;
+
+    /// <summary>A retention age as the protocol carries it (PROTOCOL.md 5.3): "none" 0 (unlimited), "default" -1 (the
+    /// broker's default), else the milliseconds.</summary>
+    public static bool TryParseTopicRetention(string? text, out long value)
+    {
+        value = Wire.Messages.TopicRetention.BrokerDefault;
+        if (IsWord(text, "default")) return true;
+        if (!TryParseRetention(text, out var age)) return false;
+        value = age is { } a ? (long)a.TotalMilliseconds : Wire.Messages.TopicRetention.Unlimited;
+        return true;
+    }
+
+    /// <summary>A retention size as the protocol carries it: "none" 0, "default" -1, else the bytes.</summary>
+    public static bool TryParseTopicRetentionBytes(string? text, out long value)
+    {
+        value = Wire.Messages.TopicRetention.BrokerDefault;
+        if (IsWord(text, "default")) return true;
+        if (!TryParseRetentionBytes(text, out long? bytes)) return false;
+        value = bytes ?? Wire.Messages.TopicRetention.Unlimited;
+        return true;
+    }
+
+    /// <summary>A retention age as people read it: "none" for unlimited, else the largest unit that holds it whole ("7d", "12h").</summary>
+    public static string FormatRetention(long milliseconds)
+    {
+        if (milliseconds <= 0) return "none";
+        var value = TimeSpan.FromMilliseconds(milliseconds);
+        return value.Ticks % TimeSpan.TicksPerDay == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{value.Ticks / TimeSpan.TicksPerDay}d")
+            : FormatDuration(value);
+    }
+
+    /// <summary>A retention size as people read it: "none" for unlimited, else as <see cref="Hosting.ByteSize.Format"/>.</summary>
+    public static string FormatRetentionBytes(long bytes) => bytes <= 0 ? "none" : Hosting.ByteSize.Format(bytes);
+
+    private static bool IsWord(string? text, string word) => string.Equals(text?.Trim(), word, StringComparison.OrdinalIgnoreCase);
+
+    // A non-negative number and a unit: ms, s, m, h, and d when allowDays.
+    private static bool TryParseMilliseconds(string? text, bool allowDays, out double milliseconds)
+    {
+        milliseconds = 0;
         if (string.IsNullOrWhiteSpace(text))
             return false;
         var span = text.AsSpan().Trim();
@@ -23,18 +98,16 @@ internal static class CliValues
         if (unit.IsEmpty || !double.TryParse(span[..unitStart], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double amount))
             return false;
 
-        double milliseconds = unit switch
+        milliseconds = unit switch
         {
             "ms" => amount,
             "s" => amount * 1_000,
             "m" => amount * 60_000,
             "h" => amount * 3_600_000,
+            "d" when allowDays => amount * 86_400_000,
             _ => double.NaN,
         };
-        if (double.IsNaN(milliseconds) || milliseconds < 0 || (milliseconds == 0 && !allowZero) || milliseconds > TimeSpan.FromDays(1).TotalMilliseconds)
-            return false;
-        duration = TimeSpan.FromMilliseconds(milliseconds);
-        return true;
+        return !double.IsNaN(milliseconds) && !double.IsInfinity(milliseconds) && milliseconds >= 0;
     }
 
     /// <summary>A duration the way <see cref="TryParseDuration(string?, bool, out TimeSpan)"/> reads it back, in the
@@ -87,21 +160,45 @@ internal static class CliValues
     }
 
     /// <summary>"earliest", "latest" or a non-negative offset.</summary>
-    public static bool TryParseStart(string? text, out StartPosition start)
+    public static bool TryParseStart(string? text, out StartPosition start) => TryParseStart(text, DateTimeOffset.UnixEpoch, allowTime: false, out start);
+
+    /// <summary>
+    /// "earliest", "latest", a non-negative offset, an ISO 8601 time ("2026-12-01T10:00:00Z"; UTC when it has no
+    /// offset) or a time relative to <paramref name="now"/> ("-15m", "-2h", "-7d").
+    /// </summary>
+    public static bool TryParseStart(string? text, DateTimeOffset now, out StartPosition start) => TryParseStart(text, now, allowTime: true, out start);
+
+    private static bool TryParseStart(string? text, DateTimeOffset now, bool allowTime, out StartPosition start)
     {
         start = StartPosition.Earliest;
-        switch (text?.Trim().ToLowerInvariant())
+        string trimmed = text?.Trim() ?? "";
+        switch (trimmed.ToLowerInvariant())
         {
             case "earliest":
                 return true;
             case "latest":
                 start = StartPosition.Latest;
                 return true;
-            default:
-                if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long offset))
-                    return false;
-                start = StartPosition.Offset(offset);
-                return true;
         }
+        if (long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out long offset))
+        {
+            start = StartPosition.Offset(offset);
+            return true;
+        }
+        if (!allowTime)
+            return false;
+        if (trimmed.StartsWith('-'))
+        {
+            if (!TryParseMilliseconds(trimmed[1..], allowDays: true, out double ago) || ago > TimeSpan.FromDays(MaxRetentionDays).TotalMilliseconds)
+                return false;
+            start = StartPosition.At(now - TimeSpan.FromMilliseconds(ago));
+            return true;
+        }
+        if (!trimmed.Contains('T', StringComparison.OrdinalIgnoreCase)
+            || !DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            || time.ToUnixTimeMilliseconds() < 0)
+            return false;
+        start = StartPosition.At(time);
+        return true;
     }
 }

@@ -4,7 +4,7 @@ using System.CommandLine.Help;
 namespace FastBroker.Server.Cli;
 
 /// <summary>
-/// The client side of the <c>fastbroker</c> command line: <c>topic create|list|delete</c>, <c>publish</c>,
+/// The client side of the <c>fastbroker</c> command line: <c>topic create|alter|describe|list|delete</c>, <c>publish</c>,
 /// <c>consume</c>, <c>queue create|stats</c>, <c>receive</c>, <c>dlq redrive</c> and <c>help</c>, plus <c>serve</c> (the broker itself), for people and scripts. Exit codes: 0 success, 1 failure (one "error: ..." line on stderr),
 /// 2 bad usage.
 /// </summary>

@@ -6,7 +6,7 @@ using FastBroker.Wire.Filters;
 namespace FastBroker.Server.Cli;
 
 /// <summary>
-/// <c>consume NAME|PATTERN [--from earliest|latest|OFFSET] [--group G] [--filter EXPR] [--count N] [--timeout 5s]
+/// <c>consume NAME|PATTERN [--from earliest|latest|OFFSET|TIME|-DURATION] [--group G] [--filter EXPR] [--count N] [--timeout 5s]
 /// [--print-topic] [--format raw|json]</c>: one payload per line until N messages or an idle timeout; with a group, the positions are
 /// committed on the way out. A name with a wildcard word (<c>*</c> or <c>#</c>, which topic names cannot contain) is a
 /// routing pattern: every matching topic is read, including ones created while it runs. With a filter the broker
@@ -98,6 +98,9 @@ internal static class ConsumeCommand
         {
             await printer.FlushAsync().ConfigureAwait(false);
         }
+
+        if (reader.SkippedMessages > 0)
+            console.Error.WriteLine($"warning: skipped {CliText.Count(reader.SkippedMessages, "message")} deleted by retention before they were read");
 
         if (options.Group is not null)
         {

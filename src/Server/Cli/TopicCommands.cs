@@ -1,9 +1,10 @@
 using System.CommandLine;
 using FastBroker.ClientLite;
+using FastBroker.Wire.Messages;
 
 namespace FastBroker.Server.Cli;
 
-/// <summary><c>topic create|list|delete</c>.</summary>
+/// <summary><c>topic create|alter|describe|list|delete</c>.</summary>
 internal static class TopicCommands
 {
     public static Command Build(CliConsole console, Option<string> server)
@@ -11,17 +12,78 @@ internal static class TopicCommands
         var create = new Command("create", "Create a topic");
         var createName = CliOptions.TopicName();
         var partitions = CliOptions.Int("--partitions", "Number of partitions", 1, Wire.Protocol.MaxPartitions, CliDefaults.Partitions);
+        var createRetention = CliOptions.TopicRetention("Delete messages older than this (7d, 12h); none keeps them forever (default: the broker's --retention)");
+        var createRetentionBytes = CliOptions.TopicRetentionBytes("Keep at most this much per partition (10GiB); none sets no limit (default: the broker's --retention-bytes)");
         create.Arguments.Add(createName);
         create.Options.Add(partitions);
+        create.Options.Add(createRetention);
+        create.Options.Add(createRetentionBytes);
         create.SetAction((result, ct) =>
         {
             string name = result.GetValue(createName)!;
             int count = result.GetValue(partitions);
+            long ms = result.GetValue(createRetention) ?? TopicRetention.BrokerDefault;
+            long bytes = result.GetValue(createRetentionBytes) ?? TopicRetention.BrokerDefault;
             return CliErrors.GuardAsync(console, name, async () =>
             {
                 await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
-                await connection.CreateTopicAsync(name, count, ct).ConfigureAwait(false);
+                await connection.CreateTopicAsync(name, count, Options(ms, bytes, TopicRetention.BrokerDefault), ct).ConfigureAwait(false);
                 await console.Out.WriteLineAsync($"created {name} ({CliText.Count(count, "partition")})").ConfigureAwait(false);
+                return ClientCli.ExitOk;
+            }, ct);
+        });
+
+        var alter = new Command("alter", "Change a topic's retention; 'default' makes it follow the broker's default again");
+        var alterName = CliOptions.TopicName();
+        var alterRetention = CliOptions.TopicRetention("Delete messages older than this (7d, 12h); none keeps them forever; default follows the broker's --retention");
+        var alterRetentionBytes = CliOptions.TopicRetentionBytes("Keep at most this much per partition (10GiB); none sets no limit; default follows the broker's --retention-bytes");
+        alter.Arguments.Add(alterName);
+        alter.Options.Add(alterRetention);
+        alter.Options.Add(alterRetentionBytes);
+        alter.Validators.Add(result =>
+        {
+            if (result.GetResult(alterRetention) is null && result.GetResult(alterRetentionBytes) is null)
+                result.AddError("topic alter needs --retention or --retention-bytes (or both)");
+        });
+        alter.SetAction((result, ct) =>
+        {
+            string name = result.GetValue(alterName)!;
+            long ms = result.GetValue(alterRetention) ?? TopicRetention.Unchanged;
+            long bytes = result.GetValue(alterRetentionBytes) ?? TopicRetention.Unchanged;
+            return CliErrors.GuardAsync(console, name, async () =>
+            {
+                await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
+                await connection.AlterTopicAsync(name, Options(ms, bytes, TopicRetention.Unchanged), ct).ConfigureAwait(false);
+                var metadata = await connection.GetTopicMetadataAsync(name, includeRetention: true, ct).ConfigureAwait(false);
+                var retention = metadata.Retention!;
+                await console.Out.WriteLineAsync($"altered {name}: retention {Age(retention)} ({Source(retention.AgeIsTopics)}), "
+                    + $"retention-bytes {Bytes(retention)} ({Source(retention.BytesIsTopics)})").ConfigureAwait(false);
+                return ClientCli.ExitOk;
+            }, ct);
+        });
+
+        var describe = new Command("describe", "Show a topic: NAME<TAB>VALUE lines with its id, partition count, retention and where it comes from "
+            + "(topic or default), then 'partition<TAB>N<TAB>START<TAB>END' per partition");
+        var describeName = CliOptions.TopicName();
+        describe.Arguments.Add(describeName);
+        describe.SetAction((result, ct) =>
+        {
+            string name = result.GetValue(describeName)!;
+            return CliErrors.GuardAsync(console, name, async () =>
+            {
+                await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
+                var metadata = await connection.GetTopicMetadataAsync(name, includeRetention: true, ct).ConfigureAwait(false);
+                var retention = metadata.Retention!;
+                var text = new System.Text.StringBuilder();
+                text.Append("topic\t").Append(name).Append('\n');
+                text.Append("id\t").Append(metadata.TopicId.ToString("N")).Append('\n');
+                text.Append("partitions\t").Append(metadata.PartitionCount).Append('\n');
+                text.Append("retention\t").Append(Age(retention)).Append('\t').Append(Source(retention.AgeIsTopics)).Append('\n');
+                text.Append("retention-bytes\t").Append(Bytes(retention)).Append('\t').Append(Source(retention.BytesIsTopics)).Append('\n');
+                for (int i = 0; i < metadata.PartitionCount; i++)
+                    text.Append(System.Globalization.CultureInfo.InvariantCulture,
+                        $"partition\t{i}\t{metadata.Partitions[i].StartOffset}\t{metadata.Partitions[i].EndOffset}\n");
+                await console.Out.WriteAsync(text.ToString()).ConfigureAwait(false);
                 return ClientCli.ExitOk;
             }, ct);
         });
@@ -57,6 +119,23 @@ internal static class TopicCommands
             }, ct);
         });
 
-        return new Command("topic", "Manage topics") { create, list, delete };
+        return new Command("topic", "Manage topics") { create, alter, describe, list, delete };
     }
+
+    // The protocol's values (PROTOCOL.md 5.3) as ClientLite's options; absent is what the request means by leaving it out.
+    private static TopicOptions Options(long ms, long bytes, long absent) => new()
+    {
+        Retention = ms == absent || ms == TopicRetention.BrokerDefault ? null
+            : ms == TopicRetention.Unlimited ? TopicOptions.Forever : TimeSpan.FromMilliseconds(ms),
+        ResetRetention = ms == TopicRetention.BrokerDefault && absent != TopicRetention.BrokerDefault,
+        RetentionBytes = bytes == absent || bytes == TopicRetention.BrokerDefault ? null
+            : bytes == TopicRetention.Unlimited ? TopicOptions.NoSizeLimit : bytes,
+        ResetRetentionBytes = bytes == TopicRetention.BrokerDefault && absent != TopicRetention.BrokerDefault,
+    };
+
+    private static string Age(TopicRetentionInfo retention) => CliValues.FormatRetention((long)(retention.MaxAge?.TotalMilliseconds ?? 0));
+
+    private static string Bytes(TopicRetentionInfo retention) => CliValues.FormatRetentionBytes(retention.MaxBytes ?? 0);
+
+    private static string Source(bool topics) => topics ? "topic" : "default";
 }

@@ -44,7 +44,7 @@ internal sealed class BrokerHost : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         // Every topic's partitions first, then the subscriptions over them: the topics know nothing of the
         // subscriptions, which find their dead-letter topics loaded already.
-        var topics = TopicRegistry.Open(options.DataDirectory, options.JournalOptions, logger, time);
+        var topics = TopicRegistry.Open(options.DataDirectory, options.JournalOptions, logger, time, options.RetentionDefaults);
         SubscriptionRegistry subscriptions;
         try
         {

@@ -18,6 +18,9 @@ public static class ServeCommand
     /// <summary>The log level without <c>--log-level</c>.</summary>
     public const LogLevel DefaultLogLevel = LogLevel.Information;
 
+    // A retention value as typed: a limit, or null for "none".
+    private readonly record struct Retention(long? Value);
+
     private sealed class Options
     {
         // Help shows the defaults ServerOptions holds, so they are written down in one place.
@@ -71,8 +74,27 @@ public static class ServeCommand
         public readonly Option<TimeSpan?> FrameTimeout = Parsed<TimeSpan>("--frame-timeout", $"Close connections that leave a frame half sent this long (default {Cli.CliValues.FormatDuration(Defaults.FrameTimeout)})",
             "DURATION", Cli.CliValues.TryParseDuration, "a duration such as 30s or 500ms");
 
+        // Parsed to a nullable value inside: "none" is a valid answer, so the option's own null means "not given".
+        public readonly Option<Retention?> Retention = Parsed<Retention>("--retention",
+            "Delete records older than this in topics without their own retention, a whole segment at a time (default none: keep forever)",
+            "DURATION|none", (string? text, out Retention value) =>
+            {
+                bool ok = Cli.CliValues.TryParseRetention(text, out var age);
+                value = new Retention(age is { } a ? (long)a.TotalMilliseconds : null);
+                return ok;
+            }, "a duration such as 7d, 12h or 30m, or none");
+
+        public readonly Option<Retention?> RetentionBytes = Parsed<Retention>("--retention-bytes",
+            "Delete the oldest segments of a partition above this size in topics without their own retention (default none: keep everything)",
+            "SIZE|none", (string? text, out Retention value) =>
+            {
+                bool ok = Cli.CliValues.TryParseRetentionBytes(text, out long? bytes);
+                value = new Retention(bytes);
+                return ok;
+            }, "a size such as 10GiB, or none");
+
         public IEnumerable<Option> All => [Listen, Data, Fsync, MaxFrameBytes, MaxMessageBytes, SegmentBytes, AutoCreate, AutoCreatePartitions, LogLevel,
-            MinFreeDisk, MaxConnections, MaxOutputBytes, HandshakeTimeout, FrameTimeout];
+            MinFreeDisk, MaxConnections, MaxOutputBytes, HandshakeTimeout, FrameTimeout, Retention, RetentionBytes];
 
         public (ServerOptions Server, LogLevel Level) Read(ParseResult result)
         {
@@ -90,6 +112,9 @@ public static class ServeCommand
             if (result.GetValue(MaxOutputBytes) is { } output) options = options with { MaxOutputBytesPerConnection = output };
             if (result.GetValue(HandshakeTimeout) is { } handshake) options = options with { HandshakeTimeout = handshake };
             if (result.GetValue(FrameTimeout) is { } frameTimeout) options = options with { FrameTimeout = frameTimeout };
+            if (result.GetValue(Retention) is { } retention)
+                options = options with { Retention = retention.Value is { } ms ? TimeSpan.FromMilliseconds(ms) : null };
+            if (result.GetValue(RetentionBytes) is { } retentionBytes) options = options with { RetentionBytes = retentionBytes.Value };
             return (options, result.GetValue(LogLevel) ?? DefaultLogLevel);
         }
 

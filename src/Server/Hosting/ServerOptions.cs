@@ -38,6 +38,15 @@ public sealed record ServerOptions
     /// <summary>Publishes are refused while the data directory's filesystem has less free space than this; 0 turns it off.</summary>
     public long MinFreeDiskBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>Retention age of topics without their own (<c>--retention</c>); null keeps everything, as nothing is
+    /// deleted unless asked.</summary>
+    public TimeSpan? Retention { get; init; }
+
+    /// <summary>Retention size per partition of topics without their own (<c>--retention-bytes</c>); null keeps everything.</summary>
+    public long? RetentionBytes { get; init; }
+
+    internal Topics.RetentionDefaults RetentionDefaults => new((long)(Retention?.TotalMilliseconds ?? 0), RetentionBytes ?? 0);
+
     internal Sessions.SessionLimits Sessions => new(MaxFrameBytes, MaxMessageBytes, AutoCreateTopics, AutoCreatePartitions, MaxConnections,
         MaxInFlightBytesPerConnection, MaxOutputBytesPerConnection, HandshakeTimeout, FrameTimeout);
 

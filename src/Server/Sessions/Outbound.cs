@@ -24,6 +24,8 @@ internal readonly record struct Outbound(
     {
         OutboundKind.Ping or OutboundKind.Frame => Overhead + Length,
         OutboundKind.Error => Overhead + 2 * (((string?)Data)?.Length ?? 0),
+        OutboundKind.OffsetOutOfRange => Overhead + 16 + 2 * ((OffsetOutOfRangeAnswer)Data!).Message.Length,
+        OutboundKind.ListOffsets => Overhead + 12 * ((Array)Data!).Length,
         _ => Overhead,
     };
 }

@@ -9,6 +9,10 @@ internal enum OutboundKind : byte
     Int64,
     /// <summary>An Error frame (<see cref="Outbound.Code"/>, message in <see cref="Outbound.Data"/>).</summary>
     Error,
+    /// <summary>An OffsetOutOfRange Error frame with the partition's offsets (<see cref="OffsetOutOfRangeAnswer"/> in <see cref="Outbound.Data"/>).</summary>
+    OffsetOutOfRange,
+    /// <summary>A ListOffsets response (partition/offset pairs in <see cref="Outbound.Data"/>).</summary>
+    ListOffsets,
     /// <summary>The handshake response.</summary>
     Handshake,
     /// <summary>A ping echo (bytes in <see cref="Outbound.Data"/>).</summary>

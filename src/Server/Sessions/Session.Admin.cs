@@ -17,14 +17,15 @@ internal sealed partial class Session
         Enqueue(new Outbound(OutboundKind.Ping, Opcode.Ping, requestId, Length: (int)body.Length, Data: echo));
     }
 
-    private async ValueTask<bool> CreateTopicAsync(uint requestId, string? name, uint partitions, TopicFlags flags)
+    private async ValueTask<bool> CreateTopicAsync(uint requestId, string? name, uint partitions, TopicFlags flags, long retentionMs, long retentionBytes)
     {
         if (name is null)
         {
             Fail(requestId, ErrorCode.MalformedFrame, "malformed create-topic request");
             return true;
         }
-        var (code, message, topic) = await CreateTopicGuardedAsync(name, (int)Math.Min(partitions, int.MaxValue), flags: flags).ConfigureAwait(false);
+        var (code, message, topic) = await CreateTopicGuardedAsync(name, (int)Math.Min(partitions, int.MaxValue), flags: flags,
+            retentionMs: retentionMs, retentionBytes: retentionBytes).ConfigureAwait(false);
         if (code == ErrorCode.None && topic!.Temporary) await OwnAsync(topic).ConfigureAwait(false);
         Answer(requestId, Opcode.CreateTopic, code, message);
         return true;
@@ -33,11 +34,12 @@ internal sealed partial class Session
     // The registry answers the storage failures it expects itself; this is the last word on any it did not, so that
     // a storage error is always an answer on this request and never reaches the transport as a "lost connection".
     private async ValueTask<(ErrorCode Code, string Message, Topics.Topic? Topic)> CreateTopicGuardedAsync(string name, int partitions,
-        bool existingIsOk = false, TopicFlags flags = TopicFlags.None)
+        bool existingIsOk = false, TopicFlags flags = TopicFlags.None, long retentionMs = TopicRetention.BrokerDefault,
+        long retentionBytes = TopicRetention.BrokerDefault)
     {
         try
         {
-            return await _broker.Topics.CreateAsync(name, partitions, flags, existingIsOk).ConfigureAwait(false);
+            return await _broker.Topics.CreateAsync(name, partitions, flags, retentionMs, retentionBytes, existingIsOk).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -47,8 +49,36 @@ internal sealed partial class Session
 
     private ValueTask<bool> CreateTopicAsync(uint requestId, ReadOnlySpan<byte> body)
         => CreateTopicRequest.TryParse(body, out var request)
-            ? CreateTopicAsync(requestId, DecodeName(request.Topic), request.Partitions, request.Flags)
-            : CreateTopicAsync(requestId, null, 0, TopicFlags.None);
+            ? CreateTopicAsync(requestId, DecodeName(request.Topic), request.Partitions, request.Flags, request.RetentionMs, request.RetentionBytes)
+            : CreateTopicAsync(requestId, null, 0, TopicFlags.None, 0, 0);
+
+    // Checked in the order of PROTOCOL.md section 3.1: the name, the topic, then the values (in the registry).
+    private ValueTask<bool> AlterTopicAsync(uint requestId, ReadOnlySpan<byte> body)
+    {
+        if (!AlterTopicRequest.TryParse(body, out var request)) return Malformed(requestId, "malformed alter-topic request");
+        if (!Topics.TopicName.IsValid(request.Topic))
+        {
+            Fail(requestId, ErrorCode.InvalidTopicName, $"invalid topic name: use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-]");
+            return new ValueTask<bool>(true);
+        }
+        return AlterTopicAsync(requestId, DecodeName(request.Topic), request.RetentionMs, request.RetentionBytes);
+    }
+
+    private async ValueTask<bool> AlterTopicAsync(uint requestId, string name, long retentionMs, long retentionBytes)
+    {
+        ErrorCode code;
+        string message;
+        try
+        {
+            (code, message) = await _broker.Topics.AlterAsync(name, retentionMs, retentionBytes).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            (code, message) = (ErrorCode.StorageError, $"changing topic '{name}' failed: {ex.Message}");
+        }
+        Answer(requestId, Opcode.AlterTopic, code, message);
+        return true;
+    }
 
     private ValueTask<bool> DeleteTopicAsync(uint requestId, ReadOnlySpan<byte> body)
     {
@@ -90,7 +120,7 @@ internal sealed partial class Session
             Fail(requestId, ErrorCode.MalformedFrame, "list-topics takes an empty body or one flags byte");
             return;
         }
-        if (!KnownQueryFlags(requestId, request.Flags)) return;
+        if (!KnownQueryFlags(requestId, request.Flags, TopicQueryFlags.WithTopicIds)) return;
         bool withIds = (request.Flags & TopicQueryFlags.WithTopicIds) != 0;
         Enqueue(new Outbound(OutboundKind.ListTopics, Opcode.ListTopics, requestId, Data: _broker.Topics.List(), Value: withIds ? 1 : 0));
     }
@@ -101,50 +131,56 @@ internal sealed partial class Session
         return into[..(int)body.Length];
     }
 
-    private bool KnownQueryFlags(uint requestId, TopicQueryFlags flags)
+    private const TopicQueryFlags MetadataFlags = TopicQueryFlags.WithTopicIds | TopicQueryFlags.WithRetention;
+
+    private bool KnownQueryFlags(uint requestId, TopicQueryFlags flags, TopicQueryFlags defined)
     {
-        if ((flags & ~TopicQueryFlags.WithTopicIds) == 0) return true;
-        Fail(requestId, ErrorCode.InvalidArgument, $"flags 0x{(byte)flags:X2} set reserved bits; only bit 0 (topic ids) is defined");
+        if ((flags & ~defined) == 0) return true;
+        Fail(requestId, ErrorCode.InvalidArgument, defined == TopicQueryFlags.WithTopicIds
+            ? $"flags 0x{(byte)flags:X2} set reserved bits; only bit 0 (topic ids) is defined"
+            : $"flags 0x{(byte)flags:X2} set reserved bits; only bits 0 (topic id) and 1 (retention) are defined");
         return false;
     }
 
     private ValueTask<bool> TopicMetadataAsync(uint requestId, ReadOnlySpan<byte> body)
     {
         if (!TopicMetadataRequest.TryParse(body, out var request)) return Malformed(requestId, "malformed topic-metadata request");
-        bool withId = (request.Flags & TopicQueryFlags.WithTopicIds) != 0;
+        var flags = request.Flags;
         // Flags are a field range (precedence step 8): checked after the topic is found (step 7), but before an
         // auto-create, so that a request with reserved bits creates nothing.
         if (_broker.Topics.TryGet(request.Topic, out var topic))
         {
-            if (KnownQueryFlags(requestId, request.Flags)) AnswerMetadata(requestId, topic, withId);
+            if (KnownQueryFlags(requestId, flags, MetadataFlags)) AnswerMetadata(requestId, topic, flags);
             return new ValueTask<bool>(true);
         }
         if (_broker.Limits.AutoCreateTopics && Topics.TopicName.IsValid(request.Topic))
-            return KnownQueryFlags(requestId, request.Flags)
-                ? AutoCreateThenDescribeAsync(requestId, DecodeName(request.Topic), withId)
+            return KnownQueryFlags(requestId, flags, MetadataFlags)
+                ? AutoCreateThenDescribeAsync(requestId, DecodeName(request.Topic), flags)
                 : new ValueTask<bool>(true);
         TryResolve(requestId, request.Topic, null, 0, out _);
         return new ValueTask<bool>(true);
     }
 
-    private async ValueTask<bool> AutoCreateThenDescribeAsync(uint requestId, string name, bool withId)
+    private async ValueTask<bool> AutoCreateThenDescribeAsync(uint requestId, string name, TopicQueryFlags flags)
     {
         var (code, message, topic) = await CreateTopicGuardedAsync(name, _broker.Limits.AutoCreatePartitions, existingIsOk: true).ConfigureAwait(false);
         if (code != ErrorCode.None) Fail(requestId, code, message);
-        else AnswerMetadata(requestId, topic!, withId);
+        else AnswerMetadata(requestId, topic!, flags);
         return true;
     }
 
     // Only partitions that could not be opened report start = end = -1, so clients can tell them from empty ones; one
     // that stopped taking writes still reports (and serves) what it holds.
-    private void AnswerMetadata(uint requestId, Topics.Topic topic, bool withId)
+    private void AnswerMetadata(uint requestId, Topics.Topic topic, TopicQueryFlags flags)
     {
+        bool withId = (flags & TopicQueryFlags.WithTopicIds) != 0;
+        (long, long, RetentionSource)? retention = (flags & TopicQueryFlags.WithRetention) != 0 ? _broker.Topics.EffectiveRetention(topic) : null;
         var ranges = new (long Start, long End)[topic.Partitions.Length];
         for (int i = 0; i < ranges.Length; i++)
             ranges[i] = topic.Partitions[i].TryGetJournal(out var journal, out _)
                 ? (journal.StartOffset, journal.CommittedEndOffset)
                 : (-1, -1);
-        Enqueue(new Outbound(OutboundKind.TopicMetadata, Opcode.TopicMetadata, requestId, Data: (ranges, withId ? topic.Id : (Guid?)null)));
+        Enqueue(new Outbound(OutboundKind.TopicMetadata, Opcode.TopicMetadata, requestId, Data: new MetadataAnswer(ranges, withId ? topic.Id : null, retention)));
     }
 
     private void CommitPosition(uint requestId, ReadOnlySpan<byte> body)

@@ -53,9 +53,14 @@ internal sealed partial class Session
         long start = journal.StartOffset;
         end = journal.CommittedEndOffset;
         if (offset >= start && offset <= end) return true;
-        Fail(requestId, ErrorCode.OffsetOutOfRange, $"offset {offset} is outside partition {partition.Topic}/{partition.Index} range [{start}, {end}]");
+        FailOutOfRange(requestId, $"offset {offset} is outside partition {partition.Topic}/{partition.Index} range [{start}, {end}]", start, end);
         return false;
     }
+
+    // PROTOCOL.md 5.11: the bounds ride along, so a reader below the start can continue from there at once.
+    private void FailOutOfRange(uint requestId, string message, long start, long end)
+        => Enqueue(new Outbound(OutboundKind.OffsetOutOfRange, Opcode.Error, requestId, Data: new OffsetOutOfRangeAnswer(message, start, end),
+            Code: ErrorCode.OffsetOutOfRange));
 
     // The slow path: nothing to read yet. Register with the partition's signal *before* re-checking the end, so a
     // commit in between is never missed; then answer with whatever is there when woken or at the deadline.
@@ -118,9 +123,12 @@ internal sealed partial class Session
         catch (Exception ex) when (ex is JournalCorruptedException or IOException or ObjectDisposedException or ArgumentOutOfRangeException)
         {
             SessionLog.FetchFailed(_logger, ConnectionId, partition.Topic, partition.Index, ex);
-            var code = ex is ArgumentOutOfRangeException ? ErrorCode.OffsetOutOfRange
-                : ex is ObjectDisposedException ? ErrorCode.UnknownTopic : ErrorCode.StorageError;
-            FrameWriter.WriteError(output, item.RequestId, code, $"fetch from {partition.Topic}/{partition.Index} failed: {ex.Message}");
+            string message = $"fetch from {partition.Topic}/{partition.Index} failed: {ex.Message}";
+            // Retention removed the offset between the check and the read: the same answer as at the check.
+            if (ex is ArgumentOutOfRangeException)
+                FrameWriter.WriteOffsetOutOfRange(output, item.RequestId, message, journal.StartOffset, journal.CommittedEndOffset);
+            else
+                FrameWriter.WriteError(output, item.RequestId, ex is ObjectDisposedException ? ErrorCode.UnknownTopic : ErrorCode.StorageError, message);
         }
     }
 }

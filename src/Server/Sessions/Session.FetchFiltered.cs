@@ -104,9 +104,11 @@ internal sealed partial class Session
         catch (Exception ex) when (ex is JournalCorruptedException or IOException or ObjectDisposedException or ArgumentOutOfRangeException)
         {
             SessionLog.FetchFailed(_logger, ConnectionId, partition.Topic, partition.Index, ex);
-            var code = ex is ArgumentOutOfRangeException ? ErrorCode.OffsetOutOfRange
-                : ex is ObjectDisposedException ? ErrorCode.UnknownTopic : ErrorCode.StorageError;
-            Fail(requestId, code, $"fetch from {partition.Topic}/{partition.Index} failed: {ex.Message}");
+            string message = $"fetch from {partition.Topic}/{partition.Index} failed: {ex.Message}";
+            if (ex is ArgumentOutOfRangeException)
+                FailOutOfRange(requestId, message, journal.StartOffset, journal.CommittedEndOffset);
+            else
+                Fail(requestId, ex is ObjectDisposedException ? ErrorCode.UnknownTopic : ErrorCode.StorageError, message);
             scan = default;
             return false;
         }

@@ -26,6 +26,13 @@ internal sealed partial class Session
             case OutboundKind.Error:
                 FrameWriter.WriteError(output, item.RequestId, item.Code, (string)item.Data!);
                 break;
+            case OutboundKind.OffsetOutOfRange:
+                var outside = (OffsetOutOfRangeAnswer)item.Data!;
+                FrameWriter.WriteOffsetOutOfRange(output, item.RequestId, outside.Message, outside.LogStartOffset, outside.LogEndOffset);
+                break;
+            case OutboundKind.ListOffsets:
+                FrameWriter.WriteListOffsetsResponse(output, item.RequestId, (ValueTuple<int, long>[])item.Data!);
+                break;
             case OutboundKind.Handshake:
                 FrameWriter.WriteHandshakeResponse(output, item.RequestId, _broker.Limits.MaxFrameBytes, _broker.Limits.MaxMessageBytes, ServerName);
                 break;
@@ -38,8 +45,8 @@ internal sealed partial class Session
                 FrameWriter.WriteListTopicsResponse(output, item.RequestId, (List<(string, int, Guid)>)item.Data!, withIds: item.Value != 0);
                 break;
             case OutboundKind.TopicMetadata:
-                var (ranges, topicId) = ((ValueTuple<long, long>[], Guid?))item.Data!;
-                FrameWriter.WriteTopicMetadataResponse(output, item.RequestId, ranges, topicId);
+                var metadata = (MetadataAnswer)item.Data!;
+                FrameWriter.WriteTopicMetadataResponse(output, item.RequestId, metadata.Ranges, metadata.TopicId, metadata.Retention);
                 break;
             case OutboundKind.FetchData:
                 WriteFetchData(item, output);

@@ -106,6 +106,11 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
                 return new ValueTask<bool>(true);
             case Opcode.TopicMetadata:
                 return TopicMetadataAsync(header.RequestId, Contiguous(body));
+            case Opcode.AlterTopic:
+                return AlterTopicAsync(header.RequestId, Contiguous(body));
+            case Opcode.ListOffsets:
+                ListOffsets(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
             case Opcode.CommitPosition:
                 CommitPosition(header.RequestId, Contiguous(body));
                 return new ValueTask<bool>(true);

@@ -16,6 +16,13 @@ internal sealed class Topic(string name, string directory, Partition[] partition
     /// <summary>Created with the temporary flag: deleted when its creator's connection closes (PROTOCOL.md 5.3).</summary>
     public bool Temporary { get; init; }
 
+    /// <summary>The topic's own retention age in ms (0 = unlimited), or null to follow the broker's default. Changed
+    /// only under the registry's admin lock.</summary>
+    public long? OwnRetentionMs { get; set; }
+
+    /// <summary>The topic's own retention size in bytes per partition (0 = unlimited), or null to follow the broker's default.</summary>
+    public long? OwnRetentionBytes { get; set; }
+
     /// <summary>Set before the partitions stop, so requests that still hold the topic answer UnknownTopic.</summary>
     public bool Deleted { get; set; }
 }

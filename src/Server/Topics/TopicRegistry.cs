@@ -20,6 +20,8 @@ internal sealed class TopicRegistry : IAsyncDisposable
     private const string MetaFileName = "topic.meta";
     private const string TemporaryLine = "temporary=1";
     private const string IdKey = "id=";
+    private const string RetentionMsKey = "retention.ms=";
+    private const string RetentionBytesKey = "retention.bytes=";
 
     private readonly ConcurrentDictionary<string, Topic> _topics = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Topic>.AlternateLookup<ReadOnlySpan<char>> _byChars;
@@ -29,12 +31,14 @@ internal sealed class TopicRegistry : IAsyncDisposable
     private readonly JournalOptions _journalOptions;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly RetentionDefaults _retentionDefaults;
 
     // Written once, by Attach, under _adminLock; read under it by create and delete.
     private ITopicLifecycle? _lifecycle;
 
-    private TopicRegistry(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time)
+    private TopicRegistry(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time, RetentionDefaults retention)
     {
+        _retentionDefaults = retention;
         _root = Path.Combine(dataDirectory, "topics");
         _trash = Path.Combine(dataDirectory, "trash");
         _journalOptions = journalOptions;
@@ -55,8 +59,13 @@ internal sealed class TopicRegistry : IAsyncDisposable
 
     /// <summary>Opens every topic found under the data directory, recovering each partition's journal.</summary>
     public static TopicRegistry Open(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time)
+        => Open(dataDirectory, journalOptions, logger, time, RetentionDefaults.Unlimited);
+
+    /// <summary>Opens every topic found under the data directory; topics without retention of their own follow
+    /// <paramref name="retention"/>.</summary>
+    public static TopicRegistry Open(string dataDirectory, JournalOptions journalOptions, ILogger logger, TimeProvider time, RetentionDefaults retention)
     {
-        var registry = new TopicRegistry(dataDirectory, journalOptions, logger, time);
+        var registry = new TopicRegistry(dataDirectory, journalOptions, logger, time, retention);
         Directory.CreateDirectory(registry._root);
         if (Directory.Exists(registry._trash)) Directory.Delete(registry._trash, recursive: true);
         foreach (string directory in Directory.GetDirectories(registry._root))
@@ -73,7 +82,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
             return;
         }
         string meta = Path.Combine(directory, MetaFileName);
-        if (!TryReadMeta(meta, out int partitions, out bool temporary, out Guid id))
+        if (!TryReadMeta(meta, out int partitions, out bool temporary, out Guid id, out long? retentionMs, out long? retentionBytes))
         {
             TopicsLog.TopicDirectoryIgnored(_logger, directory, $"missing or unreadable {MetaFileName}");
             return;
@@ -84,21 +93,23 @@ internal sealed class TopicRegistry : IAsyncDisposable
             DropLeftoverTemporary(name, directory);
             return;
         }
-        if (id == Guid.Empty) id = AssignId(name, directory, meta, partitions);
+        if (id == Guid.Empty) id = AssignId(name, meta, partitions, retentionMs, retentionBytes);
         var opened = new Partition[partitions];
         OpenPartitions(name, directory, opened);
-        _topics[name] = new Topic(name, directory, opened, id);
+        var topic = new Topic(name, directory, opened, id) { OwnRetentionMs = retentionMs, OwnRetentionBytes = retentionBytes };
+        ApplyRetention(topic);
+        _topics[name] = topic;
         TopicsLog.TopicLoaded(_logger, name, partitions);
     }
 
     // A topic created by a broker that predates ids gets one now, written to its meta before it is served, so that
     // clients see the same id after every later restart.
-    private Guid AssignId(string name, string directory, string meta, int partitions)
+    private Guid AssignId(string name, string meta, int partitions, long? retentionMs, long? retentionBytes)
     {
         var id = Guid.NewGuid();
         try
         {
-            WriteMeta(meta, partitions, temporary: false, id);
+            WriteMeta(meta, partitions, temporary: false, id, retentionMs, retentionBytes);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -166,8 +177,17 @@ internal sealed class TopicRegistry : IAsyncDisposable
         => CreateAsync(name, partitions, TopicFlags.None, existingIsOk, cancellationToken);
 
     /// <summary>Creates a topic with CreateTopic's flags (PROTOCOL.md 5.3); reserved bits get InvalidArgument.</summary>
-    public async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateAsync(string name, int partitions, TopicFlags flags,
+    public ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateAsync(string name, int partitions, TopicFlags flags,
         bool existingIsOk = false, CancellationToken cancellationToken = default)
+        => CreateAsync(name, partitions, flags, TopicRetention.BrokerDefault, TopicRetention.BrokerDefault, existingIsOk, cancellationToken);
+
+    /// <summary>
+    /// Creates a topic with CreateTopic's flags and retention (PROTOCOL.md 5.3): each retention value a limit,
+    /// <see cref="TopicRetention.Unlimited"/> or <see cref="TopicRetention.BrokerDefault"/>; anything else, and
+    /// reserved flag bits, get InvalidArgument.
+    /// </summary>
+    public async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateAsync(string name, int partitions, TopicFlags flags,
+        long retentionMs, long retentionBytes, bool existingIsOk = false, CancellationToken cancellationToken = default)
     {
         if (!TopicName.IsValid(name))
             return (ErrorCode.InvalidTopicName, $"invalid topic name '{name}': use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-]", null);
@@ -175,6 +195,8 @@ internal sealed class TopicRegistry : IAsyncDisposable
             return (ErrorCode.InvalidArgument, $"partition count {partitions} is outside 1..{Protocol.MaxPartitions}", null);
         if ((flags & ~TopicFlags.Temporary) != 0)
             return (ErrorCode.InvalidArgument, $"topic flags 0x{(byte)flags:X2} set reserved bits; only bit 0 (temporary) is defined", null);
+        if (RetentionProblem(retentionMs, retentionBytes, TopicRetention.BrokerDefault) is { } problem)
+            return (ErrorCode.InvalidArgument, problem, null);
 
         await _adminLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -182,7 +204,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
             if (_topics.TryGetValue(name, out var existing))
                 return existingIsOk ? (ErrorCode.None, "", existing) : (ErrorCode.TopicExists, $"topic '{name}' already exists", null);
 
-            return await CreateLockedAsync(name, partitions, (flags & TopicFlags.Temporary) != 0).ConfigureAwait(false);
+            return await CreateLockedAsync(name, partitions, (flags & TopicFlags.Temporary) != 0, Own(retentionMs), Own(retentionBytes)).ConfigureAwait(false);
         }
         finally
         {
@@ -216,9 +238,83 @@ internal sealed class TopicRegistry : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Changes a topic's retention (PROTOCOL.md 5.23): each value a limit, <see cref="TopicRetention.Unlimited"/>,
+    /// <see cref="TopicRetention.BrokerDefault"/> (follow the broker's default again) or
+    /// <see cref="TopicRetention.Unchanged"/>. Durable before it returns: the new topic.meta is synced in place of the
+    /// old one; only then do the partitions enforce it.
+    /// </summary>
+    public async ValueTask<(ErrorCode Code, string Message)> AlterAsync(string name, long retentionMs, long retentionBytes,
+        CancellationToken cancellationToken = default)
+    {
+        if (!TopicName.IsValid(name))
+            return (ErrorCode.InvalidTopicName, $"invalid topic name '{name}': use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-]");
+        await _adminLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_topics.TryGetValue(name, out var topic))
+                return (ErrorCode.UnknownTopic, $"unknown topic '{name}'");
+            if (RetentionProblem(retentionMs, retentionBytes, TopicRetention.Unchanged) is { } problem)
+                return (ErrorCode.InvalidArgument, problem);
+            long? ms = retentionMs == TopicRetention.Unchanged ? topic.OwnRetentionMs : Own(retentionMs);
+            long? bytes = retentionBytes == TopicRetention.Unchanged ? topic.OwnRetentionBytes : Own(retentionBytes);
+            try
+            {
+                WriteMeta(Path.Combine(topic.Directory, MetaFileName), topic.Partitions.Length, topic.Temporary, topic.Id, ms, bytes);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                TopicsLog.AlterFailed(_logger, name, ex);
+                return (ErrorCode.StorageError, $"could not change topic '{name}': {ex.Message.TrimEnd('.')}; its retention is unchanged");
+            }
+            topic.OwnRetentionMs = ms;
+            topic.OwnRetentionBytes = bytes;
+            ApplyRetention(topic);
+            var (effectiveMs, effectiveBytes, _) = EffectiveRetention(topic);
+            TopicsLog.RetentionChanged(_logger, name, effectiveMs, effectiveBytes);
+            return (ErrorCode.None, "");
+        }
+        finally
+        {
+            _adminLock.Release();
+        }
+    }
+
+    /// <summary>The retention <paramref name="topic"/> is under: its own values where it has them, else the broker's
+    /// defaults (0 = unlimited), and which are its own.</summary>
+    public (long Ms, long Bytes, RetentionSource Source) EffectiveRetention(Topic topic)
+    {
+        long? ms = topic.OwnRetentionMs, bytes = topic.OwnRetentionBytes;
+        var source = (ms is null ? RetentionSource.BrokerDefaults : RetentionSource.TopicAge)
+            | (bytes is null ? RetentionSource.BrokerDefaults : RetentionSource.TopicBytes);
+        return (ms ?? _retentionDefaults.MaxAgeMs, bytes ?? _retentionDefaults.MaxBytes, source);
+    }
+
+    private void ApplyRetention(Topic topic)
+    {
+        var (ms, bytes, _) = EffectiveRetention(topic);
+        foreach (var partition in topic.Partitions)
+            partition.SetRetention(ms, bytes);
+    }
+
+    // A limit is positive; 0 is unlimited; BrokerDefault follows the broker; lowest is BrokerDefault for a create and
+    // Unchanged for an alter.
+    private static string? RetentionProblem(long retentionMs, long retentionBytes, long lowest)
+    {
+        if (retentionMs < lowest) return $"retention {retentionMs} ms is not valid: use a positive limit, 0 (unlimited) or {RetentionWords(lowest)}";
+        if (retentionBytes < lowest) return $"retention {retentionBytes} bytes is not valid: use a positive limit, 0 (unlimited) or {RetentionWords(lowest)}";
+        return null;
+    }
+
+    private static string RetentionWords(long lowest)
+        => lowest == TopicRetention.Unchanged ? "-1 (the broker's default) or -2 (unchanged)" : "-1 (the broker's default)";
+
+    private static long? Own(long value) => value == TopicRetention.BrokerDefault ? null : value;
+
     // Storage errors are answered here, where they happen (a descriptor limit, a full disk), as StorageError with the
     // reason; a failed create leaves no partition open and no directory behind.
-    private async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateLockedAsync(string name, int partitions, bool temporary)
+    private async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateLockedAsync(string name, int partitions, bool temporary,
+        long? retentionMs, long? retentionBytes)
     {
         string directory = Path.Combine(_root, name);
         string meta = Path.Combine(directory, MetaFileName);
@@ -235,9 +331,13 @@ internal sealed class TopicRegistry : IAsyncDisposable
             }
             Directory.CreateDirectory(directory);
             OpenPartitions(name, directory, opened);
-            var topic = new Topic(name, directory, opened, Guid.NewGuid()) { Temporary = temporary };
+            var topic = new Topic(name, directory, opened, Guid.NewGuid())
+            {
+                Temporary = temporary, OwnRetentionMs = retentionMs, OwnRetentionBytes = retentionBytes,
+            };
             // The flag is durable with the topic, so a crash before its owner closes still ends in its deletion.
-            WriteMeta(meta, partitions, temporary, topic.Id);
+            WriteMeta(meta, partitions, temporary, topic.Id, retentionMs, retentionBytes);
+            ApplyRetention(topic);
             // Answered means durable (PROTOCOL.md 5.3): WriteMeta synced the meta file's rename; now the topic's
             // entry in topics/.
             SyncDirectory(_root);
@@ -294,12 +394,17 @@ internal sealed class TopicRegistry : IAsyncDisposable
     }
 
     // Lines of key=value, replaced durably (the topic directory synced too). Readers skip keys they do not know, so
-    // a broker that predates "temporary" loads such a topic as an ordinary one, and one that predates "id" serves it
-    // without an id.
-    private static void WriteMeta(string path, int partitions, bool temporary, Guid id)
+    // a broker that predates "temporary" loads such a topic as an ordinary one, one that predates "id" serves it
+    // without an id, and one that predates retention keeps everything. A retention key is written only for a value
+    // of the topic's own; without it the topic follows the broker's default.
+    private static void WriteMeta(string path, int partitions, bool temporary, Guid id, long? retentionMs, long? retentionBytes)
     {
-        string text = $"partitions={partitions}\n{IdKey}{id:N}\n" + (temporary ? $"{TemporaryLine}\n" : "");
-        DurableFile.Replace(path, System.Text.Encoding.ASCII.GetBytes(text));
+        var text = new System.Text.StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"partitions={partitions}\n{IdKey}{id:N}\n");
+        if (temporary) text.Append(TemporaryLine).Append('\n');
+        if (retentionMs is { } ms) text.Append(CultureInfo.InvariantCulture, $"{RetentionMsKey}{ms}\n");
+        if (retentionBytes is { } bytes) text.Append(CultureInfo.InvariantCulture, $"{RetentionBytesKey}{bytes}\n");
+        DurableFile.Replace(path, System.Text.Encoding.ASCII.GetBytes(text.ToString()));
     }
 
     private static void SyncDirectory(string directory)
@@ -308,11 +413,12 @@ internal sealed class TopicRegistry : IAsyncDisposable
     }
 
     // An id line that does not parse counts as no id: the topic gets a new one rather than not loading.
-    private static bool TryReadMeta(string path, out int partitions, out bool temporary, out Guid id)
+    private static bool TryReadMeta(string path, out int partitions, out bool temporary, out Guid id, out long? retentionMs, out long? retentionBytes)
     {
         partitions = 0;
         temporary = false;
         id = Guid.Empty;
+        retentionMs = retentionBytes = null;
         if (!File.Exists(path)) return false;
         bool found = false;
         foreach (string line in File.ReadAllLines(path))
@@ -321,11 +427,23 @@ internal sealed class TopicRegistry : IAsyncDisposable
                 temporary = true;
             else if (line.StartsWith(IdKey, StringComparison.Ordinal) && Guid.TryParseExact(line.AsSpan(IdKey.Length), "N", out var parsed))
                 id = parsed;
+            else if (TryReadRetention(line, RetentionMsKey, out long ms))
+                retentionMs = ms;
+            else if (TryReadRetention(line, RetentionBytesKey, out long bytes))
+                retentionBytes = bytes;
             else if (!found && line.StartsWith("partitions=", StringComparison.Ordinal)
                      && int.TryParse(line.AsSpan("partitions=".Length), NumberStyles.None, CultureInfo.InvariantCulture, out partitions))
                 found = true;
         }
         return found && partitions is >= 1 and <= Protocol.MaxPartitions;
+    }
+
+    // A retention line that does not parse counts as none: the topic follows the broker's default rather than not loading.
+    private static bool TryReadRetention(string line, string key, out long value)
+    {
+        value = 0;
+        return line.StartsWith(key, StringComparison.Ordinal)
+            && long.TryParse(line.AsSpan(key.Length), NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
     // Same order as a delete: the meta file first (after that the directory is only ignored leftovers), then the rest.

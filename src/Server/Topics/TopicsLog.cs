@@ -51,4 +51,10 @@ internal static partial class TopicsLog
 
     [LoggerMessage(EventId = 114, Level = LogLevel.Warning, Message = "Topic {Topic} had no id and the new one could not be stored; it holds until the broker stops")]
     public static partial void IdNotStored(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Error, Message = "Changing topic {Topic} failed: its meta file could not be written; its retention is unchanged")]
+    public static partial void AlterFailed(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(EventId = 116, Level = LogLevel.Information, Message = "Topic {Topic} retention is now {RetentionMs} ms and {RetentionBytes} bytes per partition (0 = unlimited)")]
+    public static partial void RetentionChanged(ILogger logger, string topic, long retentionMs, long retentionBytes);
 }

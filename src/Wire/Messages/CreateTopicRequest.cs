@@ -3,12 +3,13 @@ namespace FastBroker.Wire.Messages;
 /// <summary>A parsed CreateTopic request (PROTOCOL.md section 5.3).</summary>
 /// <remarks>
 /// <code>
-/// +--------+----------+------------+---------+
-/// | topic  |  name    | partitions | flags   |
-/// | len u16|  UTF-8   |    u32     | u8, opt |
-/// +--------+----------+------------+---------+
+/// +--------+----------+------------+---------+--------------+-----------------+
+/// | topic  |  name    | partitions | flags   | retention ms | retention bytes |
+/// | len u16|  UTF-8   |    u32     | u8, opt | i64, opt     | i64, opt        |
+/// +--------+----------+------------+---------+--------------+-----------------+
 /// </code>
-/// A body that ends after <c>partitions</c> has flags 0; otherwise exactly one flags byte must follow.
+/// The body ends after <c>partitions</c> (flags 0, broker-default retention), after <c>flags</c>, or after both
+/// retention fields; nothing else.
 /// </remarks>
 public readonly ref struct CreateTopicRequest
 {
@@ -18,6 +19,10 @@ public readonly ref struct CreateTopicRequest
     public uint Partitions { get; init; }
     /// <summary>The flags byte as sent (reserved bits included), or <see cref="TopicFlags.None"/> when it was left out.</summary>
     public TopicFlags Flags { get; init; }
+    /// <summary>The retention age in ms as sent, or <see cref="TopicRetention.BrokerDefault"/> when it was left out.</summary>
+    public long RetentionMs { get; init; }
+    /// <summary>The retention size in bytes as sent, or <see cref="TopicRetention.BrokerDefault"/> when it was left out.</summary>
+    public long RetentionBytes { get; init; }
 
     /// <summary>Parses a body; false when it does not match the grammar exactly.</summary>
     public static bool TryParse(ReadOnlySpan<byte> body, out CreateTopicRequest request)
@@ -25,8 +30,14 @@ public readonly ref struct CreateTopicRequest
         var r = new SpanReader(body);
         uint partitions = 0;
         byte flags = 0;
-        bool ok = r.TryReadString(out var topic) && r.TryReadUInt32(out partitions) && (r.End || (r.TryReadByte(out flags) && r.End));
-        request = new CreateTopicRequest { Topic = topic, Partitions = partitions, Flags = (TopicFlags)flags };
+        long retentionMs = TopicRetention.BrokerDefault, retentionBytes = TopicRetention.BrokerDefault;
+        bool ok = r.TryReadString(out var topic) && r.TryReadUInt32(out partitions)
+            && (r.End || (r.TryReadByte(out flags)
+                && (r.End || (r.TryReadInt64(out retentionMs) && r.TryReadInt64(out retentionBytes) && r.End))));
+        request = new CreateTopicRequest
+        {
+            Topic = topic, Partitions = partitions, Flags = (TopicFlags)flags, RetentionMs = retentionMs, RetentionBytes = retentionBytes,
+        };
         return ok;
     }
 }

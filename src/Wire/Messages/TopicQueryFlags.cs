@@ -13,5 +13,11 @@ public enum TopicQueryFlags : byte
     /// </summary>
     WithTopicIds = 1,
 
-    // Bits 1-7 are reserved: a broker answers a request that sets any of them InvalidArgument.
+    /// <summary>
+    /// TopicMetadata only: the answer ends with the topic's effective retention and where each value comes from (the
+    /// topic's own setting or the broker's default). Reserved in a ListTopics request.
+    /// </summary>
+    WithRetention = 2,
+
+    // Bits 2-7 are reserved (bit 1 too, in ListTopics): a broker answers a request that sets any of them InvalidArgument.
 }

@@ -7,6 +7,9 @@ namespace FastBroker.ClientLite.Tests.Fakes;
 /// <summary>What the fake broker saw of one request, for interception and assertions.</summary>
 internal sealed record FakeRequest(int Connection, Opcode Opcode, uint RequestId, string? Topic, int Partition, long Offset)
 {
+    /// <summary>Bytes of the request body.</summary>
+    public int BodyLength { get; init; }
+
     /// <summary>The shared subscription named by a queue request.</summary>
     public string? Subscription { get; init; }
 
@@ -73,8 +76,8 @@ internal sealed record FakeRequest(int Connection, Opcode Opcode, uint RequestId
             case Opcode.Unsubscribe when CreditRequest.TryParseUnsubscribe(body, out var unsubscribe):
                 return Basic() with { PushId = unsubscribe.PushId };
         }
-        return new FakeRequest(connection, header.Opcode, header.RequestId, topic, partition, offset);
+        return new FakeRequest(connection, header.Opcode, header.RequestId, topic, partition, offset) { BodyLength = body.Length };
 
-        FakeRequest Basic() => new(connection, header.Opcode, header.RequestId, null, -1, -1);
+        FakeRequest Basic() => new(connection, header.Opcode, header.RequestId, null, -1, -1) { BodyLength = body.Length };
     }
 }

@@ -98,6 +98,7 @@ internal sealed partial class FakeStore(TimeProvider time)
                         partitions[i] = new FakePartition();
                     _topics.Add(name, partitions);
                     _ids[name] = Guid.NewGuid();
+                    _retention[name] = (create.RetentionMs, create.RetentionBytes);
                     return Done(Empty(Opcode.CreateTopic, id));
                 }
                 case Opcode.DeleteTopic when TopicRequest.TryParse(body, out var delete):
@@ -124,7 +125,8 @@ internal sealed partial class FakeStore(TimeProvider time)
                     for (int i = 0; i < ranges.Length; i++)
                         ranges[i] = (partitions[i].Start, partitions[i].End);
                     Guid? topicId = named.Flags.HasFlag(TopicQueryFlags.WithTopicIds) ? _ids[name] : null;
-                    return Done(Frames.Encode(w => FrameWriter.WriteTopicMetadataResponse(w, id, ranges, topicId)));
+                    var retention = named.Flags.HasFlag(TopicQueryFlags.WithRetention) ? EffectiveRetentionLocked(name) : ((long, long, RetentionSource)?)null;
+                    return Done(Frames.Encode(w => FrameWriter.WriteTopicMetadataResponse(w, id, ranges, topicId, retention)));
                 }
                 case Opcode.Publish when PublishRequest.TryParse(body, out var publish):
                 {
@@ -142,7 +144,10 @@ internal sealed partial class FakeStore(TimeProvider time)
                     if (Find(id, fetch.Topic, fetch.Partition, out var partition) is { } missing)
                         return Done(missing);
                     if (fetch.Offset < partition!.Start || fetch.Offset > partition.End)
-                        return Done(Frames.Error(id, ErrorCode.OffsetOutOfRange, $"offset {fetch.Offset} outside [{partition.Start}, {partition.End}]"));
+                    {
+                        string outside = $"offset {fetch.Offset} outside [{partition.Start}, {partition.End}]";
+                        return Done(Frames.Encode(w => FrameWriter.WriteOffsetOutOfRange(w, id, outside, partition.Start, partition.End)));
+                    }
                     if (fetch.Offset < partition.End || fetch.MaxWaitMs == 0)
                         return Done(partition.Read(id, fetch.Offset, (int)fetch.MaxBytes));
                     return LongPollAsync(partition, id, fetch.Offset, (int)fetch.MaxBytes, TimeSpan.FromMilliseconds(fetch.MaxWaitMs));
@@ -162,7 +167,7 @@ internal sealed partial class FakeStore(TimeProvider time)
                     return Done(Frames.Encode(w => FrameWriter.WriteReadPositionResponse(w, id, position)));
                 }
                 default:
-                    return ProcessQueueLocked(connection, header, body)
+                    return ProcessRetentionLocked(header, body) ?? ProcessQueueLocked(connection, header, body)
                            ?? Done(Frames.Error(id, ErrorCode.MalformedFrame, $"cannot parse {header.Opcode}"));
             }
         }

@@ -35,6 +35,8 @@ public sealed partial class DefaultsDocTests
             ["--max-output-bytes"] = Size(d.MaxOutputBytesPerConnection),
             ["--handshake-timeout"] = Time(d.HandshakeTimeout),
             ["--frame-timeout"] = Time(d.FrameTimeout),
+            ["--retention"] = d.Retention is { } age ? CliValues.FormatRetention((long)age.TotalMilliseconds) : "none",
+            ["--retention-bytes"] = d.RetentionBytes is { } bytes ? Size(bytes) : "none",
         };
     }
 

@@ -48,7 +48,7 @@ public sealed class TopicIdSessionTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData((byte)0x02)]
+    [InlineData((byte)0x04)]
     [InlineData((byte)0x81)]
     public async Task Reserved_flag_bits_are_InvalidArgument(byte flags)
     {
@@ -57,6 +57,14 @@ public sealed class TopicIdSessionTests : IAsyncLifetime
 
         Assert.Equal(ErrorCode.InvalidArgument, list.ErrorCode);
         Assert.Equal(ErrorCode.InvalidArgument, meta.ErrorCode);
+    }
+
+    [Fact]
+    public async Task The_retention_bit_is_reserved_in_ListTopics()
+    {
+        var list = await _session.RequestAsync(w => FrameWriter.WriteListTopics(w, 1, TopicQueryFlags.WithRetention));
+
+        Assert.Equal(ErrorCode.InvalidArgument, list.ErrorCode);
     }
 
     [Fact]

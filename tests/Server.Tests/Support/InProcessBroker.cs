@@ -13,10 +13,11 @@ internal sealed class InProcessBroker : IAsyncDisposable
     private readonly BrokerHost _host;
     private readonly string _data;
 
-    public InProcessBroker()
+    public InProcessBroker(Func<ServerOptions, ServerOptions>? configure = null)
     {
         _data = Path.Combine(Path.GetTempPath(), $"fb-inproc-{Guid.NewGuid():N}");
         var options = new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), DataDirectory = _data };
+        if (configure is not null) options = configure(options);
         _host = BrokerHost.Start(options, NullLoggerFactory.Instance, TimeProvider.System);
         Endpoint = _host.Endpoint.ToString();
     }

@@ -252,6 +252,7 @@ internal static partial class SpecVectors
         .. QueueVectors(),
         .. FetchFilteredVectors(),
         .. ReplyVectors(),
+        .. RetentionVectors(),
     ];
 
     private static readonly byte[] PingPayload = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08];

@@ -1,0 +1,32 @@
+namespace FastBroker.Wire.Messages;
+
+/// <summary>A parsed AlterTopic request (PROTOCOL.md section 5.23).</summary>
+/// <remarks>
+/// <code>
+/// +--------+----------+--------------+-----------------+
+/// | topic  |  name    | retention ms | retention bytes |
+/// | len u16|  UTF-8   |     i64      |       i64       |
+/// +--------+----------+--------------+-----------------+
+/// </code>
+/// Exact grammar. Each value is a limit, <see cref="TopicRetention.Unlimited"/>, <see cref="TopicRetention.BrokerDefault"/>
+/// or <see cref="TopicRetention.Unchanged"/>.
+/// </remarks>
+public readonly ref struct AlterTopicRequest
+{
+    /// <summary>Topic name, UTF-8.</summary>
+    public ReadOnlySpan<byte> Topic { get; init; }
+    /// <summary>The retention age in ms as sent.</summary>
+    public long RetentionMs { get; init; }
+    /// <summary>The retention size in bytes as sent.</summary>
+    public long RetentionBytes { get; init; }
+
+    /// <summary>Parses a body; false when it does not match the grammar exactly.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> body, out AlterTopicRequest request)
+    {
+        var r = new SpanReader(body);
+        long retentionMs = 0, retentionBytes = 0;
+        bool ok = r.TryReadString(out var topic) && r.TryReadInt64(out retentionMs) && r.TryReadInt64(out retentionBytes) && r.End;
+        request = new AlterTopicRequest { Topic = topic, RetentionMs = retentionMs, RetentionBytes = retentionBytes };
+        return ok;
+    }
+}
