@@ -89,14 +89,23 @@ public sealed class RetentionTests
         Assert.Contains(DocSample.Marked(), DocSample.Document("OPERATIONS.md"));
     }
 
-    // Needs retention enforcement (Partition.SetRetention deleting segments), which the time-index branch provides;
-    // on this branch SetRetention only stores the values. Remove the Skip after the merge.
-    [Fact(Skip = "needs retention enforcement from the timeindex branch (Partition.SetRetention); passes only after the merge")]
+    [Fact]
     public async Task A_topic_with_a_size_limit_loses_its_oldest_segments_and_a_reader_continues_from_the_start()
     {
         await using var broker = await BrokerProcess.StartAsync(null, 0, "--segment-bytes", "4KiB");
         await using var conn = await BrokerConnection.ConnectAsync(broker.Address);
         await conn.CreateTopicAsync("logs", 1, new TopicOptions { RetentionBytes = 8192 });
+        await conn.PublishAsync("logs", 0, TestBatches.Make(records: 5, valueBytes: 200));
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        // The group "audit" reads one message and commits: its position (1) is then deleted under it.
+        await using (var first = new TopicReader(broker.Address, "logs", new TopicReaderOptions { Group = "audit" }))
+        {
+            await foreach (var message in first.ReadAllAsync(limit.Token))
+            {
+                await first.CommitAsync();
+                break;
+            }
+        }
         for (int i = 0; i < 40; i++)
             await conn.PublishAsync("logs", 0, TestBatches.Make(records: 5, valueBytes: 200));
 
@@ -104,16 +113,18 @@ public sealed class RetentionTests
         await Eventually.HoldsAsync(async () =>
         {
             start = (await conn.GetTopicMetadataAsync("logs")).Partitions[0].StartOffset;
-            return start > 0;
+            return start > 1;
         }, "retention deleted the oldest segments");
 
         var described = await Cli.RunAsync(broker.Address, null, "topic", "describe", "logs");
-        Assert.Contains($"partition\t0\t{start}\t200", described.Stdout);
-        await using var reader = new TopicReader(broker.Address, "logs", new TopicReaderOptions { Start = StartPosition.Offset(0) });
-        await foreach (var message in reader.ReadAllAsync())
+        Assert.Contains($"partition\t0\t{start}\t205", described.Stdout);
+        await using var reader = new TopicReader(broker.Address, "logs", new TopicReaderOptions { Group = "audit" });
+        await foreach (var message in reader.ReadAllAsync(limit.Token))
         {
-            Assert.True(message.Offset >= start);
+            Assert.True(message.Offset >= start, $"read offset {message.Offset}, below the log start {start}");
             break;
         }
+        // The group resumed at 1, below the log start: the reader says how many messages it could not read.
+        Assert.True(reader.SkippedMessages >= start - 1, $"the reader counted {reader.SkippedMessages} skipped messages, the group was at 1 and the log starts at {start}");
     }
 }

@@ -97,22 +97,6 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
         return _journal is not null;
     }
 
-    /// <summary>The retention the partition enforces: records older than <paramref name="maxAgeMs"/> and whatever
-    /// takes the partition above <paramref name="maxBytes"/> may be deleted, a whole segment at a time; a value of 0
-    /// or less is unlimited.</summary>
-    /// <remarks>Placeholder: stores the values; retention enforcement replaces it.</remarks>
-    public void SetRetention(long maxAgeMs, long maxBytes)
-    {
-        Volatile.Write(ref _retentionAgeMs, maxAgeMs);
-        Volatile.Write(ref _retentionBytes, maxBytes);
-    }
-
-    /// <summary>The retention last set (placeholder state; tests read it).</summary>
-    internal (long MaxAgeMs, long MaxBytes) Retention => (Volatile.Read(ref _retentionAgeMs), Volatile.Read(ref _retentionBytes));
-
-    private long _retentionAgeMs;
-    private long _retentionBytes;
-
     /// <summary>Hands a copied, validated batch to the writer loop; false once the partition is stopping.</summary>
     public bool TryEnqueue(in AppendRequest request) => _loop.TryEnqueue(request);
 
