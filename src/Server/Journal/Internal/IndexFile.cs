@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using FastBroker.Wire;
 
 namespace FastBroker.Server.Journal.Internal;
 
@@ -13,13 +11,12 @@ namespace FastBroker.Server.Journal.Internal;
 ///  | "FBIX"| u16 | u16 | offset i64    |     i64       |     i64       |  i32  | u32   | count x (i64,i64)| all   |
 ///  +-------+-----+-----+---------------+---------------+---------------+-------+-------+------------------+-------+
 /// </code>
-/// Not fsynced: it can always be rebuilt by scanning the segment, and it is only trusted when its CRC holds and
-/// its end position equals the segment's length.
+/// The frame (magic to end position, the CRC) is <see cref="IndexFileFrame"/>'s; it is only trusted when its end
+/// position equals the segment's length.
 /// </remarks>
 internal static class IndexFile
 {
     private const uint Magic = 0x5849_4246; // "FBIX" little-endian
-    private const ushort CurrentVersion = 1;
     private const int HeaderSize = 40;
     private const int EntrySize = 16;
 
@@ -27,34 +24,17 @@ internal static class IndexFile
     public static void Write(ISegmentFileFactory files, Segment segment)
     {
         var entries = segment.Index.Entries;
-        int length = HeaderSize + entries.Length * EntrySize + 4;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
-        try
+        byte[] buffer = IndexFileFrame.Start(Magic, HeaderSize, EntrySize, entries.Length, segment, out int length);
+        var data = buffer.AsSpan(0, length);
+        BinaryPrimitives.WriteInt32LittleEndian(data[32..], entries.Length);
+        var body = data[HeaderSize..];
+        foreach (var entry in entries)
         {
-            var data = buffer.AsSpan(0, length);
-            data[..HeaderSize].Clear();
-            BinaryPrimitives.WriteUInt32LittleEndian(data, Magic);
-            BinaryPrimitives.WriteUInt16LittleEndian(data[4..], CurrentVersion);
-            BinaryPrimitives.WriteInt64LittleEndian(data[8..], segment.BaseOffset);
-            BinaryPrimitives.WriteInt64LittleEndian(data[16..], segment.EndOffset);
-            BinaryPrimitives.WriteInt64LittleEndian(data[24..], segment.WrittenEnd);
-            BinaryPrimitives.WriteInt32LittleEndian(data[32..], entries.Length);
-            var body = data[HeaderSize..];
-            foreach (var entry in entries)
-            {
-                BinaryPrimitives.WriteInt64LittleEndian(body, entry.Offset);
-                BinaryPrimitives.WriteInt64LittleEndian(body[8..], entry.Position);
-                body = body[EntrySize..];
-            }
-            BinaryPrimitives.WriteUInt32LittleEndian(body, Crc32C.Compute(data[..^4]));
-
-            using var file = files.Open(segment.IndexPath, FileMode.Create, FileAccess.Write);
-            file.Write(data, 0);
+            BinaryPrimitives.WriteInt64LittleEndian(body, entry.Offset);
+            BinaryPrimitives.WriteInt64LittleEndian(body[8..], entry.Position);
+            body = body[EntrySize..];
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        IndexFileFrame.Finish(files, segment.IndexPath, buffer, length);
     }
 
     /// <summary>
@@ -65,43 +45,17 @@ internal static class IndexFile
         int intervalBytes, out long endOffset, out string problem)
     {
         endOffset = 0;
-        if (!File.Exists(path))
-        {
-            problem = "missing";
+        if (!IndexFileFrame.TryRead(files, path, Magic, HeaderSize, EntrySize, out byte[] buffer, out int fileLength, out int entryCount, out problem))
             return null;
-        }
-
-        using var file = files.Open(path, FileMode.Open, FileAccess.Read);
-        long fileLength = file.Length;
-        if (fileLength < HeaderSize + 4 || fileLength > int.MaxValue || (fileLength - HeaderSize - 4) % EntrySize != 0)
-        {
-            problem = "bad length";
-            return null;
-        }
-
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)fileLength);
         try
         {
-            var data = buffer.AsSpan(0, (int)fileLength);
-            if (file.Read(data, 0) != data.Length)
-            {
-                problem = "short read";
-                return null;
-            }
-            if (BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]) != Crc32C.Compute(data[..^4])
-                || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic
-                || BinaryPrimitives.ReadUInt16LittleEndian(data[4..]) != CurrentVersion)
-            {
-                problem = "bad magic, version or CRC";
-                return null;
-            }
-
+            var data = buffer.AsSpan(0, fileLength);
             long storedBase = BinaryPrimitives.ReadInt64LittleEndian(data[8..]);
             long storedEndOffset = BinaryPrimitives.ReadInt64LittleEndian(data[16..]);
             long storedEndPosition = BinaryPrimitives.ReadInt64LittleEndian(data[24..]);
             int count = BinaryPrimitives.ReadInt32LittleEndian(data[32..]);
             if (storedBase != baseOffset || storedEndPosition != segmentLength || storedEndOffset < baseOffset
-                || count != (data.Length - HeaderSize - 4) / EntrySize)
+                || count != entryCount)
             {
                 problem = "it describes a different segment or length";
                 return null;
@@ -136,7 +90,7 @@ internal static class IndexFile
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            IndexFileFrame.Return(buffer);
         }
     }
 }

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using FastBroker.Wire;
 
 namespace FastBroker.Server.Journal.Internal;
 
@@ -21,7 +19,6 @@ namespace FastBroker.Server.Journal.Internal;
 internal static class TimeIndexFile
 {
     private const uint Magic = 0x5854_4246; // "FBTX" little-endian
-    private const ushort CurrentVersion = 1;
     private const int HeaderSize = 48;
     private const int EntrySize = 24;
 
@@ -30,36 +27,19 @@ internal static class TimeIndexFile
     {
         var index = segment.TimeIndex;
         var entries = index.Entries;
-        int length = HeaderSize + entries.Length * EntrySize + 4;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
-        try
+        byte[] buffer = IndexFileFrame.Start(Magic, HeaderSize, EntrySize, entries.Length, segment, out int length);
+        var data = buffer.AsSpan(0, length);
+        BinaryPrimitives.WriteInt64LittleEndian(data[32..], index.MaxTimestamp);
+        BinaryPrimitives.WriteInt32LittleEndian(data[40..], entries.Length);
+        var body = data[HeaderSize..];
+        foreach (var entry in entries)
         {
-            var data = buffer.AsSpan(0, length);
-            data[..HeaderSize].Clear();
-            BinaryPrimitives.WriteUInt32LittleEndian(data, Magic);
-            BinaryPrimitives.WriteUInt16LittleEndian(data[4..], CurrentVersion);
-            BinaryPrimitives.WriteInt64LittleEndian(data[8..], segment.BaseOffset);
-            BinaryPrimitives.WriteInt64LittleEndian(data[16..], segment.EndOffset);
-            BinaryPrimitives.WriteInt64LittleEndian(data[24..], segment.WrittenEnd);
-            BinaryPrimitives.WriteInt64LittleEndian(data[32..], index.MaxTimestamp);
-            BinaryPrimitives.WriteInt32LittleEndian(data[40..], entries.Length);
-            var body = data[HeaderSize..];
-            foreach (var entry in entries)
-            {
-                BinaryPrimitives.WriteInt64LittleEndian(body, entry.Timestamp);
-                BinaryPrimitives.WriteInt64LittleEndian(body[8..], entry.Offset);
-                BinaryPrimitives.WriteInt64LittleEndian(body[16..], entry.Position);
-                body = body[EntrySize..];
-            }
-            BinaryPrimitives.WriteUInt32LittleEndian(body, Crc32C.Compute(data[..^4]));
-
-            using var file = files.Open(segment.TimeIndexPath, FileMode.Create, FileAccess.Write);
-            file.Write(data, 0);
+            BinaryPrimitives.WriteInt64LittleEndian(body, entry.Timestamp);
+            BinaryPrimitives.WriteInt64LittleEndian(body[8..], entry.Offset);
+            BinaryPrimitives.WriteInt64LittleEndian(body[16..], entry.Position);
+            body = body[EntrySize..];
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        IndexFileFrame.Finish(files, segment.TimeIndexPath, buffer, length);
     }
 
     /// <summary>
@@ -70,44 +50,18 @@ internal static class TimeIndexFile
     public static TimeIndex? TryLoad(ISegmentFileFactory files, string path, long baseOffset, long segmentLength, long endOffset,
         int intervalBytes, out string problem)
     {
-        if (!File.Exists(path))
-        {
-            problem = "missing";
+        if (!IndexFileFrame.TryRead(files, path, Magic, HeaderSize, EntrySize, out byte[] buffer, out int fileLength, out int entryCount, out problem))
             return null;
-        }
-
-        using var file = files.Open(path, FileMode.Open, FileAccess.Read);
-        long fileLength = file.Length;
-        if (fileLength < HeaderSize + 4 || fileLength > int.MaxValue || (fileLength - HeaderSize - 4) % EntrySize != 0)
-        {
-            problem = "bad length";
-            return null;
-        }
-
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)fileLength);
         try
         {
-            var data = buffer.AsSpan(0, (int)fileLength);
-            if (file.Read(data, 0) != data.Length)
-            {
-                problem = "short read";
-                return null;
-            }
-            if (BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]) != Crc32C.Compute(data[..^4])
-                || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic
-                || BinaryPrimitives.ReadUInt16LittleEndian(data[4..]) != CurrentVersion)
-            {
-                problem = "bad magic, version or CRC";
-                return null;
-            }
-
+            var data = buffer.AsSpan(0, fileLength);
             long storedBase = BinaryPrimitives.ReadInt64LittleEndian(data[8..]);
             long storedEndOffset = BinaryPrimitives.ReadInt64LittleEndian(data[16..]);
             long storedEndPosition = BinaryPrimitives.ReadInt64LittleEndian(data[24..]);
             long maxTimestamp = BinaryPrimitives.ReadInt64LittleEndian(data[32..]);
             int count = BinaryPrimitives.ReadInt32LittleEndian(data[40..]);
             if (storedBase != baseOffset || storedEndPosition != segmentLength || storedEndOffset != endOffset
-                || count != (data.Length - HeaderSize - 4) / EntrySize)
+                || count != entryCount)
             {
                 problem = "it describes a different segment or length";
                 return null;
@@ -143,7 +97,7 @@ internal static class TimeIndexFile
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            IndexFileFrame.Return(buffer);
         }
     }
 }
