@@ -38,7 +38,7 @@ internal sealed class FanoutMemoryTarget : IBrokerTarget
     public Task<IConsumer> CreateConsumerAsync(string group, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<IConsumer> CreateFanoutConsumerAsync(string group, int subscription, CancellationToken cancellationToken)
-        => Task.FromResult<IConsumer>(new Consumer(_subscriptions[subscription].Reader));
+        => Task.FromResult<IConsumer>(new ChannelConsumer(_subscriptions[subscription].Reader));
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
@@ -64,30 +64,6 @@ internal sealed class FanoutMemoryTarget : IBrokerTarget
         }
 
         public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
-    private sealed class Consumer(ChannelReader<byte[]> reader) : IConsumer
-    {
-        public async Task<long> ConsumeAsync(MessageHandler handler, CancellationToken cancellationToken)
-        {
-            long handled = 0;
-            try
-            {
-                await foreach (var payload in reader.ReadAllAsync(cancellationToken))
-                {
-                    handled++;
-                    if (!handler(payload))
-                        break;
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // How the harness stops a consumer.
-            }
-            return handled;
-        }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -29,7 +29,7 @@ internal sealed class InMemoryTarget : IBrokerTarget
     public Task<IPublisher> CreatePublisherAsync(CancellationToken cancellationToken) => Task.FromResult<IPublisher>(new Publisher(_channel.Writer, Discard));
 
     public Task<IConsumer> CreateConsumerAsync(string group, CancellationToken cancellationToken)
-        => Task.FromResult<IConsumer>(new Consumer(_channel.Reader, DeliverNothing));
+        => Task.FromResult<IConsumer>(new ChannelConsumer(_channel.Reader, DeliverNothing));
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
@@ -43,35 +43,6 @@ internal sealed class InMemoryTarget : IBrokerTarget
         }
 
         public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
-    private sealed class Consumer(ChannelReader<byte[]> reader, bool deliverNothing) : IConsumer
-    {
-        public async Task<long> ConsumeAsync(MessageHandler handler, CancellationToken cancellationToken)
-        {
-            long handled = 0;
-            try
-            {
-                if (deliverNothing)
-                {
-                    await Task.Delay(Timeout.Infinite, cancellationToken);
-                    return 0;
-                }
-                await foreach (var payload in reader.ReadAllAsync(cancellationToken))
-                {
-                    handled++;
-                    if (!handler(payload))
-                        break;
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // How the harness stops a consumer.
-            }
-            return handled;
-        }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
