@@ -11,7 +11,8 @@ public sealed partial class BrokerConnection
     /// <summary>
     /// Creates a work queue: topic <paramref name="name"/> with <paramref name="partitions"/> partitions (an existing
     /// topic is kept as it is) and the shared subscription <paramref name="name"/> on it, which is handed the
-    /// messages published from then on: those already stored in an existing topic are not delivered. Fails with
+    /// messages published from then on: those already stored in an existing topic are not delivered, unless
+    /// <see cref="QueueOptions.Start"/> says where to start instead. Fails with
     /// <see cref="ErrorCode.SubscriptionExists"/> when the queue exists.
     /// </summary>
     public async ValueTask CreateQueueAsync(string name, QueueOptions? options = null, int partitions = 1, CancellationToken cancellationToken = default)
@@ -22,16 +23,16 @@ public sealed partial class BrokerConnection
         }
         catch (BrokerException e) when (e.Code == ErrorCode.TopicExists)
         {
-            // A queue over an existing topic is allowed: its subscription starts at the end of each partition.
+            // A queue over an existing topic is allowed: its subscription starts where the options say.
         }
         await CreateSubscriptionAsync(name, name, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Creates the shared subscription <paramref name="subscription"/> on <paramref name="topic"/> with
-    /// <paramref name="options"/> (defaults when null). It starts at the end of each partition: every message
-    /// published to the topic from then on is delivered to one consumer of the subscription at a time, unless
-    /// <see cref="QueueOptions.Filter"/> excludes it or it has expired; messages stored before are not. Fails with
+    /// <paramref name="options"/> (defaults when null). It starts at <see cref="QueueOptions.Start"/>, by default the
+    /// end of each partition: every message from there on is delivered to one consumer of the subscription at a
+    /// time, unless <see cref="QueueOptions.Filter"/> excludes it or it has expired; messages before it are not. Fails with
     /// <see cref="ErrorCode.UnknownTopic"/>, <see cref="ErrorCode.InvalidArgument"/> (a filter the broker rejects),
     /// <see cref="ErrorCode.SubscriptionExists"/> or <see cref="ErrorCode.InvalidTopicName"/>.
     /// </summary>
@@ -46,12 +47,17 @@ public sealed partial class BrokerConnection
         // The trailing filter fields go only when used, so brokers that predate them still accept plain creates.
         byte[]? filter = options.Filter is { } text ? System.Text.Encoding.UTF8.GetBytes(text) : null;
         byte flags = options.DeadLetterExpired ? SubscriptionSettings.OptionDeadLetterExpired : (byte)0;
+        var start = options.Start.ToSubscriptionStart();
         var pending = BeginRequest(Opcode.CreateSubscription, TimeSpan.Zero, cancellationToken);
         if (BeginWrite(pending))
         {
             try
             {
-                if (filter is null && flags == 0)
+                if (start.Kind != SubscriptionStartKind.Latest)
+                    FrameWriter.WriteCreateSubscription(_writeBuffer, pending.Id, topicName, subscriptionName,
+                        QueueLimits.ToMilliseconds(options.VisibilityTimeout), (ushort)options.MaxDeliveries, deadLetter,
+                        (uint)options.MaxInFlight, (AckMode)options.AckMode, filter, flags, start);
+                else if (filter is null && flags == 0)
                     FrameWriter.WriteCreateSubscription(_writeBuffer, pending.Id, topicName, subscriptionName,
                         QueueLimits.ToMilliseconds(options.VisibilityTimeout), (ushort)options.MaxDeliveries, deadLetter,
                         (uint)options.MaxInFlight, (AckMode)options.AckMode);
@@ -63,6 +69,44 @@ public sealed partial class BrokerConnection
             finally { EndWrite(); }
         }
         return CompleteEmptyAsync(pending);
+    }
+
+    /// <summary>
+    /// Moves the shared subscription <paramref name="subscription"/> of <paramref name="topic"/> to
+    /// <paramref name="position"/> in every partition (PROTOCOL.md section 5.25): back, and the messages from there on
+    /// are delivered again (acked ones too); forward, and the unsettled messages skipped are settled without
+    /// delivery. Durable when it returns. Returns, per partition in order, the new position and how many messages
+    /// were skipped. Fails with <see cref="ErrorCode.SubscriptionBusy"/> while the subscription has messages in
+    /// flight or a push consumer attached (nothing changes), and with <see cref="ErrorCode.UnknownSubscription"/>.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<PartitionReset>> ResetSubscriptionAsync(string topic, string subscription, StartPosition position,
+        CancellationToken cancellationToken = default)
+    {
+        var pending = StartResetSubscription(topic, subscription, position.ToSubscriptionStart(), cancellationToken);
+        try
+        {
+            await pending.WaitAsync().ConfigureAwait(false);
+            if (!ResetSubscriptionResponse.TryParse(pending.BodySpan, out var partitions))
+                throw ProtocolViolation("a malformed ResetSubscription response");
+            return partitions;
+        }
+        finally
+        {
+            Release(pending);
+        }
+    }
+
+    private PendingRequest StartResetSubscription(string topic, string subscription, SubscriptionStart start, CancellationToken cancellationToken)
+    {
+        Span<byte> topicName = EncodeName(topic, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(topic));
+        Span<byte> subscriptionName = EncodeName(subscription, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(subscription));
+        var pending = BeginRequest(Opcode.ResetSubscription, TimeSpan.Zero, cancellationToken);
+        if (BeginWrite(pending))
+        {
+            try { FrameWriter.WriteResetSubscription(_writeBuffer, pending.Id, topicName, subscriptionName, start); }
+            finally { EndWrite(); }
+        }
+        return pending;
     }
 
     /// <summary>

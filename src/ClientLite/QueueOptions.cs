@@ -105,5 +105,15 @@ public sealed class QueueOptions
     /// </summary>
     public bool DeadLetterExpired { get; init; }
 
+    /// <summary>
+    /// Where the subscription starts in each partition when it is created: <see cref="StartPosition.Latest"/> (the
+    /// default: only messages published from then on), <see cref="StartPosition.Earliest"/> (every message the topic
+    /// still stores), <see cref="StartPosition.Offset"/> (clamped to each partition's stored range) or
+    /// <see cref="StartPosition.At"/> (the first message stamped at or after a time, per partition). Messages below
+    /// the start are never delivered. Any start but latest needs a broker that supports it; older ones reject the
+    /// create as malformed.
+    /// </summary>
+    public StartPosition Start { get; init; } = StartPosition.Latest;
+
     internal static QueueOptions Default { get; } = new();
 }

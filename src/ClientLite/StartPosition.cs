@@ -1,6 +1,8 @@
 namespace FastBroker.ClientLite;
 
-/// <summary>Where a <see cref="TopicReader"/> starts in a partition that has no committed position for its group.</summary>
+/// <summary>Where a <see cref="TopicReader"/> starts in a partition that has no committed position for its group, and
+/// where a shared subscription starts (<see cref="QueueOptions.Start"/>) or is moved to
+/// (<see cref="BrokerConnection.ResetSubscriptionAsync"/>).</summary>
 public readonly record struct StartPosition
 {
     private StartPosition(StartPositionKind kind, long value)
@@ -37,6 +39,15 @@ public readonly record struct StartPosition
     /// </summary>
     public static StartPosition At(DateTimeOffset time)
         => new(StartPositionKind.Time, Math.Max(0, time.ToUnixTimeMilliseconds()));
+
+    // The wire form of CreateSubscription and ResetSubscription (PROTOCOL.md sections 5.12 and 5.25).
+    internal FastBroker.Wire.Messages.Queues.SubscriptionStart ToSubscriptionStart() => new(Kind switch
+    {
+        StartPositionKind.Earliest => FastBroker.Wire.Messages.Queues.SubscriptionStartKind.Earliest,
+        StartPositionKind.Offset => FastBroker.Wire.Messages.Queues.SubscriptionStartKind.Offset,
+        StartPositionKind.Time => FastBroker.Wire.Messages.Queues.SubscriptionStartKind.Time,
+        _ => FastBroker.Wire.Messages.Queues.SubscriptionStartKind.Latest,
+    }, Value);
 
     /// <inheritdoc/>
     public override string ToString() => Kind switch

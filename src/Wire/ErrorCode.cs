@@ -62,4 +62,9 @@ public enum ErrorCode : ushort
     /// was stored. Retry once space has been freed.
     /// </summary>
     DiskFull = 24,
+    /// <summary>
+    /// ResetSubscription refused: the subscription has messages in flight (or moving to its dead-letter topic) or a
+    /// push consumer attached. Nothing changed; settle them or unsubscribe, then retry.
+    /// </summary>
+    SubscriptionBusy = 25,
 }

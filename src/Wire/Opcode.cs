@@ -36,6 +36,8 @@ public enum Opcode : ushort
     DeleteSubscription = 0x0041,
     /// <summary>Settings and counters of one shared subscription.</summary>
     SubscriptionStats = 0x0042,
+    /// <summary>Move a shared subscription's position in every partition: to its start, its end, an offset or a time.</summary>
+    ResetSubscription = 0x0043,
     /// <summary>Pull up to N messages from a shared subscription, with long poll.</summary>
     Receive = 0x0050,
     /// <summary>Acknowledge delivered messages: done, never delivered again.</summary>

@@ -146,21 +146,32 @@ internal static class CliOptions
         return option;
     }
 
-    public static Option<StartPosition> From() => new("--from")
+    public static Option<StartPosition> From() => Start("--from",
+        "Where each partition starts without a group position: earliest, latest, an offset (per partition; a partition without it starts at its nearest end), "
+        + "a time (2026-12-01T10:00:00Z; UTC without an offset) or a time ago (-15m, -2h, -7d): the first message stamped at or after it",
+        StartPosition.Earliest);
+
+    /// <summary>A start position option (earliest, latest, OFFSET, TIME, -DURATION), as consume's --from parses it;
+    /// required when <paramref name="defaultValue"/> is null.</summary>
+    public static Option<StartPosition> Start(string name, string description, StartPosition? defaultValue)
     {
-        Description = "Where each partition starts without a group position: earliest, latest, an offset (per partition; a partition without it starts at its nearest end), "
-            + "a time (2026-12-01T10:00:00Z; UTC without an offset) or a time ago (-15m, -2h, -7d): the first message stamped at or after it",
-        HelpName = "earliest|latest|OFFSET|TIME|-DURATION",
-        DefaultValueFactory = _ => StartPosition.Earliest,
-        CustomParser = result =>
+        var option = new Option<StartPosition>(name)
         {
-            string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (CliValues.TryParseStart(text, TimeProvider.System.GetUtcNow(), out var start))
-                return start;
-            result.AddError($"'{text}' is not a start position for --from (use earliest, latest, an offset, a time such as 2026-12-01T10:00:00Z or a time ago such as -15m)");
-            return default;
-        },
-    };
+            Description = description,
+            HelpName = "earliest|latest|OFFSET|TIME|-DURATION",
+            Required = defaultValue is null,
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (CliValues.TryParseStart(text, TimeProvider.System.GetUtcNow(), out var start))
+                    return start;
+                result.AddError($"'{text}' is not a start position for {name} (use earliest, latest, an offset, a time such as 2026-12-01T10:00:00Z or a time ago such as -15m)");
+                return default;
+            },
+        };
+        if (defaultValue is { } value) option.DefaultValueFactory = _ => value;
+        return option;
+    }
 
     /// <summary>--retention DURATION|none|default for topic create and alter, as the protocol carries it (PROTOCOL.md 5.3).</summary>
     public static Option<long?> TopicRetention(string description) => Parsed<long>("--retention", description, "DURATION|none|default",

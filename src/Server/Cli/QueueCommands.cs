@@ -4,7 +4,7 @@ using FastBroker.ClientLite;
 
 namespace FastBroker.Server.Cli;
 
-/// <summary><c>queue create|stats</c> and <c>dlq redrive</c>.</summary>
+/// <summary><c>queue create|stats|reset</c> and <c>dlq redrive</c>.</summary>
 internal static class QueueCommands
 {
     public static Command BuildQueue(CliConsole console, Option<string> server)
@@ -28,10 +28,15 @@ internal static class QueueCommands
             HelpName = "EXPR",
         };
         var deadLetterExpired = new Option<bool>("--dead-letter-expired") { Description = "Move expired messages (header fb-expires) to the dead-letter topic instead of dropping them" };
+        var from = CliOptions.Start("--from",
+            "Where the queue starts in each partition: latest (only messages published from now on), earliest (every stored message), "
+            + "an offset (clamped to each partition's stored range), a time (2026-12-01T10:00:00Z) or a time ago (-15m, -2h, -7d)",
+            StartPosition.Latest);
         create.Arguments.Add(createName);
         create.Options.Add(createTopic);
         create.Options.Add(filter);
         create.Options.Add(deadLetterExpired);
+        create.Options.Add(from);
         create.Options.Add(partitions);
         create.Options.Add(visibility);
         create.Options.Add(maxDeliveries);
@@ -60,6 +65,7 @@ internal static class QueueCommands
                     AckMode = result.GetValue(noAck) ? QueueAckMode.None : QueueAckMode.Explicit,
                     Filter = filterText,
                     DeadLetterExpired = result.GetValue(deadLetterExpired),
+                    Start = result.GetValue(from),
                 };
                 await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
                 if (topic is null)
@@ -102,7 +108,50 @@ internal static class QueueCommands
             }, ct);
         });
 
-        return new Command("queue", "Manage work queues") { create, stats };
+        return new Command("queue", "Manage work queues") { create, stats, BuildReset(console, server) };
+    }
+
+    private static Command BuildReset(CliConsole console, Option<string> server)
+    {
+        var reset = new Command("reset", "Move a queue to a position in every partition: back re-delivers from there, forward skips what is before it. Refused while messages are in flight or a push consumer is attached");
+        var name = CliOptions.TopicName();
+        var topicOption = CliOptions.QueueTopic("The topic the queue NAME is a subscription on (default NAME)");
+        var to = CliOptions.Start("--to",
+            "The new position: earliest, latest, an offset (clamped to each partition's stored range), a time (2026-12-01T10:00:00Z) or a time ago (-15m, -2h, -7d)",
+            defaultValue: null);
+        reset.Arguments.Add(name);
+        reset.Options.Add(topicOption);
+        reset.Options.Add(to);
+        reset.SetAction((result, ct) =>
+        {
+            string queue = result.GetValue(name)!;
+            string topic = result.GetValue(topicOption) ?? queue;
+            return CliErrors.GuardQueueAsync(console, topic, queue, async () =>
+            {
+                await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
+                IReadOnlyList<Wire.Messages.Queues.PartitionReset> partitions;
+                try
+                {
+                    partitions = await connection.ResetSubscriptionAsync(topic, queue, result.GetValue(to), ct).ConfigureAwait(false);
+                }
+                catch (BrokerException e) when (e.Code == Wire.ErrorCode.SubscriptionBusy)
+                {
+                    console.Fail($"queue '{queue}' is busy: {e.Message}");
+                    return ClientCli.ExitFailure;
+                }
+                long skipped = 0;
+                var positions = new System.Text.StringBuilder();
+                for (int p = 0; p < partitions.Count; p++)
+                {
+                    skipped += partitions[p].Skipped;
+                    positions.Append(CultureInfo.InvariantCulture, $"{(p == 0 ? "" : " ")}{p}:{partitions[p].Offset}");
+                }
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"reset queue {queue} to {positions}; skipped {CliText.Count(skipped, "message")}")).ConfigureAwait(false);
+                return ClientCli.ExitOk;
+            }, ct);
+        });
+        return reset;
     }
 
     // A filter may hold line breaks; the stats output keeps one key a line. "none" is not a valid filter, so it

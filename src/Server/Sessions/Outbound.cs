@@ -26,6 +26,7 @@ internal readonly record struct Outbound(
         OutboundKind.Error => Overhead + 2 * (((string?)Data)?.Length ?? 0),
         OutboundKind.OffsetOutOfRange => Overhead + 16 + 2 * ((OffsetOutOfRangeAnswer)Data!).Message.Length,
         OutboundKind.ListOffsets => Overhead + 12 * ((Array)Data!).Length,
+        OutboundKind.ResetSubscription => Overhead + 16 * ((Array)Data!).Length,
         _ => Overhead,
     };
 }

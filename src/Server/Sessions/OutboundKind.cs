@@ -13,6 +13,8 @@ internal enum OutboundKind : byte
     OffsetOutOfRange,
     /// <summary>A ListOffsets response (partition/offset pairs in <see cref="Outbound.Data"/>).</summary>
     ListOffsets,
+    /// <summary>A ResetSubscription response (a <c>PartitionReset[]</c> in <see cref="Outbound.Data"/>).</summary>
+    ResetSubscription,
     /// <summary>The handshake response.</summary>
     Handshake,
     /// <summary>A ping echo (bytes in <see cref="Outbound.Data"/>).</summary>

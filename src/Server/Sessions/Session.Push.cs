@@ -42,6 +42,7 @@ internal sealed partial class Session
             // The Subscribe response goes out before the loop can queue a delivery.
             Enqueue(new Outbound(OutboundKind.Empty, Opcode.Subscribe, requestId));
             Interlocked.Increment(ref _livePushes);
+            subscription.PushAttached();
             consumer.Start();
             _ = EndWhenStoppedAsync(consumer);
         }
@@ -60,6 +61,7 @@ internal sealed partial class Session
     private async Task EndWhenStoppedAsync(PushConsumer consumer)
     {
         await consumer.Loop.ConfigureAwait(false);
+        consumer.Subscription.PushDetached();
         bool wasLive;
         lock (_pushes)
         {

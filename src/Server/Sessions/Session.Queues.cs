@@ -33,21 +33,27 @@ internal sealed partial class Session
             return new ValueTask<bool>(true);
         }
         if (!TryDecodeFilter(requestId, request.Filter, out string filter)) return new ValueTask<bool>(true);
+        if (request.Start.Validate() is { } badStart)
+        {
+            Fail(requestId, ErrorCode.InvalidArgument, badStart);
+            return new ValueTask<bool>(true);
+        }
         var settings = new SubscriptionSettings(request.VisibilityTimeoutMs, request.MaxDeliveries, dlq, request.MaxInFlight, request.AckMode)
         {
             Filter = filter,
             DeadLetterExpired = (request.Options & SubscriptionSettings.OptionDeadLetterExpired) != 0,
         };
-        return CreateSubscriptionAsync(requestId, subscriptions, name, settings);
+        return CreateSubscriptionAsync(requestId, subscriptions, name, settings, request.Start);
     }
 
-    private async ValueTask<bool> CreateSubscriptionAsync(uint requestId, SubscriptionSet subscriptions, string name, SubscriptionSettings settings)
+    private async ValueTask<bool> CreateSubscriptionAsync(uint requestId, SubscriptionSet subscriptions, string name, SubscriptionSettings settings,
+        SubscriptionStart start)
     {
         ErrorCode code;
         string message;
         try
         {
-            (code, message) = await subscriptions.CreateAsync(name, settings).ConfigureAwait(false);
+            (code, message) = await subscriptions.CreateAsync(name, settings, start).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -81,6 +87,34 @@ internal sealed partial class Session
             (code, message) = (ErrorCode.StorageError, $"deleting subscription '{name}' failed: {ex.Message}");
         }
         Answer(requestId, Opcode.DeleteSubscription, code, message);
+        return true;
+    }
+
+    private ValueTask<bool> ResetSubscriptionAsync(uint requestId, ReadOnlySpan<byte> body)
+    {
+        if (!ResetSubscriptionRequest.TryParse(body, out var request)) return Malformed(requestId, "malformed reset-subscription request");
+        if (!TryCheckTopicName(requestId, request.Topic)
+            || !TryDecodeName(requestId, request.Subscription, "subscription", out string name)
+            || !TryResolveSubscriptions(requestId, request.Topic, out var subscriptions))
+            return new ValueTask<bool>(true);
+        if (!subscriptions.TryGet(request.Subscription, out _))
+        {
+            Fail(requestId, ErrorCode.UnknownSubscription, $"unknown subscription '{name}' on topic '{subscriptions.Topic.Name}'");
+            return new ValueTask<bool>(true);
+        }
+        if (request.Start.Validate() is { } badStart)
+        {
+            Fail(requestId, ErrorCode.InvalidArgument, badStart);
+            return new ValueTask<bool>(true);
+        }
+        return ResetSubscriptionAsync(requestId, subscriptions, name, request.Start);
+    }
+
+    private async ValueTask<bool> ResetSubscriptionAsync(uint requestId, SubscriptionSet subscriptions, string name, SubscriptionStart start)
+    {
+        var (code, message, partitions) = await subscriptions.ResetAsync(name, start).ConfigureAwait(false);
+        if (code == ErrorCode.None) Enqueue(new Outbound(OutboundKind.ResetSubscription, Opcode.ResetSubscription, requestId, Data: partitions));
+        else Fail(requestId, code, message);
         return true;
     }
 

@@ -1,3 +1,4 @@
+using FastBroker.Wire.Messages.Queues;
 using System.Buffers;
 using System.IO.Pipelines;
 using FastBroker.Wire;
@@ -32,6 +33,9 @@ internal sealed partial class Session
                 break;
             case OutboundKind.ListOffsets:
                 FrameWriter.WriteListOffsetsResponse(output, item.RequestId, (ValueTuple<int, long>[])item.Data!);
+                break;
+            case OutboundKind.ResetSubscription:
+                FrameWriter.WriteResetSubscriptionResponse(output, item.RequestId, (PartitionReset[])item.Data!);
                 break;
             case OutboundKind.Handshake:
                 FrameWriter.WriteHandshakeResponse(output, item.RequestId, _broker.Limits.MaxFrameBytes, _broker.Limits.MaxMessageBytes, ServerName);

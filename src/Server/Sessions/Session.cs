@@ -124,6 +124,8 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
             case Opcode.SubscriptionStats:
                 SubscriptionStats(header.RequestId, Contiguous(body));
                 return new ValueTask<bool>(true);
+            case Opcode.ResetSubscription:
+                return ResetSubscriptionAsync(header.RequestId, Contiguous(body));
             case Opcode.Receive:
                 Receive(header.RequestId, Contiguous(body));
                 return new ValueTask<bool>(true);

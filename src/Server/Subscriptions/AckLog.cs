@@ -113,9 +113,15 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
         try
         {
             int bytes = 0;
+            bool rewrite = false;
             for (int i = 0; i < count; i++)
             {
                 ref readonly var entry = ref group[i];
+                if (entry.Kind == AckRecordKind.Rewrite)
+                {
+                    rewrite = true;
+                    continue;
+                }
                 if (entry.Kind == AckRecordKind.Floor)
                 {
                     // Queued after the records that moved the floor, so once this group is durable, so is it.
@@ -126,7 +132,7 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
                 AckRecord.Write(buffer.AsSpan(bytes), entry.Kind, entry.Partition, entry.A, entry.B);
                 bytes += AckRecord.Size;
             }
-            Commit(group, count, buffer.AsSpan(0, bytes));
+            Commit(group, count, buffer.AsSpan(0, bytes), rewrite);
         }
         finally
         {
@@ -138,7 +144,7 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
     // A sync tick under fsync=interval: an empty group syncs what is due and reports floors.
     void IGroupCommitter<AckLogEntry>.Tick()
     {
-        Commit([], 0, default);
+        Commit([], 0, default, rewrite: false);
     }
 
     // Loop only. Armed an interval after a write that left data unsynced, which is never before that sync is due.
@@ -152,7 +158,7 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
 
     long IGroupCommitter<AckLogEntry>.WeightOf(in AckLogEntry entry) => 0;
 
-    private void Commit(AckLogEntry[] group, int count, ReadOnlySpan<byte> records)
+    private void Commit(AckLogEntry[] group, int count, ReadOnlySpan<byte> records, bool rewrite)
     {
         string? failure = _failure;
         if (failure is null)
@@ -165,8 +171,15 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
                     _length += records.Length;
                     _unsynced = true;
                 }
-                SyncIfDue();
-                if (_length >= _compactAt) Compact();
+                if (rewrite)
+                {
+                    Rewrite();
+                }
+                else
+                {
+                    SyncIfDue();
+                    if (_length >= _compactAt) Compact();
+                }
             }
             catch (IOException ex)
             {
@@ -215,6 +228,15 @@ internal sealed partial class AckLog : IGroupCommitter<AckLogEntry>, IAsyncDispo
         old.Dispose();
         _unsynced = false;
         SubscriptionsLog.AckLogCompacted(_logger, _path, _length);
+    }
+
+    // After a reset: the floors now (a reset lowered them; nothing raises them past what the snapshot will hold,
+    // as they are read first) become the log's, then the whole state is written and synced in place of the log.
+    private void Rewrite()
+    {
+        for (int p = 0; p < _floors.Length; p++) _floors[p] = _owner.CurrentFloor(p);
+        Compact();
+        _owner.FloorsRewritten(_floors);
     }
 
     internal static long NextCompactionAt(long threshold, long compactedLength) => Math.Max(threshold, 2 * compactedLength);

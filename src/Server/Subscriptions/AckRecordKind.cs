@@ -15,4 +15,7 @@ internal enum AckRecordKind : byte
     Snapshot = 4,
     /// <summary>No record: partition's ack floor reached A, once everything queued before is durable.</summary>
     Floor = 5,
+    /// <summary>No record: the owner's state was reset (ResetSubscription); the log is rewritten from it (a snapshot
+    /// of every partition) before the entry's waiter completes, so older records cannot bring back what it forgot.</summary>
+    Rewrite = 6,
 }

@@ -116,7 +116,7 @@ internal sealed class FilterScanner
             long upTo = Math.Min(at, limits[i]);
             if (upTo > froms[i])
             {
-                deliverable |= members[i].ApplyScan(partition, upTo, end);
+                deliverable |= members[i].ApplyScan(partition, froms[i], upTo, end);
                 froms[i] = upTo;
             }
             members[i].ScanRuns(partition).Clear();

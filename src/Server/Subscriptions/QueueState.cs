@@ -23,7 +23,7 @@ internal sealed class QueueState
     /// in the bitmap's first word, at most 640 KiB once it moves on).</summary>
     public const long MaxWindow = 1L << 22;
 
-    private readonly AckBitmap _done;
+    private AckBitmap _done;
     private readonly Dictionary<long, Lease> _leases = new();
     private readonly PriorityQueue<long, long> _ready = new();
     // Deadlines: most arrive in time order (one visibility timeout for every delivery), so they go to a FIFO;
@@ -391,6 +391,33 @@ internal sealed class QueueState
         if (Scanned < start) Scanned = start;
         Floor = _done.AdvanceFloor(start, Next);
         return dropped;
+    }
+
+    /// <summary>Whether messages are in flight or on their way to the dead-letter topic: a reset must wait for them
+    /// (PROTOCOL.md section 5.25), as their settling would land on a state that no longer knows them.</summary>
+    public bool Settling => InFlight > 0 || _leases.Count > InFlight + ReadyCount + Delayed;
+
+    /// <summary>
+    /// Moves the partition's position to <paramref name="floor"/> (ResetSubscription): every offset below it is done,
+    /// none at or above it is, and visible, delayed and remembered delivery counts are forgotten. Only when not
+    /// <see cref="Settling"/>. Returns how many messages below the new floor were not done before (0 when it moved back).
+    /// </summary>
+    public long ResetTo(long floor)
+    {
+        long skipped = 0;
+        if (floor > Floor) skipped = floor - Floor - _done.CountSet(Floor, Math.Min(floor, Math.Max(Next, _doneEnd)));
+        _leases.Clear();
+        _ready.Clear();
+        _inOrder.Clear();
+        _timers.Clear();
+        _pastDeliveries.Clear();
+        ReadyCount = Delayed = 0;
+        _movingAhead = 0;
+        _lastInOrderDue = 0;
+        _done = new AckBitmap(floor);
+        _doneEnd = floor;
+        Floor = Next = Scanned = floor;
+        return skipped;
     }
 
     /// <summary>Sets the floor from a snapshot (before any delivery).</summary>

@@ -69,9 +69,11 @@ internal sealed partial class SharedSubscription
 
     /// <summary>
     /// For the scanner: settles the judged runs of <paramref name="partition"/> and moves the frontier to
-    /// <paramref name="frontier"/>, under the partition's lock. True when messages became deliverable.
+    /// <paramref name="frontier"/>, under the partition's lock. True when messages became deliverable. Judged from
+    /// <paramref name="from"/>: when the frontier is no longer there (a reset or retention moved it while the scan
+    /// read), the runs are stale and are dropped; the next scan starts from the new frontier.
     /// </summary>
-    internal bool ApplyScan(int partition, long frontier, long end)
+    internal bool ApplyScan(int partition, long from, long frontier, long end)
     {
         var state = _states[partition];
         var runs = _scanRuns[partition];
@@ -79,6 +81,7 @@ internal sealed partial class SharedSubscription
         bool deliverable;
         lock (state.Gate)
         {
+            if (state.Scanned != from) return false;
             long floor = state.Floor;
             foreach (var run in runs)
             {

@@ -70,7 +70,8 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
 
     /// <summary>Opens (or creates, when <paramref name="create"/>) the subscription stored in <paramref name="directory"/>
     /// as a member of <paramref name="set"/>; a filtered one joins the set's shared scan.</summary>
-    public static SharedSubscription Open(SubscriptionSet set, string name, string directory, SubscriptionSettings settings, bool create)
+    public static SharedSubscription Open(SubscriptionSet set, string name, string directory, SubscriptionSettings settings, bool create,
+        SubscriptionStart start = default)
     {
         var topic = set.Topic;
         var context = set.Context;
@@ -82,11 +83,12 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         var subscription = new SharedSubscription(set, name, directory, settings);
         if (create)
         {
-            // A new subscription starts at each partition's end (PROTOCOL.md section 8): what was published before
-            // belongs to the topic's history, not to this queue. The snapshot written on open makes it durable.
+            // A new subscription starts where it was asked to (PROTOCOL.md section 8.1), by default at each
+            // partition's end: what was published before belongs to the topic's history, not to this queue. The
+            // snapshot written on open makes the starting floors durable.
             for (int p = 0; p < subscription._states.Length; p++)
                 if (topic.Partitions[p].TryGetJournal(out var journal, out _))
-                    subscription._states[p].RestoreFloor(journal.CommittedEndOffset, 0);
+                    subscription._states[p].RestoreFloor(ResolveStart(journal, start), 0);
         }
         subscription._log = AckLog.Open(Path.Combine(directory, "acks.log"), context.Fsync, context.AckLogCompactBytes,
             context.Logger, context.Time, subscription);
@@ -156,9 +158,13 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
 
     void IAckLogOwner.FloorsDurable(ReadOnlySpan<long> floors)
     {
-        // Only the ack log's loop writes these, so a plain read-compare-write cannot lose a raise.
-        for (int i = 0; i < floors.Length; i++)
-            if (floors[i] > Volatile.Read(ref _durableFloors[i])) Volatile.Write(ref _durableFloors[i], floors[i]);
+        // Only the ack log's loop raises these; a reset lowers them and holds them until its rewrite is durable.
+        lock (_floorGate)
+        {
+            if (_floorsHeld) return;
+            for (int i = 0; i < floors.Length; i++)
+                if (floors[i] > Volatile.Read(ref _durableFloors[i])) Volatile.Write(ref _durableFloors[i], floors[i]);
+        }
     }
 
     // Called with the partition's lock held, after the records that moved the floor were queued: the log tells

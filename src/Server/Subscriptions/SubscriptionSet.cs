@@ -64,7 +64,8 @@ internal sealed class SubscriptionSet : IAsyncDisposable
         return TopicName.TryWiden(utf8Name, chars) && _byChars.TryGetValue(chars[..utf8Name.Length], out subscription!);
     }
 
-    public async ValueTask<(ErrorCode Code, string Message)> CreateAsync(string name, SubscriptionSettings settings)
+    public async ValueTask<(ErrorCode Code, string Message)> CreateAsync(string name, SubscriptionSettings settings,
+        SubscriptionStart start = default)
     {
         if (!TopicName.IsValid(name))
             return (ErrorCode.InvalidTopicName, $"invalid subscription name '{name}': use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-]");
@@ -85,9 +86,9 @@ internal sealed class SubscriptionSet : IAsyncDisposable
             try
             {
                 if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-                _byName[name] = SharedSubscription.Open(this, name, directory, settings, create: true);
+                _byName[name] = SharedSubscription.Open(this, name, directory, settings, create: true, start);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Journal.JournalCorruptedException)
             {
                 // Answered here, where it happened (descriptor limit, full disk); nothing half-made stays behind.
                 string left = Durability.DirectoryRemoval.TryDelete(directory, out string? leftover) ? "nothing was kept" : $"removing '{directory}' failed too ({leftover})";
@@ -104,6 +105,23 @@ internal sealed class SubscriptionSet : IAsyncDisposable
             }
             SubscriptionsLog.SubscriptionCreated(_context.Logger, _topic.Name, name);
             return (ErrorCode.None, "");
+        }
+        finally
+        {
+            _adminLock.Release();
+        }
+    }
+
+    /// <summary>Moves subscription <paramref name="name"/> to <paramref name="start"/> (ResetSubscription); resets,
+    /// creates and deletes of the topic's subscriptions are serialised.</summary>
+    public async ValueTask<(ErrorCode Code, string Message, PartitionReset[] Partitions)> ResetAsync(string name, SubscriptionStart start)
+    {
+        await _adminLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_byName.TryGetValue(name, out var subscription) || Volatile.Read(ref _closed) != 0)
+                return (ErrorCode.UnknownSubscription, $"unknown subscription '{name}' on topic '{_topic.Name}'", []);
+            return await subscription.ResetAsync(start).ConfigureAwait(false);
         }
         finally
         {

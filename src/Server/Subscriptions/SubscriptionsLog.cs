@@ -36,4 +36,7 @@ internal static partial class SubscriptionsLog
 
     [LoggerMessage(EventId = 321, Level = LogLevel.Warning, Message = "Retention deleted {Count} unsettled messages of {Topic}/{Subscription} below offset {Start} of partition {Partition}; counted as expired")]
     public static partial void RetentionDropped(ILogger logger, string topic, string subscription, int partition, long start, long count);
+
+    [LoggerMessage(EventId = 322, Level = LogLevel.Information, Message = "Subscription {Topic}/{Subscription} reset to {Start}; {Skipped} unsettled messages skipped")]
+    public static partial void SubscriptionReset(ILogger logger, string topic, string subscription, string start, long skipped);
 }

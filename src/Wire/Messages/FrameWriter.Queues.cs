@@ -13,7 +13,7 @@ public static partial class FrameWriter
         ReadOnlySpan<byte> subscription, uint visibilityTimeoutMs, ushort maxDeliveries, ReadOnlySpan<byte> deadLetterTopic,
         uint maxInFlight, AckMode ackMode)
         => WriteCreateSubscription(output, requestId, topic, subscription, visibilityTimeoutMs, maxDeliveries, deadLetterTopic,
-            maxInFlight, ackMode, trailing: false, default, 0);
+            maxInFlight, ackMode, trailing: false, default, 0, null);
 
     // create subscription, with the optional trailing fields (PROTOCOL.md section 5.12):
     //   ... u8 ack mode, string filter (empty: none), u8 options (bit 0: dead-letter expired messages)
@@ -23,14 +23,24 @@ public static partial class FrameWriter
         ReadOnlySpan<byte> subscription, uint visibilityTimeoutMs, ushort maxDeliveries, ReadOnlySpan<byte> deadLetterTopic,
         uint maxInFlight, AckMode ackMode, ReadOnlySpan<byte> filter, byte options)
         => WriteCreateSubscription(output, requestId, topic, subscription, visibilityTimeoutMs, maxDeliveries, deadLetterTopic,
-            maxInFlight, ackMode, trailing: true, filter, options);
+            maxInFlight, ackMode, trailing: true, filter, options, null);
+
+    // create subscription, with a start after the trailing fields (PROTOCOL.md section 5.12):
+    //   ... string filter, u8 options, u8 start kind, i64 start value
+    /// <summary>Writes a CreateSubscription request with a filter, options and a start position; brokers that predate
+    /// the start reject it as malformed, so clients send this form only when the start is not latest.</summary>
+    public static void WriteCreateSubscription(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> topic,
+        ReadOnlySpan<byte> subscription, uint visibilityTimeoutMs, ushort maxDeliveries, ReadOnlySpan<byte> deadLetterTopic,
+        uint maxInFlight, AckMode ackMode, ReadOnlySpan<byte> filter, byte options, SubscriptionStart start)
+        => WriteCreateSubscription(output, requestId, topic, subscription, visibilityTimeoutMs, maxDeliveries, deadLetterTopic,
+            maxInFlight, ackMode, trailing: true, filter, options, start);
 
     private static void WriteCreateSubscription(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> topic,
         ReadOnlySpan<byte> subscription, uint visibilityTimeoutMs, ushort maxDeliveries, ReadOnlySpan<byte> deadLetterTopic,
-        uint maxInFlight, AckMode ackMode, bool trailing, ReadOnlySpan<byte> filter, byte options)
+        uint maxInFlight, AckMode ackMode, bool trailing, ReadOnlySpan<byte> filter, byte options, SubscriptionStart? start)
     {
         int bodyLength = 2 + topic.Length + 2 + subscription.Length + 4 + 2 + 2 + deadLetterTopic.Length + 4 + 1
-            + (trailing ? 2 + filter.Length + 1 : 0);
+            + (trailing ? 2 + filter.Length + 1 : 0) + (start is null ? 0 : SubscriptionStart.Size);
         var w = Begin(output, Opcode.CreateSubscription, FrameFlags.None, requestId, bodyLength);
         w.WriteString(topic);
         w.WriteString(subscription);
@@ -44,6 +54,11 @@ public static partial class FrameWriter
             w.WriteString(filter);
             w.WriteByte(options);
         }
+        if (start is { } at)
+        {
+            w.WriteByte((byte)at.Kind);
+            w.WriteInt64(at.Value);
+        }
         output.Advance(FrameHeader.Size + bodyLength);
     }
 
@@ -56,6 +71,35 @@ public static partial class FrameWriter
         var w = Begin(output, opcode, FrameFlags.None, requestId, bodyLength);
         w.WriteString(topic);
         w.WriteString(subscription);
+        output.Advance(FrameHeader.Size + bodyLength);
+    }
+
+    // reset subscription = string topic, string subscription, u8 start kind, i64 start value
+    /// <summary>Writes a ResetSubscription request.</summary>
+    public static void WriteResetSubscription(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> topic,
+        ReadOnlySpan<byte> subscription, SubscriptionStart start)
+    {
+        int bodyLength = 2 + topic.Length + 2 + subscription.Length + SubscriptionStart.Size;
+        var w = Begin(output, Opcode.ResetSubscription, FrameFlags.None, requestId, bodyLength);
+        w.WriteString(topic);
+        w.WriteString(subscription);
+        w.WriteByte((byte)start.Kind);
+        w.WriteInt64(start.Value);
+        output.Advance(FrameHeader.Size + bodyLength);
+    }
+
+    // reset subscription response = u32 count, (i64 offset, i64 skipped) * count, in partition order
+    /// <summary>Writes a ResetSubscription response: per partition, in order, its new position and the messages skipped.</summary>
+    public static void WriteResetSubscriptionResponse(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<PartitionReset> partitions)
+    {
+        int bodyLength = ResetSubscriptionResponse.BodyLength(partitions.Length);
+        var w = Begin(output, Opcode.ResetSubscription, FrameFlags.Response, requestId, bodyLength);
+        w.WriteUInt32((uint)partitions.Length);
+        foreach (var partition in partitions)
+        {
+            w.WriteInt64(partition.Offset);
+            w.WriteInt64(partition.Skipped);
+        }
         output.Advance(FrameHeader.Size + bodyLength);
     }
 

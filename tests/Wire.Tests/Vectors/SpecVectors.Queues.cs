@@ -42,6 +42,37 @@ internal static partial class SpecVectors
                 Assert.Equal("key ~ \"eu.#\""u8, r.Filter);
                 Assert.Equal(SubscriptionSettings.OptionDeadLetterExpired, r.Options);
             }),
+        Frame("create-subscription-request-start",
+            w => FrameWriter.WriteCreateSubscription(w, 14, "orders"u8, "shipping"u8, 30_000, 5, ""u8, 100_000, AckMode.Explicit,
+                ""u8, 0, new SubscriptionStart(SubscriptionStartKind.Offset, 42)),
+            (h, body) =>
+            {
+                AssertHeader(h, Opcode.CreateSubscription, FrameFlags.None, 14);
+                Assert.True(CreateSubscriptionRequest.TryParse(body, out var r));
+                Assert.True(r.HasFilterFields);
+                Assert.True(r.Filter.IsEmpty);
+                Assert.Equal((byte)0, r.Options);
+                Assert.True(r.HasStart);
+                Assert.Equal(new SubscriptionStart(SubscriptionStartKind.Offset, 42), r.Start);
+            }),
+        Frame("reset-subscription-request",
+            w => FrameWriter.WriteResetSubscription(w, 34, "orders"u8, "shipping"u8, SubscriptionStart.Earliest),
+            (h, body) =>
+            {
+                AssertHeader(h, Opcode.ResetSubscription, FrameFlags.None, 34);
+                Assert.True(ResetSubscriptionRequest.TryParse(body, out var r));
+                Assert.Equal("orders"u8, r.Topic);
+                Assert.Equal("shipping"u8, r.Subscription);
+                Assert.Equal(SubscriptionStart.Earliest, r.Start);
+            }),
+        Frame("reset-subscription-response",
+            w => FrameWriter.WriteResetSubscriptionResponse(w, 34, [new PartitionReset(0, 0), new PartitionReset(0, 0), new PartitionReset(40, 0), new PartitionReset(0, 0)]),
+            (h, body) =>
+            {
+                AssertHeader(h, Opcode.ResetSubscription, FrameFlags.Response, 34);
+                Assert.True(ResetSubscriptionResponse.TryParse(body, out var partitions));
+                Assert.Equal([new PartitionReset(0, 0), new PartitionReset(0, 0), new PartitionReset(40, 0), new PartitionReset(0, 0)], partitions);
+            }),
         Frame("subscription-stats-request",
             w => FrameWriter.WriteSubscriptionRequest(w, Opcode.SubscriptionStats, 15, "orders"u8, "shipping"u8),
             (h, body) =>
