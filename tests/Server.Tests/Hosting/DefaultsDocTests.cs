@@ -61,6 +61,7 @@ public sealed partial class DefaultsDocTests
             ["max in flight"] = queue.MaxInFlight.ToString(CultureInfo.InvariantCulture),
             ["ack mode"] = queue.AckMode.ToString().ToLowerInvariant(),
             ["dead-letter topic"] = SubscriptionSettings.DefaultDeadLetterTopic("TOPIC", "TOPIC"),
+            ["start"] = queue.Start.ToString(),
             ["BrokerConnectionOptions.RequestTimeout"] = Time(connection.RequestTimeout),
             ["BrokerConnectionOptions.MaxReceiveFrameBytes"] = Size(connection.MaxReceiveFrameBytes),
             ["BrokerConnectionOptions.ClientName"] = connection.ClientName,
