@@ -62,4 +62,9 @@ public enum ErrorCode : ushort
     /// was stored. Retry once space has been freed.
     /// </summary>
     DiskFull = 24,
+    /// <summary>
+    /// Reserved: the group has active members, so its positions cannot be reset. No broker of this version sends it:
+    /// groups have no members until the group coordinator exists (PROTOCOL.md 5.27).
+    /// </summary>
+    GroupBusy = 25,
 }

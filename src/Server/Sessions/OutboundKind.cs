@@ -13,6 +13,12 @@ internal enum OutboundKind : byte
     OffsetOutOfRange,
     /// <summary>A ListOffsets response (partition/offset pairs in <see cref="Outbound.Data"/>).</summary>
     ListOffsets,
+    /// <summary>A ListGroups response (groups and their topics in <see cref="Outbound.Data"/>).</summary>
+    ListGroups,
+    /// <summary>A DescribeGroup response (<see cref="Wire.Messages.Groups.GroupPartitionLag"/> entries in <see cref="Outbound.Data"/>).</summary>
+    DescribeGroup,
+    /// <summary>A ResetGroup response (partition/offset pairs in <see cref="Outbound.Data"/>).</summary>
+    ResetGroup,
     /// <summary>The handshake response.</summary>
     Handshake,
     /// <summary>A ping echo (bytes in <see cref="Outbound.Data"/>).</summary>
