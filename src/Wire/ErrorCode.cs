@@ -67,4 +67,9 @@ public enum ErrorCode : ushort
     /// push consumer attached. Nothing changed; settle them or unsubscribe, then retry.
     /// </summary>
     SubscriptionBusy = 25,
+    /// <summary>
+    /// Reserved: the group has active members, so its positions cannot be reset. No broker of this version sends it:
+    /// groups have no members until the group coordinator exists (PROTOCOL.md 5.28).
+    /// </summary>
+    GroupBusy = 26,
 }

@@ -30,6 +30,12 @@ public enum Opcode : ushort
     CommitPosition = 0x0030,
     /// <summary>Read a named consumer position.</summary>
     ReadPosition = 0x0031,
+    /// <summary>List every consumer group with a stored position, and the topics it has positions on.</summary>
+    ListGroups = 0x0032,
+    /// <summary>A consumer group's committed positions in a topic's partitions, with the log bounds and the lag.</summary>
+    DescribeGroup = 0x0033,
+    /// <summary>Move a consumer group's positions in a topic to the log start or end, an offset or a time.</summary>
+    ResetGroup = 0x0034,
     /// <summary>Create a shared subscription (work queue) on a topic.</summary>
     CreateSubscription = 0x0040,
     /// <summary>Delete a shared subscription and its ack state.</summary>

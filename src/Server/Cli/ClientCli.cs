@@ -83,6 +83,7 @@ public static class ClientCli
             QueueCommands.BuildQueue(console, server),
             ReceiveCommand.Build(console, server),
             QueueCommands.BuildDeadLetter(console, server),
+            GroupCommands.Build(console, server),
         ];
         foreach (var client in clients)
         {

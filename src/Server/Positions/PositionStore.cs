@@ -108,12 +108,49 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
     public bool RemoveTopic(string topic, IPositionCompletion? completion, uint requestId)
         => _loop.TryEnqueue(new PositionWrite(new PositionKey("", topic, 0), Protocol.NoPosition, completion, requestId, WholeTopic: true));
 
+    /// <summary>
+    /// Queues several positions as one change (a group reset): they are written in one group and synced whatever the
+    /// fsync policy, as an administrative change is; <paramref name="completion"/> hears once all are durable (and
+    /// visible to <see cref="TryGet"/>), or why none was stored. False once the store is closing.
+    /// </summary>
+    public bool TryCommitAll((PositionKey Key, long Offset)[] positions, IPositionCompletion completion, uint requestId)
+        => _loop.TryEnqueue(new PositionWrite(default, 0, completion, requestId, Batch: positions));
+
+    /// <summary>Every group with a stored position, in ordinal order, each with the topics it has positions on (ordinal order).</summary>
+    public List<(string Group, IReadOnlyList<string> Topics)> ListGroups()
+    {
+        var groups = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            foreach (var key in _positions.Keys)
+            {
+                if (!groups.TryGetValue(key.Group, out var topics)) groups[key.Group] = topics = new SortedSet<string>(StringComparer.Ordinal);
+                topics.Add(key.Topic);
+            }
+        }
+        var list = new List<(string, IReadOnlyList<string>)>(groups.Count);
+        foreach (var (group, topics) in groups) list.Add((group, [.. topics]));
+        return list;
+    }
+
+    /// <summary>The topics <paramref name="group"/> has a stored position on, in ordinal order.</summary>
+    public List<string> TopicsOf(string group)
+    {
+        var topics = new SortedSet<string>(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            foreach (var key in _positions.Keys)
+                if (key.Group == group) topics.Add(key.Topic);
+        }
+        return [.. topics];
+    }
+
     ValueTask IGroupCommitter<PositionWrite>.CommitGroupAsync(PositionWrite[] group, int count)
     {
         string? failure = _failure;
         if (failure is null)
         {
-            int bytes = Encode(group, count, out bool removesTopic);
+            int bytes = Encode(group, count, out bool mustSync);
             try
             {
                 RandomAccess.Write(_file, _buffer.AsSpan(0, bytes), _length);
@@ -128,8 +165,8 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
                 _length += bytes;
                 _unsynced |= bytes > 0;
                 // A deleted topic's positions must not outlive it in a crash, or a topic created later under the same
-                // name would resume from them (PROTOCOL.md 5.4).
-                if (_fsync.Mode == FsyncMode.Always || removesTopic) failure = SyncOrStop();
+                // name would resume from them (PROTOCOL.md 5.4); a group reset is answered as durable (5.28).
+                if (_fsync.Mode == FsyncMode.Always || mustSync) failure = SyncOrStop();
             }
         }
         if (failure is null) Apply(group, count);
@@ -180,19 +217,25 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
     }
 
     // Records for the whole group into one reused buffer, so the group is one write.
-    private int Encode(PositionWrite[] group, int count, out bool removesTopic)
+    private int Encode(PositionWrite[] group, int count, out bool mustSync)
     {
         int bytes = 0;
-        removesTopic = false;
+        mustSync = false;
         for (int i = 0; i < count; i++)
         {
             ref readonly var write = ref group[i];
+            if (write.Batch is { } batch)
+            {
+                mustSync = true;
+                foreach (var (key, offset) in batch) bytes = Append(key, offset, bytes);
+                continue;
+            }
             if (!write.WholeTopic)
             {
                 bytes = Append(write.Key, write.Offset, bytes);
                 continue;
             }
-            removesTopic = true;
+            mustSync = true;
             lock (_lock)
             {
                 foreach (var key in _positions.Keys)
@@ -209,6 +252,11 @@ internal sealed class PositionStore : IGroupCommitter<PositionWrite>, IAsyncDisp
             for (int i = 0; i < count; i++)
             {
                 ref readonly var write = ref group[i];
+                if (write.Batch is { } batch)
+                {
+                    foreach (var (key, offset) in batch) _positions[key] = offset;
+                    continue;
+                }
                 if (!write.WholeTopic)
                 {
                     _positions[write.Key] = write.Offset;

@@ -25,8 +25,10 @@ internal readonly record struct Outbound(
         OutboundKind.Ping or OutboundKind.Frame => Overhead + Length,
         OutboundKind.Error => Overhead + 2 * (((string?)Data)?.Length ?? 0),
         OutboundKind.OffsetOutOfRange => Overhead + 16 + 2 * ((OffsetOutOfRangeAnswer)Data!).Message.Length,
-        OutboundKind.ListOffsets => Overhead + 12 * ((Array)Data!).Length,
         OutboundKind.ResetSubscription => Overhead + 16 * ((Array)Data!).Length,
+        OutboundKind.ListOffsets or OutboundKind.ResetGroup => Overhead + 12 * ((Array)Data!).Length,
+        OutboundKind.DescribeGroup => Overhead + 64 * ((Array)Data!).Length,
+        OutboundKind.ListGroups => Overhead + 64 * ((System.Collections.ICollection)Data!).Count,
         _ => Overhead,
     };
 }

@@ -15,6 +15,12 @@ internal enum OutboundKind : byte
     ListOffsets,
     /// <summary>A ResetSubscription response (a <c>PartitionReset[]</c> in <see cref="Outbound.Data"/>).</summary>
     ResetSubscription,
+    /// <summary>A ListGroups response (groups and their topics in <see cref="Outbound.Data"/>).</summary>
+    ListGroups,
+    /// <summary>A DescribeGroup response (<see cref="Wire.Messages.Groups.GroupPartitionLag"/> entries in <see cref="Outbound.Data"/>).</summary>
+    DescribeGroup,
+    /// <summary>A ResetGroup response (partition/offset pairs in <see cref="Outbound.Data"/>).</summary>
+    ResetGroup,
     /// <summary>The handshake response.</summary>
     Handshake,
     /// <summary>A ping echo (bytes in <see cref="Outbound.Data"/>).</summary>

@@ -37,6 +37,15 @@ internal sealed partial class Session
             case OutboundKind.ResetSubscription:
                 FrameWriter.WriteResetSubscriptionResponse(output, item.RequestId, (PartitionReset[])item.Data!);
                 break;
+            case OutboundKind.ListGroups:
+                FrameWriter.WriteListGroupsResponse(output, item.RequestId, (List<(string, IReadOnlyList<string>)>)item.Data!);
+                break;
+            case OutboundKind.DescribeGroup:
+                FrameWriter.WriteDescribeGroupResponse(output, item.RequestId, (Wire.Messages.Groups.GroupPartitionLag[])item.Data!);
+                break;
+            case OutboundKind.ResetGroup:
+                FrameWriter.WriteResetGroupResponse(output, item.RequestId, (ValueTuple<int, long>[])item.Data!);
+                break;
             case OutboundKind.Handshake:
                 FrameWriter.WriteHandshakeResponse(output, item.RequestId, _broker.Limits.MaxFrameBytes, _broker.Limits.MaxMessageBytes, ServerName);
                 break;

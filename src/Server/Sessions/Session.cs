@@ -117,6 +117,15 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
             case Opcode.ReadPosition:
                 ReadPosition(header.RequestId, Contiguous(body));
                 return new ValueTask<bool>(true);
+            case Opcode.ListGroups:
+                ListGroups(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
+            case Opcode.DescribeGroup:
+                DescribeGroup(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
+            case Opcode.ResetGroup:
+                ResetGroup(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
             case Opcode.CreateSubscription:
                 return CreateSubscriptionAsync(header.RequestId, Contiguous(body));
             case Opcode.DeleteSubscription:

@@ -34,7 +34,7 @@ internal sealed partial class SharedSubscription
                 deadLettered += state.DeadLettered;
                 floor = state.Floor;
             }
-            if (journal is not null && floor < end && TryReadTimestamp(journal, floor, out long timestamp))
+            if (journal is not null && floor < end && Journal.BatchTimestamp.TryRead(journal, floor, out long timestamp))
                 oldestTimestamp = Math.Min(oldestTimestamp, timestamp);
         }
         long oldestAge = oldestTimestamp == long.MaxValue ? -1 : Math.Max(0, now - oldestTimestamp);
@@ -47,29 +47,6 @@ internal sealed partial class SharedSubscription
         return new SubscriptionStats(Settings, visible, inFlight, delayed, deadLettered, oldestAge,
             Interlocked.Read(ref _delivered), Interlocked.Read(ref _acked), deliverRate, ackRate,
             Interlocked.Read(ref _filtered), Interlocked.Read(ref _expired));
-    }
-
-    // The batch's first timestamp stands for the message at the floor: close enough for an age in milliseconds
-    // without decoding records.
-    private static bool TryReadTimestamp(Journal.PartitionJournal journal, long offset, out long timestamp)
-    {
-        timestamp = 0;
-        byte[] buffer = Topics.BatchBuffers.Pool.Rent(64 * 1024);
-        try
-        {
-            var read = journal.Read(offset, buffer);
-            if (read.BytesWritten < RecordBatchHeader.Size) return false;
-            timestamp = RecordBatchHeader.Read(buffer).FirstTimestamp;
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or ArgumentOutOfRangeException or ObjectDisposedException or Journal.JournalCorruptedException)
-        {
-            return false;
-        }
-        finally
-        {
-            Topics.BatchBuffers.Pool.Return(buffer);
-        }
     }
 
     // Once a second: deadlines (so messages time out and dead-letter even with no receiver), the filter's scan (so
