@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using FastBroker.Wire;
 using FastBroker.Wire.Messages;
+using FastBroker.Wire.Messages.Groups;
 using FastBroker.Wire.Messages.Queues;
 using FastBroker.Wire.Records;
 
@@ -91,13 +92,15 @@ public static class WireFuzzTargets
         Opcode.Handshake, Opcode.CreateTopic, Opcode.DeleteTopic, Opcode.TopicMetadata, Opcode.Publish, Opcode.Fetch,
         Opcode.CommitPosition, Opcode.ReadPosition, Opcode.CreateSubscription, Opcode.DeleteSubscription,
         Opcode.SubscriptionStats, Opcode.Receive, Opcode.Ack, Opcode.Nack, Opcode.Extend, Opcode.Subscribe,
-        Opcode.Credit, Opcode.Unsubscribe, Opcode.AlterTopic, Opcode.ListOffsets,
+        Opcode.Credit, Opcode.Unsubscribe, Opcode.AlterTopic, Opcode.ListOffsets, Opcode.ResetSubscription,
+        Opcode.DescribeGroup, Opcode.ResetGroup,
     ];
 
     private static readonly Opcode[] ResponseOpcodes =
     [
         Opcode.Handshake, Opcode.Error, Opcode.Publish, Opcode.Fetch, Opcode.ListTopics, Opcode.TopicMetadata,
         Opcode.ReadPosition, Opcode.SubscriptionStats, Opcode.Receive, Opcode.Ack, Opcode.ListOffsets,
+        Opcode.ResetSubscription, Opcode.ListGroups, Opcode.DescribeGroup, Opcode.ResetGroup,
     ];
 
     private static void DecodeRequest(Opcode opcode, ReadOnlySpan<byte> body)
@@ -156,6 +159,16 @@ public static class WireFuzzTargets
                 if (ListOffsetsRequest.TryParse(body, out var list))
                     for (int i = 0; i < list.Count; i++) _ = list[i];
                 break;
+            case Opcode.ResetSubscription:
+                if (ResetSubscriptionRequest.TryParse(body, out var reset)) reset.Start.Validate();
+                break;
+            case Opcode.DescribeGroup:
+                DescribeGroupRequest.TryParse(body, out _);
+                break;
+            case Opcode.ResetGroup:
+                if (ResetGroupRequest.TryParse(body, out var resetGroup))
+                    for (int i = 0; i < resetGroup.Count; i++) _ = resetGroup[i];
+                break;
         }
     }
 
@@ -188,9 +201,24 @@ public static class WireFuzzTargets
                 if (TopicMetadataResponseReader.TryCreate(body, withId: true, withRetention: true, out var withRetention))
                     while (withRetention.TryReadNext(out _, out _)) { }
                 break;
-            case Opcode.ListOffsets:
+            case Opcode.ListOffsets or Opcode.ResetGroup:
                 if (ListOffsetsResponseReader.TryCreate(body, out var offsets))
                     while (offsets.TryReadNext(out _, out _)) { }
+                break;
+            case Opcode.ResetSubscription:
+                ResetSubscriptionResponse.TryParse(body, out _);
+                break;
+            case Opcode.ListGroups:
+                if (ListGroupsResponseReader.TryCreate(body, out var groups))
+                {
+                    while (groups.TryReadGroup(out _, out int topicCount))
+                        for (int i = 0; i < topicCount && groups.TryReadTopic(out _); i++) { }
+                    _ = groups.IsComplete;
+                }
+                break;
+            case Opcode.DescribeGroup:
+                if (DescribeGroupResponseReader.TryCreate(body, out var described))
+                    while (described.TryReadNext(out _, out _, out _, out _, out _, out _, out _)) { }
                 break;
             case Opcode.SubscriptionStats:
                 SubscriptionStats.TryParse(body, out _);
