@@ -77,15 +77,7 @@ public sealed partial class BrokerConnection
         try
         {
             await pending.WaitAsync().ConfigureAwait(false);
-            if (!ListOffsetsResponseReader.TryCreate(pending.BodySpan, out var reader))
-                throw ProtocolViolation("a malformed ResetGroup response");
-            var result = new (int, long)[reader.Remaining];
-            for (int i = 0; i < result.Length; i++)
-            {
-                reader.TryReadNext(out uint partition, out long offset);
-                result[i] = ((int)partition, offset);
-            }
-            return result;
+            return ReadPartitionOffsets(pending, "ResetGroup");
         }
         finally
         {

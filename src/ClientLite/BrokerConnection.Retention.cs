@@ -109,20 +109,26 @@ public sealed partial class BrokerConnection
         try
         {
             await pending.WaitAsync().ConfigureAwait(false);
-            if (!ListOffsetsResponseReader.TryCreate(pending.BodySpan, out var reader) || reader.Remaining != copy.Length)
-                throw ProtocolViolation("a malformed ListOffsets response");
-            var result = new (int, long)[copy.Length];
-            for (int i = 0; i < result.Length; i++)
-            {
-                reader.TryReadNext(out uint partition, out long offset);
-                result[i] = ((int)partition, offset);
-            }
-            return result;
+            return ReadPartitionOffsets(pending, "ListOffsets", copy.Length);
         }
         finally
         {
             Release(pending);
         }
+    }
+
+    // The body of a ListOffsets or ResetGroup response: (partition, offset) pairs; `expected` entries when given.
+    private (int Partition, long Offset)[] ReadPartitionOffsets(PendingRequest pending, string response, int expected = -1)
+    {
+        if (!ListOffsetsResponseReader.TryCreate(pending.BodySpan, out var reader) || (expected >= 0 && reader.Remaining != expected))
+            throw ProtocolViolation($"a malformed {response} response");
+        var result = new (int, long)[reader.Remaining];
+        for (int i = 0; i < result.Length; i++)
+        {
+            reader.TryReadNext(out uint partition, out long offset);
+            result[i] = ((int)partition, offset);
+        }
+        return result;
     }
 
     private PendingRequest StartListOffsets(string topic, (int Partition, long Timestamp)[] entries, CancellationToken cancellationToken)

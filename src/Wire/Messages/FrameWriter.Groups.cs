@@ -88,15 +88,5 @@ public static partial class FrameWriter
     /// <summary>Writes a ResetGroup response: each partition with the position stored (or, for a dry run, that would be).
     /// Read it with <see cref="ListOffsetsResponseReader"/>: the grammar is the same.</summary>
     public static void WriteResetGroupResponse(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<(int Partition, long Offset)> entries)
-    {
-        int bodyLength = 4 + ListOffsetsRequest.EntrySize * entries.Length;
-        var w = Begin(output, Opcode.ResetGroup, FrameFlags.Response, requestId, bodyLength);
-        w.WriteUInt32((uint)entries.Length);
-        foreach (var (partition, offset) in entries)
-        {
-            w.WriteUInt32((uint)partition);
-            w.WriteInt64(offset);
-        }
-        output.Advance(FrameHeader.Size + bodyLength);
-    }
+        => WritePartitionOffsets(output, Opcode.ResetGroup, requestId, entries);
 }

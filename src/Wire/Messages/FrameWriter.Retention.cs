@@ -80,9 +80,13 @@ public static partial class FrameWriter
     // list offsets response = u32 count, (u32 partition, i64 offset) * count
     /// <summary>Writes a ListOffsets response: the entries in the request's order, each with the offset found.</summary>
     public static void WriteListOffsetsResponse(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<(int Partition, long Offset)> entries)
+        => WritePartitionOffsets(output, Opcode.ListOffsets, requestId, entries);
+
+    // The body ListOffsets and ResetGroup responses share.
+    private static void WritePartitionOffsets(IBufferWriter<byte> output, Opcode opcode, uint requestId, ReadOnlySpan<(int Partition, long Offset)> entries)
     {
         int bodyLength = 4 + ListOffsetsRequest.EntrySize * entries.Length;
-        var w = Begin(output, Opcode.ListOffsets, FrameFlags.Response, requestId, bodyLength);
+        var w = Begin(output, opcode, FrameFlags.Response, requestId, bodyLength);
         w.WriteUInt32((uint)entries.Length);
         foreach (var (partition, offset) in entries)
         {
