@@ -24,12 +24,22 @@ internal sealed partial class QueueState
         return false;
     }
 
-    // The message at offset is settled: the next of its key, held back so far, becomes visible.
-    private void LeaveKey(long offset)
+    // The message at offset is settled: the next of its key, held back so far, becomes visible. With `later`, only
+    // once FlushLeftKeys runs: an ack of a range must not apply to a message it released in the same range.
+    private void LeaveKey(long offset, bool later = false)
     {
         if (_keys is null) return;
         long next = _keys.Leave(offset);
-        if (next >= 0) Unhold(next);
+        if (next < 0) return;
+        if (later) (_released ??= []).Add(next);
+        else Unhold(next);
+    }
+
+    private void FlushLeftKeys()
+    {
+        if (_released is not { Count: > 0 } released) return;
+        foreach (long offset in released) Unhold(offset);
+        released.Clear();
     }
 
     private void DropKeysBelow(long start)

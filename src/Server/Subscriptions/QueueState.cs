@@ -260,11 +260,12 @@ internal sealed partial class QueueState
             }
             Forget(offset, lease);
             MarkDone(offset);
-            LeaveKey(offset);
+            LeaveKey(offset, later: true);
             applied++;
             if (run < 0) run = offset;
         }
         if (run >= 0) appliedRun(state, run, (int)(end - run));
+        FlushLeftKeys();
         if (applied > 0)
         {
             AdvanceFloor();
