@@ -17,7 +17,7 @@ namespace FastBroker.Server.Subscriptions;
 /// nothing at or above it is handed out. Done offsets above the floor are not all in the ack log: a filter is
 /// deterministic, so after a restart they are judged again.</para>
 /// </remarks>
-internal sealed class QueueState
+internal sealed partial class QueueState
 {
     /// <summary>Most offsets between the floor and the next fresh delivery (a bitmap of 512 KiB while the floor stays
     /// in the bitmap's first word, at most 640 KiB once it moves on).</summary>
@@ -36,15 +36,18 @@ internal sealed class QueueState
     private readonly List<long> _scratch = [];
     private readonly int _maxDeliveries;
     private readonly bool _filtered;
+    // Key order (null when the subscription has none): see QueueState.KeyOrder.cs.
+    private readonly KeyGate? _keys;
     private long _doneEnd;
     // Expired messages at or above Next on their way to the dead-letter topic (only a scan parks them there).
     private long _movingAhead;
     private long _lastInOrderDue;
 
-    public QueueState(int maxDeliveries, long floor = 0, bool filtered = false)
+    public QueueState(int maxDeliveries, long floor = 0, bool filtered = false, KeyGate? keys = null)
     {
         _maxDeliveries = maxDeliveries;
         _filtered = filtered;
+        _keys = keys;
         Floor = Next = Scanned = floor;
         _done = new AckBitmap(floor);
     }
@@ -111,7 +114,7 @@ internal sealed class QueueState
             count++;
         }
         bool skipped = false;
-        while (count < max && Next < end && Next - Floor < MaxWindow)
+        while (count < max && Next < end && Next - Floor < MaxWindow && KeyKnown(Next))
         {
             long offset = Next++;
             if (_done.IsSet(offset))
@@ -128,6 +131,7 @@ internal sealed class QueueState
             }
             ushort deliveries = 1;
             if (_pastDeliveries.Remove(offset, out ushort past)) deliveries = (ushort)(past + 1);
+            if (!EnterKey(offset, deliveries)) continue;
             Deliver(offset, new Lease(LeaseState.InFlight, deliveries, holder, 0), nowMs, holder, visibilityMs, autoAck, taken);
             count++;
         }
@@ -142,6 +146,7 @@ internal sealed class QueueState
         {
             _leases.Remove(offset);
             MarkDone(offset);
+            LeaveKey(offset);
             return;
         }
         long due = nowMs + visibilityMs;
@@ -246,7 +251,8 @@ internal sealed class QueueState
         long end = Math.Min(first + count, Next);
         for (long offset = Math.Max(first, Floor); offset < end; offset++)
         {
-            if (!_leases.TryGetValue(offset, out var lease) || lease.State == LeaseState.DeadLettering)
+            // Held-back messages were never delivered: there is nothing of theirs to ack.
+            if (!_leases.TryGetValue(offset, out var lease) || lease.State is LeaseState.DeadLettering or LeaseState.Held)
             {
                 if (run >= 0) appliedRun(state, run, (int)(offset - run));
                 run = -1;
@@ -254,10 +260,12 @@ internal sealed class QueueState
             }
             Forget(offset, lease);
             MarkDone(offset);
+            LeaveKey(offset, later: true);
             applied++;
             if (run < 0) run = offset;
         }
         if (run >= 0) appliedRun(state, run, (int)(end - run));
+        FlushLeftKeys();
         if (applied > 0)
         {
             AdvanceFloor();
@@ -339,6 +347,7 @@ internal sealed class QueueState
         if (!_leases.TryGetValue(offset, out var lease) || lease.State != LeaseState.DeadLettering) return;
         _leases.Remove(offset);
         MarkDone(offset);
+        LeaveKey(offset);
         DeadLettered++;
         if (offset >= Next) _movingAhead--;
         AdvanceFloor();
@@ -390,12 +399,13 @@ internal sealed class QueueState
         if (Next < start) Next = start;
         if (Scanned < start) Scanned = start;
         Floor = _done.AdvanceFloor(start, Next);
+        DropKeysBelow(start);
         return dropped;
     }
 
     /// <summary>Whether messages are in flight or on their way to the dead-letter topic: a reset must wait for them
     /// (PROTOCOL.md section 5.25), as their settling would land on a state that no longer knows them.</summary>
-    public bool Settling => InFlight > 0 || _leases.Count > InFlight + ReadyCount + Delayed;
+    public bool Settling => InFlight > 0 || _leases.Count > InFlight + ReadyCount + Delayed + Held;
 
     /// <summary>
     /// Moves the partition's position to <paramref name="floor"/> (ResetSubscription): every offset below it is done,
@@ -417,6 +427,7 @@ internal sealed class QueueState
         _done = new AckBitmap(floor);
         _doneEnd = floor;
         Floor = Next = Scanned = floor;
+        _keys?.Clear(floor);
         return skipped;
     }
 
@@ -438,7 +449,11 @@ internal sealed class QueueState
     }
 
     /// <summary>After replay: undelivered-since-start starts at the floor (in-flight messages of the last run are visible).</summary>
-    public void FinishRestore() => Next = Scanned = Floor;
+    public void FinishRestore()
+    {
+        Next = Scanned = Floor;
+        _keys?.Clear(Floor);
+    }
 
     /// <summary>Done offsets above the floor, as runs, and remembered delivery counts — what a snapshot keeps.</summary>
     public void VisitDoneRuns<TState>(TState state, Action<TState, long, long> visit) => _done.ForEachSetRun(Floor, Math.Max(Next, _doneEnd), state, visit);
