@@ -85,6 +85,20 @@ public sealed partial class TopicReader
         await ApplyAsync(connection, membership, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A heartbeat between two messages of one fetch; returns the failure when it lost the connection.</summary>
+    private async ValueTask<Exception?> TryHeartbeatAsync(BrokerConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await HeartbeatAsync(connection, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (IsConnectionLoss(e))
+        {
+            return e;
+        }
+    }
+
     /// <summary>
     /// Makes the cursors match <paramref name="membership"/>: for partitions asked back, commits what was consumed,
     /// stops reading and confirms with another heartbeat (so the broker can give them on at once); for partitions

@@ -208,6 +208,7 @@ public sealed partial class TopicReader : IAsyncDisposable
                 if (result is null)
                     continue; // a topic check, or a fetch from a topic that was deleted or created again
 
+                Exception? lostWhileBeating = null;
                 try
                 {
                     var batches = result.Batches;
@@ -216,20 +217,37 @@ public sealed partial class TopicReader : IAsyncDisposable
                     // Ask for what follows before handing these out, so the next fetch overlaps their processing.
                     from.FetchOffset = next;
                     from.Fetch = StartFetch(connection, from, next, cancellationToken);
+                    bool revoked = false;
                     for (int r = 0; r < _decoder.Count; r++)
                     {
                         from.Position = _decoder[r].Offset + 1;
                         if (IsSkippedAsExpired(r))
                             continue;
                         yield return _decoder[r].ToMessage(from.Topic, from.Partition, batches);
+                        // A large fetch takes long to hand out: the membership must not lapse meanwhile.
+                        if (heartbeat is { IsCompletedSuccessfully: true })
+                        {
+                            lostWhileBeating = await TryHeartbeatAsync(connection, cancellationToken).ConfigureAwait(false);
+                            heartbeat = _memberId is null ? null : Task.Delay(_heartbeatInterval, _time, reading.Token);
+                            revoked = Array.IndexOf(_cursors, from) < 0;
+                            if (lostWhileBeating is not null || revoked)
+                                break;
+                        }
                     }
                     // A filtered fetch also moves past what did not match, so a commit does not re-examine it.
-                    if (result.NextOffset is not null)
+                    if (result.NextOffset is not null && !revoked && lostWhileBeating is null)
                         from.Position = next;
                 }
                 finally
                 {
                     result.Dispose();
+                }
+                if (lostWhileBeating is not null)
+                {
+                    DrainAll();
+                    if (ReferenceEquals(_connection, connection) || _connection is not { IsConnected: true })
+                        await ReconnectAsync(lostWhileBeating, cancellationToken).ConfigureAwait(false);
+                    checkNow = true;
                 }
             }
         }
