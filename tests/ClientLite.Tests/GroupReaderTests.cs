@@ -14,7 +14,7 @@ public sealed class GroupReaderTests
         private readonly Task _loop;
         public readonly List<(int Partition, long Offset, string Value)> Read = [];
 
-        public Consumer(TopicReader reader)
+        public Consumer(TopicReader reader, TimeSpan perMessage = default)
         {
             Reader = reader;
             _loop = Task.Run(async () =>
@@ -24,6 +24,8 @@ public sealed class GroupReaderTests
                     await foreach (var message in reader.ReadAllAsync(_stop.Token))
                     {
                         lock (Read) Read.Add((message.Partition, message.Offset, Encoding.UTF8.GetString(message.Value.Span)));
+                        // A slow consumer: one fetch answer takes long to hand out.
+                        if (perMessage > TimeSpan.Zero) await Task.Delay(perMessage, _stop.Token);
                         await reader.CommitAsync(_stop.Token);
                     }
                 }
@@ -153,5 +155,26 @@ public sealed class GroupReaderTests
         await using var second = new Consumer(new TopicReader(broker.Endpoint, "t", options));
         await Eventually.True(() => { lock (seen) return seen.Any(s => s.Length == 1); }, "the revocation is reported");
         lock (seen) Assert.Equal([0, 1], seen[0]);
+    }
+
+    [Fact]
+    public async Task A_partition_asked_back_in_the_middle_of_a_large_fetch_is_given_back_there_and_read_on_by_its_new_owner()
+    {
+        await using var broker = new FakeBroker();
+        broker.Store.CreateTopic("t", 2);
+        var values = new string[300];
+        for (int i = 0; i < values.Length; i++) values[i] = $"m{i}";
+        broker.Store.Append("t", 1, TestBatches.Of(values)); // one fetch answer holds all 300
+        var options = new TopicReaderOptions { Group = "g", MaxWait = TimeSpan.FromMilliseconds(50) };
+
+        await using var first = new Consumer(new TopicReader(broker.Endpoint, "t", options), perMessage: TimeSpan.FromMilliseconds(2));
+        await Eventually.True(() => first.Count >= 20, "the first reader is inside the large batch");
+        await using var second = new Consumer(new TopicReader(broker.Endpoint, "t", options));
+        await Eventually.True(() => second.Reader.AssignedPartitions.SequenceEqual([1]), "partition 1 moves to the second reader");
+        await Eventually.True(() => first.Count + second.Count == 300, "all 300 messages are read");
+
+        Assert.True(second.Count > 0, "the second reader read on from where the first gave partition 1 back");
+        Assert.Equal(300, first.Read.Concat(second.Read).Select(m => m.Value).Distinct().Count());
+        Assert.Equal(0, broker.Store.FencedCommits);
     }
 }
