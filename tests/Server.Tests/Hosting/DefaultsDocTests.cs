@@ -75,6 +75,7 @@ public sealed partial class DefaultsDocTests
             ["TopicReaderOptions.InitialReconnectBackoff"] = Time(reader.InitialReconnectBackoff),
             ["TopicReaderOptions.MaxReconnectBackoff"] = Time(reader.MaxReconnectBackoff),
             ["TopicReaderOptions.TopicRefreshInterval"] = Time(reader.TopicRefreshInterval),
+            ["TopicReaderOptions.SessionTimeout"] = Time(reader.SessionTimeout),
             ["PushOptions.Prefetch"] = push.Prefetch.ToString(CultureInfo.InvariantCulture),
             ["ConsumeOptions.MaxDegreeOfParallelism"] = consume.MaxDegreeOfParallelism.ToString(CultureInfo.InvariantCulture),
         })
