@@ -30,7 +30,7 @@ internal sealed partial class SharedSubscription
                 DrainLocked(p, state);
                 visible += state.Visible(end);
                 inFlight += state.InFlight;
-                delayed += state.Delayed;
+                delayed += state.DelayedTotal;
                 deadLettered += state.DeadLettered;
                 floor = state.Floor;
             }
