@@ -3,30 +3,39 @@ namespace FastBroker.Server.Subscriptions;
 /// <summary>
 /// Delayed delivery (PROTOCOL.md section 6.7). A message taken for delivery whose <c>fb-deliver-at</c> time has not
 /// come is deferred: its delivery is uncounted and it waits, at most <see cref="MaxHeldDelays"/> of them held in memory
-/// (a <see cref="DelayQueue"/> plus a <see cref="LeaseState.Delayed"/> lease each), the earliest ones. The others are
-/// "unheld": below <see cref="Next"/>, not done and without a lease — a state no other message is in — and only
-/// counted. When the held ones leave room, the unheld ones are found again by walking from the lowest of them and
-/// are read again (as visible messages: the delivery defers each one again, held this time, unless it is due).
-/// Nothing is lost and nothing is written: the journal keeps them and the floor cannot pass them.
+/// (a <see cref="DelayQueue"/> plus a <see cref="LeaseState.Delayed"/> lease each). The others are "unheld": below
+/// <see cref="Next"/>, not done and without a lease — a state no other message is in — and only counted.
 /// </summary>
+/// <remarks>
+/// The held ones are always the earliest: an unheld message is never due before a held one (a deferral due later
+/// than the earliest unheld one is not held either, and a full heap pushes out its latest). So nothing unheld can be
+/// due while the heap still holds messages; once it is empty, a rescan pass reads every unheld message again from
+/// the journal (made visible, a few per acquisition; the delivery defers each again, keeping the earliest) and the
+/// heap holds the next earliest ones. Cost beyond the cap: each time the heap drains, the unheld messages are read
+/// once more. Nothing is written and nothing is lost: the journal keeps them and the floor cannot pass them.
+/// </remarks>
 internal sealed partial class QueueState
 {
     /// <summary>Default for <see cref="MaxHeldDelays"/>: 64 Ki entries of 16 bytes in the heap plus a lease each.</summary>
     public const int DefaultMaxHeldDelays = 65_536;
 
-    // Offsets one acquisition walks at most looking for unheld delayed messages, so one receive's critical section
-    // stays short however sparse they are; the next acquisition goes on from there.
+    // Offsets one acquisition walks at most in a rescan pass, so one receive's critical section stays short however
+    // sparse the unheld messages are; the next acquisition goes on from there.
     private const int MaxRescanSteps = 65_536;
 
     private DelayQueue? _delays;
     private long _unheldDelays;
-    // No unheld delayed message is below this offset.
-    private long _rescanFrom = long.MaxValue;
+    // No unheld message is below this offset, nor due before this time (both long.MaxValue when there is none).
+    private long _lowestUnheld = long.MaxValue;
+    private long _unheldDueFloorMs = long.MaxValue;
+    // The rescan pass under way: the next offset it looks at, and where it ends (equal when there is none).
+    private long _passAt;
+    private long _passEnd;
 
     /// <summary>Most delayed messages kept in memory per partition.</summary>
     public int MaxHeldDelays { get; }
 
-    /// <summary>Delayed messages not held in memory, to be read again from the journal once there is room.</summary>
+    /// <summary>Delayed messages not held in memory, to be read again from the journal.</summary>
     public long UnheldDelays => _unheldDelays;
 
     /// <summary>Every delayed message: nacked with a delay, or waiting for its delivery time (held or not).</summary>
@@ -35,9 +44,12 @@ internal sealed partial class QueueState
     /// <summary>The earliest delivery time of a held delayed message (possibly one acked since), or <see cref="long.MaxValue"/>.</summary>
     public long EarliestDeliveryMs => _delays?.EarliestDueMs ?? long.MaxValue;
 
+    /// <summary>Whether an acquisition has unheld delayed messages to read again (a receive makes progress).</summary>
+    public bool RescanDue => _passAt < _passEnd || (_unheldDelays > 0 && (_delays?.Count ?? 0) == 0);
+
     /// <summary>
     /// A message just acquired has a delivery time after now: it waits until <paramref name="dueMs"/>, its delivery
-    /// uncounted, held in memory if it is among the <see cref="MaxHeldDelays"/> earliest. False when it is not in flight.
+    /// uncounted, held in memory if it is among the earliest. False when it is not in flight.
     /// </summary>
     public bool Defer(long offset, long dueMs)
     {
@@ -45,6 +57,13 @@ internal sealed partial class QueueState
         InFlight--;
         ushort deliveries = (ushort)(lease.Deliveries - 1);
         _delays ??= new DelayQueue(MaxHeldDelays);
+        if (_unheldDelays > 0 && dueMs > _unheldDueFloorMs)
+        {
+            // Held, it could be due after an unheld one that is not read again before the heap drains.
+            _leases.Remove(offset);
+            Unhold(offset, deliveries, dueMs);
+            return true;
+        }
         if (_delays.TryAddKeepingEarliest(dueMs, offset, out long evicted, out long evictedDue))
         {
             _leases[offset] = new Lease(LeaseState.Delayed, deliveries, 0, dueMs);
@@ -54,7 +73,7 @@ internal sealed partial class QueueState
         if (evicted == offset)
         {
             _leases.Remove(offset);
-            Unhold(offset, deliveries);
+            Unhold(offset, deliveries, dueMs);
             return true;
         }
         _leases[offset] = new Lease(LeaseState.Delayed, deliveries, 0, dueMs);
@@ -64,16 +83,17 @@ internal sealed partial class QueueState
         {
             _leases.Remove(evicted);
             Delayed--;
-            Unhold(evicted, pushedOut.Deliveries);
+            Unhold(evicted, pushedOut.Deliveries, evictedDue);
         }
         return true;
     }
 
-    private void Unhold(long offset, ushort deliveries)
+    private void Unhold(long offset, ushort deliveries, long dueMs)
     {
         if (deliveries > 0) _pastDeliveries[offset] = deliveries;
         _unheldDelays++;
-        if (offset < _rescanFrom) _rescanFrom = offset;
+        if (offset < _lowestUnheld) _lowestUnheld = offset;
+        if (dueMs < _unheldDueFloorMs) _unheldDueFloorMs = dueMs;
     }
 
     // Part of Expire: held delayed messages whose time has come are visible.
@@ -88,49 +108,61 @@ internal sealed partial class QueueState
         }
     }
 
-    // Part of Acquire: while the heap has room, unheld delayed messages become visible again so the delivery reads
-    // them and defers them (now held) or delivers them (due). At most `max` of them, as one receive reads at most that.
-    private void RefillUnheld(int max)
+    // Part of Acquire: once the heap is empty, a pass makes the unheld messages visible again, at most `max` per
+    // acquisition (what one receive reads), so the delivery reads them and defers them (or delivers the due ones).
+    private void RescanUnheld(int max)
     {
-        if (_unheldDelays == 0) return;
-        int room = Math.Min(max, MaxHeldDelays - (_delays?.Count ?? 0));
-        long stop = Math.Min(Next, _rescanFrom + MaxRescanSteps);
-        if (_rescanFrom < Floor) _rescanFrom = Floor;
-        while (room > 0 && _unheldDelays > 0 && _rescanFrom < stop)
+        if (_passAt >= _passEnd)
         {
-            long offset = _rescanFrom++;
+            if (_unheldDelays == 0 || (_delays?.Count ?? 0) > 0) return;
+            _passAt = Math.Max(_lowestUnheld, Floor);
+            _passEnd = Next;
+            // Messages pushed out from here on are the ones the next pass reads.
+            _lowestUnheld = _unheldDueFloorMs = long.MaxValue;
+        }
+        long stop = Math.Min(_passEnd, _passAt + MaxRescanSteps);
+        int made = 0;
+        while (made < max && _passAt < stop)
+        {
+            long offset = _passAt++;
             if (_done.IsSet(offset) || _leases.ContainsKey(offset)) continue;
             _unheldDelays--;
-            room--;
+            made++;
             _pastDeliveries.Remove(offset, out ushort past);
             MakeReady(offset, new Lease(LeaseState.Ready, past, 0, 0));
         }
-        if (_unheldDelays == 0) _rescanFrom = long.MaxValue;
+        if (_unheldDelays == 0) _passAt = _passEnd;
     }
 
-    // Part of DropBelow, before the leases below `start` go: unheld delayed messages below it are dropped (counted
-    // by the caller with the others), held ones leave the heap. Walks [floor, start) only when some are unheld.
+    // Part of DropBelow, before the leases below `start` go: unheld delayed messages below it are dropped (counted by
+    // the caller with the others), held ones leave the heap. Walks from the lowest unheld one only when some are.
     private long DropDelaysBelow(long start)
     {
         _delays?.RemoveBelow(start);
         if (_unheldDelays == 0) return 0;
         long dropped = 0;
         long end = Math.Min(start, Next);
-        for (long offset = Math.Max(Floor, _rescanFrom); offset < end && _unheldDelays > 0; offset++)
+        for (long offset = Math.Max(Floor, Math.Min(_lowestUnheld, _passAt < _passEnd ? _passAt : long.MaxValue)); offset < end && _unheldDelays > 0; offset++)
         {
             if (_done.IsSet(offset) || _leases.ContainsKey(offset)) continue;
             _unheldDelays--;
             dropped++;
         }
-        _rescanFrom = _unheldDelays == 0 ? long.MaxValue : Math.Max(_rescanFrom, start);
+        if (_unheldDelays == 0) ClearDelays(keepHeld: true);
+        else
+        {
+            if (_lowestUnheld < start) _lowestUnheld = start;
+            if (_passAt < start) _passAt = Math.Min(start, _passEnd);
+        }
         return dropped;
     }
 
-    // Part of ResetTo.
-    private void ClearDelays()
+    // Part of ResetTo (everything), or when no message is unheld any more.
+    private void ClearDelays(bool keepHeld = false)
     {
-        _delays?.Clear();
+        if (!keepHeld) _delays?.Clear();
         _unheldDelays = 0;
-        _rescanFrom = long.MaxValue;
+        _lowestUnheld = _unheldDueFloorMs = long.MaxValue;
+        _passAt = _passEnd = 0;
     }
 }

@@ -101,7 +101,7 @@ internal sealed partial class QueueState
     public int Acquire(long nowMs, long end, int max, long holder, long visibilityMs, bool autoAck, List<DeliveryRange> taken)
     {
         Expire(nowMs);
-        RefillUnheld(max);
+        RescanUnheld(max);
         end = DeliverableEnd(end);
         int count = 0;
         while (count < max && _ready.TryDequeue(out long offset, out _))
