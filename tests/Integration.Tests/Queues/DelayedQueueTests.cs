@@ -8,7 +8,7 @@ namespace FastBroker.IntegrationTests.Queues;
 
 /// <summary>
 /// Delayed delivery (PROTOCOL.md section 6.7) against the real binary: the docs/QUEUES.md sample through ClientLite, and
-/// <c>publish --delay</c> with <c>receive</c> and <c>queue stats</c>. They wait on the real clock for about two seconds.
+/// <c>publish --delay</c> with <c>receive</c> and <c>queue stats</c>. They wait on the real clock for a few seconds.
 /// </summary>
 public sealed class DelayedQueueTests : IAsyncLifetime
 {
@@ -37,8 +37,10 @@ public sealed class DelayedQueueTests : IAsyncLifetime
         // Or at a time: producer.SendDelayedAsync(value, DateTimeOffset.UtcNow.AddMinutes(5))
         // sample-end
 
-        Assert.Empty(await queue.ReceiveAsync(maxMessages: 10, wait: TimeSpan.Zero));
+        var early = await queue.ReceiveAsync(maxMessages: 10, wait: TimeSpan.Zero);
         var stats = await connection.GetQueueStatsAsync("orders", "orders");
+        Assert.True(sent.Elapsed < TimeSpan.FromSeconds(2), $"sending and receiving took {sent.Elapsed}: too slow to see the delay");
+        Assert.Empty(early);
         Assert.Equal((0L, 1L), (stats.Visible, stats.Delayed));
 
         // A long poll is woken when the message becomes due; bounded by the attempts.
@@ -57,12 +59,15 @@ public sealed class DelayedQueueTests : IAsyncLifetime
     public async Task Publish_with_a_delay_is_held_back_from_receive_and_shown_as_delayed()
     {
         Assert.Equal(0, (await Run(null, "queue", "create", "jobs")).ExitCode);
-        var sent = Stopwatch.StartNew();
-        Assert.Equal(0, (await Run("later\n", "publish", "jobs", "--delay", "2s")).ExitCode);
         Assert.Equal(0, (await Run("now\n", "publish", "jobs")).ExitCode);
+        // Each command is a process of its own, slow to start on a busy machine: the delay leaves room for two of them.
+        var sent = Stopwatch.StartNew();
+        Assert.Equal(0, (await Run("later\n", "publish", "jobs", "--delay", "5s")).ExitCode);
 
-        Assert.Equal(["now"], Lines((await Run(null, "receive", "jobs", "--max", "10")).Stdout));
+        var received = Lines((await Run(null, "receive", "jobs", "--max", "10")).Stdout);
         var stats = Lines((await Run(null, "queue", "stats", "jobs")).Stdout);
+        Assert.True(sent.Elapsed < TimeSpan.FromSeconds(5), $"the commands took {sent.Elapsed}: too slow to see the delay");
+        Assert.Equal(["now"], received);
         Assert.Contains("delayed: 1", stats);
         Assert.Contains("visible: 0", stats);
 
@@ -70,7 +75,7 @@ public sealed class DelayedQueueTests : IAsyncLifetime
         for (int attempt = 0; attempt < 10 && later.Length == 0; attempt++)
             later = Lines((await Run(null, "receive", "jobs", "--max", "10", "--wait", "5s")).Stdout);
         Assert.Equal(["later"], later);
-        Assert.True(sent.Elapsed >= TimeSpan.FromSeconds(1.9), $"delivered after {sent.Elapsed}");
+        Assert.True(sent.Elapsed >= TimeSpan.FromSeconds(4.9), $"delivered after {sent.Elapsed}");
         Assert.Contains("delayed: 0", Lines((await Run(null, "queue", "stats", "jobs")).Stdout));
     }
 }
