@@ -93,14 +93,14 @@ public static class WireFuzzTargets
         Opcode.CommitPosition, Opcode.ReadPosition, Opcode.CreateSubscription, Opcode.DeleteSubscription,
         Opcode.SubscriptionStats, Opcode.Receive, Opcode.Ack, Opcode.Nack, Opcode.Extend, Opcode.Subscribe,
         Opcode.Credit, Opcode.Unsubscribe, Opcode.AlterTopic, Opcode.ListOffsets, Opcode.ResetSubscription,
-        Opcode.DescribeGroup, Opcode.ResetGroup,
+        Opcode.DescribeGroup, Opcode.ResetGroup, Opcode.JoinGroup, Opcode.Heartbeat, Opcode.LeaveGroup,
     ];
 
     private static readonly Opcode[] ResponseOpcodes =
     [
         Opcode.Handshake, Opcode.Error, Opcode.Publish, Opcode.Fetch, Opcode.ListTopics, Opcode.TopicMetadata,
         Opcode.ReadPosition, Opcode.SubscriptionStats, Opcode.Receive, Opcode.Ack, Opcode.ListOffsets,
-        Opcode.ResetSubscription, Opcode.ListGroups, Opcode.DescribeGroup, Opcode.ResetGroup,
+        Opcode.ResetSubscription, Opcode.ListGroups, Opcode.DescribeGroup, Opcode.ResetGroup, Opcode.JoinGroup, Opcode.Heartbeat,
     ];
 
     private static void DecodeRequest(Opcode opcode, ReadOnlySpan<byte> body)
@@ -169,6 +169,15 @@ public static class WireFuzzTargets
                 if (ResetGroupRequest.TryParse(body, out var resetGroup))
                     for (int i = 0; i < resetGroup.Count; i++) _ = resetGroup[i];
                 break;
+            case Opcode.JoinGroup:
+                JoinGroupRequest.TryParse(body, out _);
+                break;
+            case Opcode.Heartbeat:
+                if (HeartbeatRequest.TryParse(body, out var heartbeat)) heartbeat.Owned.ToArray();
+                break;
+            case Opcode.LeaveGroup:
+                LeaveGroupRequest.TryParse(body, out _);
+                break;
         }
     }
 
@@ -218,7 +227,21 @@ public static class WireFuzzTargets
                 break;
             case Opcode.DescribeGroup:
                 if (DescribeGroupResponseReader.TryCreate(body, out var described))
+                {
                     while (described.TryReadNext(out _, out _, out _, out _, out _, out _, out _)) { }
+                    // The members section is optional: walk it when the bytes go on.
+                    if (described.TryBeginMembers(out _))
+                    {
+                        while (described.TryReadMember(out _, out _, out _, out _, out _, out var assigned, out var revoking))
+                        {
+                            assigned.ToArray();
+                            revoking.ToArray();
+                        }
+                    }
+                }
+                break;
+            case Opcode.JoinGroup or Opcode.Heartbeat:
+                if (GroupAssignmentReader.TryParse(body, opcode == Opcode.JoinGroup, out var assignment)) assignment.Partitions.ToArray();
                 break;
             case Opcode.SubscriptionStats:
                 SubscriptionStats.TryParse(body, out _);

@@ -61,8 +61,9 @@ public sealed partial class BrokerConnection
     /// <paramref name="dryRun"/>, returns what would be set and changes nothing.
     /// </summary>
     /// <remarks>
-    /// Groups have no members yet: a reader of the group that is running keeps its own place and overwrites the reset
-    /// with its next commit. Stop the readers first.
+    /// Refused with <see cref="ErrorCode.GroupBusy"/> (unless <paramref name="dryRun"/>) while the group has members on
+    /// the topic (readers that joined it): stop them first. A reader that does not join (explicit partitions, a
+    /// pattern reader) keeps its own place and overwrites the reset with its next commit: stop it too.
     /// </remarks>
     public async ValueTask<IReadOnlyList<(int Partition, long Offset)>> ResetGroupAsync(string group, string topic, StartPosition to,
         IReadOnlyList<int>? partitions = null, bool dryRun = false, CancellationToken cancellationToken = default)

@@ -46,7 +46,11 @@ public sealed partial class BrokerConnection
             : default;
         // The trailing filter fields go only when used, so brokers that predate them still accept plain creates.
         byte[]? filter = options.Filter is { } text ? System.Text.Encoding.UTF8.GetBytes(text) : null;
-        byte flags = options.DeadLetterExpired ? SubscriptionSettings.OptionDeadLetterExpired : (byte)0;
+        byte flags = (SubscriptionSettings.Default with
+        {
+            DeadLetterExpired = options.DeadLetterExpired,
+            KeyOrdered = options.Ordering == QueueOrdering.Key,
+        }).Options;
         var start = options.Start.ToSubscriptionStart();
         var pending = BeginRequest(Opcode.CreateSubscription, TimeSpan.Zero, cancellationToken);
         if (BeginWrite(pending))

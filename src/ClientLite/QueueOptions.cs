@@ -106,6 +106,21 @@ public sealed class QueueOptions
     public bool DeadLetterExpired { get; init; }
 
     /// <summary>
+    /// The order messages are handed out in: <see cref="QueueOrdering.None"/> (the default) or
+    /// <see cref="QueueOrdering.Key"/>, one message of a key out at a time, in offset order. Key ordering needs a broker
+    /// that supports it (older ones reject the create as an invalid argument).
+    /// </summary>
+    public QueueOrdering Ordering
+    {
+        get;
+        init
+        {
+            if (value is not (QueueOrdering.None or QueueOrdering.Key)) throw new ArgumentOutOfRangeException(nameof(Ordering), value, "unknown ordering");
+            field = value;
+        }
+    }
+
+    /// <summary>
     /// Where the subscription starts in each partition when it is created: <see cref="StartPosition.Latest"/> (the
     /// default: only messages published from then on), <see cref="StartPosition.Earliest"/> (every message the topic
     /// still stores), <see cref="StartPosition.Offset"/> (clamped to each partition's stored range) or

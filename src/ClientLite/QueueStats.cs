@@ -54,6 +54,9 @@ public sealed record QueueStats(
     /// <summary>Whether expired messages go to the dead-letter topic instead of being dropped.</summary>
     public bool DeadLetterExpired { get; init; }
 
+    /// <summary>The order the subscription hands out messages in (PROTOCOL.md section 8.11).</summary>
+    public QueueOrdering Ordering { get; init; }
+
     /// <summary>Messages not yet acked: visible, in flight and delayed.</summary>
     public long Depth => Visible + InFlight + Delayed;
 
@@ -74,6 +77,7 @@ public sealed record QueueStats(
             Expired = stats.Expired,
             Filter = settings.Filter.Length == 0 ? null : settings.Filter,
             DeadLetterExpired = settings.DeadLetterExpired,
+            Ordering = settings.KeyOrdered ? QueueOrdering.Key : QueueOrdering.None,
         };
     }
 }

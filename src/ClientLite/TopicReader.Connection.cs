@@ -7,16 +7,18 @@ public sealed partial class TopicReader
 {
     /// <summary>
     /// Index of a cursor whose fetch completed, checking them in rotating order so a busy partition cannot starve
-    /// the rest; -1 when <paramref name="refresh"/> is due (checked first: it is rare, and busy partitions would
-    /// otherwise postpone it forever).
+    /// the rest; -1 when <paramref name="refresh"/> is due, -2 when <paramref name="heartbeat"/> is (both checked
+    /// first: they are rare, and busy partitions would otherwise postpone them forever).
     /// </summary>
-    private async ValueTask<int> WaitAnyAsync(Task? refresh)
+    private async ValueTask<int> WaitAnyAsync(Task? refresh, Task? heartbeat)
     {
         var cursors = _cursors;
-        if (cursors.Length == 1 && refresh is null)
+        if (cursors.Length == 1 && refresh is null && heartbeat is null)
             return 0;
         while (true)
         {
+            if (heartbeat is { IsCompleted: true })
+                return -2;
             if (refresh is { IsCompleted: true })
                 return -1;
             for (int n = 0; n < cursors.Length; n++)
@@ -29,13 +31,16 @@ public sealed partial class TopicReader
                 }
             }
 
-            int count = cursors.Length + (refresh is null ? 0 : 1);
+            int count = cursors.Length + (refresh is null ? 0 : 1) + (heartbeat is null ? 0 : 1);
             if (_waiting.Length != count)
                 _waiting = new Task[count];
             for (int i = 0; i < cursors.Length; i++)
                 _waiting[i] = cursors[i].Fetch!;
+            int timers = cursors.Length;
             if (refresh is not null)
-                _waiting[^1] = refresh;
+                _waiting[timers++] = refresh;
+            if (heartbeat is not null)
+                _waiting[timers] = heartbeat;
             await Task.WhenAny(_waiting).ConfigureAwait(false);
             Array.Clear(_waiting);
         }

@@ -25,7 +25,14 @@ public sealed partial class TopicReader
 
         _connection = await BrokerConnection.ConnectAsync(_endpoint, _options.Connection, cancellationToken).ConfigureAwait(false);
         ConnectionCount++;
-        if (_pattern is null)
+        if (_pattern is null && JoinsGroup)
+        {
+            // No partition until the broker assigns some; opening none still checks the topic and learns its id.
+            (_cursors, _topics) = (await OpenTopicAsync(_connection, Topic, _options.Start, [], cancellationToken).ConfigureAwait(false), [Topic]);
+            if (!await JoinAsync(_connection, cancellationToken).ConfigureAwait(false))
+                _cursors = await OpenTopicAsync(_connection, Topic, _options.Start, null, cancellationToken).ConfigureAwait(false);
+        }
+        else if (_pattern is null)
         {
             var cursors = await OpenTopicAsync(_connection, Topic, _options.Start, _options.Partitions, cancellationToken).ConfigureAwait(false);
             (_cursors, _topics) = (cursors, [Topic]);

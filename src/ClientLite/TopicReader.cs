@@ -145,6 +145,7 @@ public sealed partial class TopicReader : IAsyncDisposable
         // Ends the refresh timer with the read.
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task? refresh = null;
+        Task? heartbeat = null;
         bool checkNow = false;
         try
         {
@@ -154,14 +155,23 @@ public sealed partial class TopicReader : IAsyncDisposable
                 foreach (var cursor in _cursors)
                     cursor.Fetch ??= StartFetch(connection, cursor, cursor.FetchOffset, cancellationToken);
                 refresh ??= Task.Delay(_options.TopicRefreshInterval, _time, reading.Token);
+                if (_memberId is not null)
+                    heartbeat ??= Task.Delay(_heartbeatInterval, _time, reading.Token);
 
-                int ready = checkNow ? -1 : await WaitAnyAsync(refresh).ConfigureAwait(false);
+                int ready = checkNow ? -1 : await WaitAnyAsync(refresh, heartbeat).ConfigureAwait(false);
                 PartitionCursor? from = null;
                 FetchResult? result = null;
                 Exception? lost = null;
                 try
                 {
-                    if (ready < 0)
+                    if (ready == -2)
+                    {
+                        var due = heartbeat!;
+                        heartbeat = null;
+                        await due.ConfigureAwait(false);
+                        await HeartbeatAsync(connection, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (ready < 0)
                     {
                         if (!checkNow)
                         {
@@ -171,6 +181,10 @@ public sealed partial class TopicReader : IAsyncDisposable
                         }
                         checkNow = false;
                         await CheckTopicsAsync(connection, cancellationToken).ConfigureAwait(false);
+                        // After a reconnect: rejoin as the same member (the broker keeps its partitions if its
+                        // session has not ended) and learn what changed meanwhile.
+                        if (_memberId is not null)
+                            await JoinAsync(connection, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -194,6 +208,7 @@ public sealed partial class TopicReader : IAsyncDisposable
                 if (result is null)
                     continue; // a topic check, or a fetch from a topic that was deleted or created again
 
+                Exception? lostWhileBeating = null;
                 try
                 {
                     var batches = result.Batches;
@@ -202,20 +217,37 @@ public sealed partial class TopicReader : IAsyncDisposable
                     // Ask for what follows before handing these out, so the next fetch overlaps their processing.
                     from.FetchOffset = next;
                     from.Fetch = StartFetch(connection, from, next, cancellationToken);
+                    bool revoked = false;
                     for (int r = 0; r < _decoder.Count; r++)
                     {
                         from.Position = _decoder[r].Offset + 1;
                         if (IsSkippedAsExpired(r))
                             continue;
                         yield return _decoder[r].ToMessage(from.Topic, from.Partition, batches);
+                        // A large fetch takes long to hand out: the membership must not lapse meanwhile.
+                        if (heartbeat is { IsCompletedSuccessfully: true })
+                        {
+                            lostWhileBeating = await TryHeartbeatAsync(connection, cancellationToken).ConfigureAwait(false);
+                            heartbeat = _memberId is null ? null : Task.Delay(_heartbeatInterval, _time, reading.Token);
+                            revoked = Array.IndexOf(_cursors, from) < 0;
+                            if (lostWhileBeating is not null || revoked)
+                                break;
+                        }
                     }
                     // A filtered fetch also moves past what did not match, so a commit does not re-examine it.
-                    if (result.NextOffset is not null)
+                    if (result.NextOffset is not null && !revoked && lostWhileBeating is null)
                         from.Position = next;
                 }
                 finally
                 {
                     result.Dispose();
+                }
+                if (lostWhileBeating is not null)
+                {
+                    DrainAll();
+                    if (ReferenceEquals(_connection, connection) || _connection is not { IsConnected: true })
+                        await ReconnectAsync(lostWhileBeating, cancellationToken).ConfigureAwait(false);
+                    checkNow = true;
                 }
             }
         }
@@ -229,54 +261,35 @@ public sealed partial class TopicReader : IAsyncDisposable
     /// <summary>
     /// Stores, for the reader's group, the position of every partition read (the next offset it would yield) in
     /// every topic read, where it changed since the last commit. The group resumes there next time. A pattern
-    /// reader ignores a topic deleted since it was read. Throws <see cref="InvalidOperationException"/> when the
-    /// reader has no group.
+    /// reader ignores a topic deleted since it was read. A reader that joined its group commits as its member: the
+    /// broker refuses (<see cref="BrokerException"/> with <see cref="ErrorCode.UnknownMember"/> or
+    /// <see cref="ErrorCode.StaleGeneration"/>) a commit for a partition the reader no longer owns, so a reader that
+    /// lost its membership cannot overwrite the new owner's positions. Throws <see cref="InvalidOperationException"/>
+    /// when the reader has no group.
     /// </summary>
     public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
     {
-        string group = _options.Group ?? throw new InvalidOperationException("Only a reader with a group can commit.");
+        _ = _options.Group ?? throw new InvalidOperationException("Only a reader with a group can commit.");
         if (!_started)
             return;
         if (_connection is not { IsConnected: true })
             await ReconnectAsync(new BrokerConnectionException("Not connected."), cancellationToken).ConfigureAwait(false);
 
-        var commits = new List<(PartitionCursor Cursor, long Position, ValueTask Commit)>();
-        foreach (var cursor in _cursors)
-        {
-            long position = cursor.Position;
-            if (position != cursor.Committed)
-                commits.Add((cursor, position, _connection!.CommitPositionAsync(group, cursor.Topic, cursor.Partition, position, cancellationToken)));
-        }
-        Exception? first = null;
-        foreach (var (cursor, position, commit) in commits)
-        {
-            try
-            {
-                await commit.ConfigureAwait(false);
-                cursor.Committed = position;
-            }
-            catch (BrokerException e) when (e.Code == ErrorCode.UnknownTopic && _pattern is not null)
-            {
-                // Deleted since it was read: its positions went with it, and the next refresh drops it.
-            }
-            catch (Exception e)
-            {
-                // Every commit was sent; await them all before reporting the first failure.
-                first ??= e;
-            }
-        }
-        if (first is not null)
-            throw first;
+        await CommitCursorsAsync(_connection!, _cursors, ignoreFencing: false, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Closes the reader's connection. Positions not committed are not stored.</summary>
+    /// <summary>Leaves the reader's group if it joined one (its partitions go to the other members at once), then
+    /// closes the reader's connection. Positions not committed are not stored.</summary>
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
         var connection = _connection;
         _connection = null;
         if (connection is not null)
+        {
+            await LeaveAsync(connection).ConfigureAwait(false);
             await connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private Task<FetchResult> StartFetch(BrokerConnection connection, PartitionCursor cursor, long offset, CancellationToken cancellationToken)

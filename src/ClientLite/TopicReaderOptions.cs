@@ -18,8 +18,23 @@ public sealed class TopicReaderOptions
     /// </summary>
     public StartPosition Start { get; init; } = StartPosition.Earliest;
 
-    /// <summary>Consumer group whose committed positions are resumed from and stored by <see cref="TopicReader.CommitAsync"/>.</summary>
+    /// <summary>
+    /// Consumer group whose committed positions are resumed from and stored by <see cref="TopicReader.CommitAsync"/>.
+    /// A reader of one topic with a group and no <see cref="Partitions"/> joins the group (PROTOCOL.md 5.29): the
+    /// broker assigns it a share of the topic's partitions (<see cref="TopicReader.AssignedPartitions"/>), which moves
+    /// as readers of the group come and go. With <see cref="Partitions"/>, or for a pattern reader, the reader does
+    /// not join: it reads the partitions it was given and commits without membership, which the broker refuses
+    /// (<see cref="Wire.ErrorCode.GroupBusy"/>) while the group has members on the topic.
+    /// </summary>
     public string? Group { get; init; }
+
+    /// <summary>
+    /// How long the broker keeps a reader's group membership without a heartbeat (1 s to 5 min); the reader heartbeats
+    /// three times per session while it is being read (<see cref="TopicReader.ReadAllAsync"/>). A reader that stops
+    /// reading for longer, or whose process dies, loses its partitions to the other members after this long.
+    /// Default 10 s.
+    /// </summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// A filter (PROTOCOL.md section 14, e.g. <c>key ~ "eu.#" and header(type) = "created"</c>) the broker applies:

@@ -68,8 +68,18 @@ public enum ErrorCode : ushort
     /// </summary>
     SubscriptionBusy = 25,
     /// <summary>
-    /// Reserved: the group has active members, so its positions cannot be reset. No broker of this version sends it:
-    /// groups have no members until the group coordinator exists (PROTOCOL.md 5.28).
+    /// The group has members on the topic: a ResetGroup (PROTOCOL.md 5.28), or a CommitPosition without member fields
+    /// (5.9), is refused and changes nothing. Stop the group's readers (or let their sessions end), then retry.
     /// </summary>
     GroupBusy = 26,
+    /// <summary>
+    /// The member id is not (or no longer) a member of the group on that topic: its session timed out, it left, or
+    /// the broker restarted. Join again (PROTOCOL.md 5.29).
+    /// </summary>
+    UnknownMember = 27,
+    /// <summary>
+    /// A member's commit was fenced: it does not own the partition (any more), or it named a generation the group has
+    /// not reached. Heartbeat to learn the current assignment (PROTOCOL.md 5.9).
+    /// </summary>
+    StaleGeneration = 28,
 }

@@ -36,6 +36,12 @@ public enum Opcode : ushort
     DescribeGroup = 0x0033,
     /// <summary>Move a consumer group's positions in a topic to the log start or end, an offset or a time.</summary>
     ResetGroup = 0x0034,
+    /// <summary>Join a consumer group's membership of a topic, or rejoin as the same member; answers the member's assignment.</summary>
+    JoinGroup = 0x0035,
+    /// <summary>Keep a membership alive, report the partitions still read, and learn the current assignment.</summary>
+    Heartbeat = 0x0036,
+    /// <summary>Leave a consumer group's membership of a topic: its partitions go to the other members at once.</summary>
+    LeaveGroup = 0x0037,
     /// <summary>Create a shared subscription (work queue) on a topic.</summary>
     CreateSubscription = 0x0040,
     /// <summary>Delete a shared subscription and its ack state.</summary>

@@ -102,4 +102,14 @@ public ref struct SpanReader
         _position += TopicIds.Size;
         return true;
     }
+
+    /// <summary>Reads <paramref name="count"/> raw bytes, returned in place.</summary>
+    public bool TryReadBytes(int count, out ReadOnlySpan<byte> bytes)
+    {
+        bytes = default;
+        if (count < 0 || _span.Length - _position < count) return false;
+        bytes = _span.Slice(_position, count);
+        _position += count;
+        return true;
+    }
 }

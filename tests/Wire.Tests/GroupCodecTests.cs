@@ -51,7 +51,7 @@ public sealed class GroupCodecTests
         Assert.Equal("g"u8, parsed.Group);
         Assert.True(parsed.Topic.IsEmpty);
         for (int n = 0; n < request.Length; n++) Assert.False(DescribeGroupRequest.TryParse(request.AsSpan(0, n), out _));
-        Assert.False(DescribeGroupRequest.TryParse([.. request, 0], out _));
+        Assert.False(DescribeGroupRequest.TryParse([.. request, 0, 0], out _)); // one byte is the optional flags; two are one too many
 
         GroupPartitionLag[] entries = [new("orders", 3, -1, 5, 9, 4, 60_000), new("audit", 0, 7, 0, 7, 0, -1)];
         byte[] response = BodyOf(Encode(w => FrameWriter.WriteDescribeGroupResponse(w, 1, entries)));

@@ -27,7 +27,7 @@ internal static class ConsumeCommand
                 result.AddError($"'{value}' is not a valid topic name or pattern (names: 1 to {Wire.Protocol.MaxTopicNameBytes} characters of A-Z a-z 0-9 . _ -; patterns add * and # words)");
         });
         var from = CliOptions.From();
-        var group = new Option<string?>("--group") { Description = "Consumer group: resume from and commit its position" };
+        var group = new Option<string?>("--group") { Description = "Consumer group: resume from and commit its positions; for one topic, join the group and read only the partitions the broker assigns" };
         var filter = CliOptions.Filter();
         var count = CliOptions.OptionalInt("--count", "Stop after this many messages", 1);
         var timeout = CliOptions.Duration("--timeout", "Stop when no message arrives for this long", CliDefaults.ConsumeIdleTimeout);

@@ -21,32 +21,39 @@ internal static class GroupCommands
             return ClientCli.ExitOk;
         }, ct));
 
-        var describe = new Command("describe", "Show a group's position in each partition: a header line, then "
-            + "TOPIC<TAB>PARTITION<TAB>COMMITTED<TAB>START<TAB>END<TAB>LAG<TAB>AGE per partition (COMMITTED - when none; LAG in messages; "
-            + "AGE: how old the oldest unconsumed message is, - when caught up). Members and assignments come with the group coordinator");
+        var describe = new Command("describe", "Show a group's position in each partition and who reads it: a header line, then "
+            + "TOPIC<TAB>PARTITION<TAB>COMMITTED<TAB>START<TAB>END<TAB>LAG<TAB>AGE<TAB>OWNER per partition (COMMITTED - when none; LAG in messages; "
+            + "AGE: how old the oldest unconsumed message is, - when caught up; OWNER: the member reading it, - when none). When the group "
+            + "has members: a blank line, a header, then MEMBER<TAB>CLIENT<TAB>TOPIC<TAB>GENERATION<TAB>SESSION<TAB>PARTITIONS<TAB>REVOKING per member");
         var describeName = GroupName();
-        var describeTopic = CliOptions.Name("--topic", "Only this topic (default: every topic the group has a position on)", "TOPIC");
+        var describeTopic = CliOptions.Name("--topic", "Only this topic (default: every topic the group has a position or members on)", "TOPIC");
+        var describeFormat = new Option<string>("--format")
+        {
+            Description = "text: the tab-separated lines above; json: one object with \"partitions\" and \"members\" arrays",
+            HelpName = "text|json",
+            DefaultValueFactory = _ => "text",
+        };
+        describeFormat.AcceptOnlyFromAmong("text", "json");
         describe.Arguments.Add(describeName);
         describe.Options.Add(describeTopic);
+        describe.Options.Add(describeFormat);
         describe.SetAction((result, ct) =>
         {
             string group = result.GetValue(describeName)!;
             string? topic = result.GetValue(describeTopic);
+            bool json = result.GetValue(describeFormat) == "json";
             return CliErrors.GuardAsync(console, topic, async () =>
             {
                 await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
-                var partitions = await connection.DescribeGroupAsync(group, topic, ct).ConfigureAwait(false);
-                var text = new StringBuilder("TOPIC\tPARTITION\tCOMMITTED\tSTART\tEND\tLAG\tAGE\n");
-                foreach (var p in partitions)
-                    text.Append(CultureInfo.InvariantCulture,
-                        $"{p.Topic}\t{p.Partition}\t{(p.Committed is { } c ? c.ToString(CultureInfo.InvariantCulture) : "-")}\t{p.LogStart}\t{p.LogEnd}\t{p.Lag}\t{Age(p.OldestUnconsumedAge)}\n");
-                await console.Out.WriteAsync(text.ToString()).ConfigureAwait(false);
+                var description = await connection.DescribeGroupWithMembersAsync(group, topic, ct).ConfigureAwait(false);
+                string text = json ? Output.GroupDescriptionPrinter.Json(description) : Output.GroupDescriptionPrinter.Text(description);
+                await console.Out.WriteAsync(text).ConfigureAwait(false);
                 return ClientCli.ExitOk;
             }, ct);
         });
 
         var reset = new Command("reset", "Move a group's positions in a topic and print them: TOPIC<TAB>PARTITION<TAB>OFFSET per partition. "
-            + "A reader of the group that is running overwrites them with its next commit: stop it first");
+            + "Refused (GroupBusy) while the group has members on the topic: stop its readers first (--dry-run is answered)");
         var resetName = GroupName();
         var resetTopic = CliOptions.Name("--topic", "The topic whose positions to move", "TOPIC");
         resetTopic.Required = true;
@@ -113,8 +120,4 @@ internal static class GroupCommands
         },
     };
 
-    // Whole seconds: enough to see how far behind a group is.
-    private static string Age(TimeSpan? age) => age is { } value
-        ? string.Create(CultureInfo.InvariantCulture, $"{(long)value.TotalSeconds}s")
-        : "-";
 }

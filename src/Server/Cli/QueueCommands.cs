@@ -27,6 +27,13 @@ internal static class QueueCommands
             Description = "Deliver only messages matching this filter on key and headers, e.g. 'key ~ \"eu.#\" and header(type) = \"created\"'",
             HelpName = "EXPR",
         };
+        var ordering = new Option<string>("--ordering")
+        {
+            Description = "key: messages with the same record key are delivered in order, one at a time (the next after the previous is acked or dead-lettered); none: no order",
+            HelpName = "key|none",
+            DefaultValueFactory = _ => "none",
+        };
+        ordering.AcceptOnlyFromAmong("none", "key");
         var deadLetterExpired = new Option<bool>("--dead-letter-expired") { Description = "Move expired messages (header fb-expires) to the dead-letter topic instead of dropping them" };
         var from = CliOptions.Start("--from",
             "Where the queue starts in each partition: latest (only messages published from now on), earliest (every stored message), "
@@ -36,6 +43,7 @@ internal static class QueueCommands
         create.Options.Add(createTopic);
         create.Options.Add(filter);
         create.Options.Add(deadLetterExpired);
+        create.Options.Add(ordering);
         create.Options.Add(from);
         create.Options.Add(partitions);
         create.Options.Add(visibility);
@@ -65,6 +73,7 @@ internal static class QueueCommands
                     AckMode = result.GetValue(noAck) ? QueueAckMode.None : QueueAckMode.Explicit,
                     Filter = filterText,
                     DeadLetterExpired = result.GetValue(deadLetterExpired),
+                    Ordering = result.GetValue(ordering) == "key" ? QueueOrdering.Key : QueueOrdering.None,
                     Start = result.GetValue(from),
                 };
                 await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
@@ -102,7 +111,8 @@ internal static class QueueCommands
                     $"delivered: {s.Delivered}\nacked: {s.Acked}\ndeliver_rate: {s.DeliveriesPerSecond}\nack_rate: {s.AcksPerSecond}\n" +
                     $"visibility_timeout_ms: {(long)s.VisibilityTimeout.TotalMilliseconds}\nmax_deliveries: {s.MaxDeliveries}\n" +
                     $"dead_letter_topic: {s.DeadLetterTopic}\nmax_in_flight: {s.MaxInFlight}\nack_mode: {(s.AckMode == QueueAckMode.None ? "none" : "explicit")}\n" +
-                    $"filtered: {s.Filtered}\nexpired: {s.Expired}\nfilter: {OneLine(s.Filter)}\ndead_letter_expired: {(s.DeadLetterExpired ? "true" : "false")}");
+                    $"filtered: {s.Filtered}\nexpired: {s.Expired}\nfilter: {OneLine(s.Filter)}\ndead_letter_expired: {(s.DeadLetterExpired ? "true" : "false")}\n" +
+                    $"ordering: {(s.Ordering == QueueOrdering.Key ? "key" : "none")}");
                 await console.Out.WriteLineAsync(text).ConfigureAwait(false);
                 return ClientCli.ExitOk;
             }, ct);

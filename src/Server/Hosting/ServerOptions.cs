@@ -18,7 +18,7 @@ public sealed record ServerOptions
 
     /// <summary>Delayed messages (PROTOCOL.md section 6.7) a shared subscription keeps in memory per partition; later
     /// ones are read again from the journal when room frees up.</summary>
-    public int MaxHeldDelays { get; init; } = Subscriptions.QueueLimits.Default.MaxHeldDelays;
+    public int MaxDelaysInMemory { get; init; } = Subscriptions.QueueLimits.Default.MaxDelaysInMemory;
     public long SegmentBytes { get; init; } = 128L * 1024 * 1024;
     public bool AutoCreateTopics { get; init; }
     public int AutoCreatePartitions { get; init; } = 1;

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging;
 
 namespace FastBroker.Server.Sessions;
 
-/// <summary>What every session shares: its limits, topics and their subscriptions, positions, the clock, and the stop
-/// signal.</summary>
+/// <summary>What every session shares: its limits, topics and their subscriptions, positions, the group
+/// coordinator, the clock, and the stop signal.</summary>
 internal sealed record BrokerContext(
     SessionLimits Limits,
     TopicRegistry Topics,
@@ -14,4 +14,8 @@ internal sealed record BrokerContext(
     PositionStore Positions,
     TimeProvider Time,
     ILoggerFactory LoggerFactory,
-    CancellationToken Stopping);
+    CancellationToken Stopping)
+{
+    /// <summary>The consumer-group coordinator: members in memory, on the broker's clock, stopped with the broker.</summary>
+    public Groups.GroupCoordinator Groups { get; init; } = new(Time, Stopping);
+}

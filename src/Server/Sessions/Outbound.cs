@@ -28,6 +28,8 @@ internal readonly record struct Outbound(
         OutboundKind.ResetSubscription => Overhead + 16 * ((Array)Data!).Length,
         OutboundKind.ListOffsets or OutboundKind.ResetGroup => Overhead + 12 * ((Array)Data!).Length,
         OutboundKind.DescribeGroup => Overhead + 64 * ((Array)Data!).Length,
+        OutboundKind.DescribeGroupMembers => Overhead + ((DescribeGroupAnswer)Data!).Cost,
+        OutboundKind.GroupAssignment => Overhead + 64 + 4 * ((Groups.GroupAssignment)Data!).Partitions.Length,
         OutboundKind.ListGroups => Overhead + 64 * ((System.Collections.ICollection)Data!).Count,
         _ => Overhead,
     };

@@ -19,6 +19,10 @@ internal enum OutboundKind : byte
     ListGroups,
     /// <summary>A DescribeGroup response (<see cref="Wire.Messages.Groups.GroupPartitionLag"/> entries in <see cref="Outbound.Data"/>).</summary>
     DescribeGroup,
+    /// <summary>A DescribeGroup response with members (a <see cref="DescribeGroupAnswer"/> in <see cref="Outbound.Data"/>).</summary>
+    DescribeGroupMembers,
+    /// <summary>A JoinGroup or Heartbeat response, by <see cref="Outbound.Opcode"/> (a boxed <see cref="Groups.GroupAssignment"/> in <see cref="Outbound.Data"/>).</summary>
+    GroupAssignment,
     /// <summary>A ResetGroup response (partition/offset pairs in <see cref="Outbound.Data"/>).</summary>
     ResetGroup,
     /// <summary>The handshake response.</summary>

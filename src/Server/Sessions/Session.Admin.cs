@@ -196,6 +196,7 @@ internal sealed partial class Session
             Fail(requestId, ErrorCode.InvalidArgument, $"position {request.Offset} is negative");
             return;
         }
+        if (!TryFenceCommit(requestId, request, key)) return;
         // Answered by the store's loop once the group holding it is durable (or with why it is not).
         if (!_broker.Positions.TryCommit(key, request.Offset, this, requestId))
             Fail(requestId, ErrorCode.ShuttingDown, "the position store is closing");

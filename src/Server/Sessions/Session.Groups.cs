@@ -8,7 +8,7 @@ namespace FastBroker.Server.Sessions;
 
 internal sealed partial class Session
 {
-    // PROTOCOL.md 5.26: every group with a stored position. Groups are only named positions for now.
+    // PROTOCOL.md 5.26: every group with a stored position (members alone do not list a group).
     private void ListGroups(uint requestId, ReadOnlySpan<byte> body)
     {
         if (!body.IsEmpty)
@@ -28,11 +28,15 @@ internal sealed partial class Session
             return;
         }
         if (!TryGroupName(requestId, request.Group, out string group)) return;
+        bool withMembers = (request.Flags & DescribeGroupFlags.WithMembers) != 0;
         var topics = new List<Topics.Topic>();
         if (request.Topic.IsEmpty)
         {
-            // A topic deleted since its positions were listed has none left: it is simply not described.
-            foreach (string name in _broker.Positions.TopicsOf(group))
+            // A topic deleted since its positions were listed has none left: it is simply not described. A group
+            // asked with its members also describes the topics it has members on but no position yet.
+            var names = new SortedSet<string>(_broker.Positions.TopicsOf(group), StringComparer.Ordinal);
+            if (withMembers) names.UnionWith(_broker.Groups.TopicsWithMembers(group));
+            foreach (string name in names)
                 if (_broker.Topics.TryGet(name, out var stored) && !stored.Deleted) topics.Add(stored);
         }
         else
@@ -40,13 +44,25 @@ internal sealed partial class Session
             if (!TryResolveTopic(requestId, request.Topic, out var topic)) return;
             topics.Add(topic);
         }
+        if ((request.Flags & ~DescribeGroupFlags.WithMembers) != 0)
+        {
+            Fail(requestId, ErrorCode.InvalidArgument, $"reserved describe-group flag bits 0x{(byte)request.Flags:x2} are set");
+            return;
+        }
 
         long now = _broker.Time.GetUtcNow().ToUnixTimeMilliseconds();
         var entries = new List<GroupPartitionLag>();
         foreach (var topic in topics)
             for (int i = 0; i < topic.Partitions.Length; i++)
                 entries.Add(Lag(group, topic, i, now));
-        Enqueue(new Outbound(OutboundKind.DescribeGroup, Opcode.DescribeGroup, requestId, Data: entries.ToArray()));
+        if (!withMembers)
+        {
+            Enqueue(new Outbound(OutboundKind.DescribeGroup, Opcode.DescribeGroup, requestId, Data: entries.ToArray()));
+            return;
+        }
+        var members = new List<GroupMemberState>();
+        foreach (var topic in topics) members.AddRange(_broker.Groups.Describe(group, topic.Name));
+        Enqueue(new Outbound(OutboundKind.DescribeGroupMembers, Opcode.DescribeGroup, requestId, Data: new DescribeGroupAnswer([.. entries], members)));
     }
 
     private GroupPartitionLag Lag(string group, Topics.Topic topic, int index, long now)
@@ -97,6 +113,13 @@ internal sealed partial class Session
         if ((request.Flags & ~ResetGroupFlags.DryRun) != 0)
         {
             Fail(requestId, ErrorCode.InvalidArgument, $"reserved reset-group flag bits 0x{(byte)request.Flags:x2} are set");
+            return;
+        }
+        // Members read on from their own positions and would overwrite a reset with their next commit. A dry run
+        // changes nothing, so it is answered.
+        if ((request.Flags & ResetGroupFlags.DryRun) == 0 && _broker.Groups.HasMembers(group, topic.Name))
+        {
+            Fail(requestId, ErrorCode.GroupBusy, $"group '{group}' has members on '{topic.Name}': stop its readers (or wait for their sessions to end) first");
             return;
         }
 

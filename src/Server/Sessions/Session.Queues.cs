@@ -29,7 +29,7 @@ internal sealed partial class Session
         if (!TryResolveSubscriptions(requestId, request.Topic, out var subscriptions)) return new ValueTask<bool>(true);
         if ((request.Options & ~SubscriptionSettings.KnownOptions) != 0)
         {
-            Fail(requestId, ErrorCode.InvalidArgument, $"unknown subscription options 0x{request.Options:x2}: only bit 0 (dead-letter expired messages) is defined");
+            Fail(requestId, ErrorCode.InvalidArgument, $"unknown subscription options 0x{request.Options:x2}: only bit 0 (dead-letter expired messages) and bit 1 (key ordering) are defined");
             return new ValueTask<bool>(true);
         }
         if (!TryDecodeFilter(requestId, request.Filter, out string filter)) return new ValueTask<bool>(true);
@@ -41,8 +41,7 @@ internal sealed partial class Session
         var settings = new SubscriptionSettings(request.VisibilityTimeoutMs, request.MaxDeliveries, dlq, request.MaxInFlight, request.AckMode)
         {
             Filter = filter,
-            DeadLetterExpired = (request.Options & SubscriptionSettings.OptionDeadLetterExpired) != 0,
-        };
+        }.WithOptions(request.Options);
         return CreateSubscriptionAsync(requestId, subscriptions, name, settings, request.Start);
     }
 

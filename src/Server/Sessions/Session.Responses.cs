@@ -43,6 +43,13 @@ internal sealed partial class Session
             case OutboundKind.DescribeGroup:
                 FrameWriter.WriteDescribeGroupResponse(output, item.RequestId, (Wire.Messages.Groups.GroupPartitionLag[])item.Data!);
                 break;
+            case OutboundKind.DescribeGroupMembers:
+                var described = (DescribeGroupAnswer)item.Data!;
+                FrameWriter.WriteDescribeGroupResponse(output, item.RequestId, described.Entries, described.Members);
+                break;
+            case OutboundKind.GroupAssignment:
+                WriteAssignment(output, item);
+                break;
             case OutboundKind.ResetGroup:
                 FrameWriter.WriteResetGroupResponse(output, item.RequestId, (ValueTuple<int, long>[])item.Data!);
                 break;

@@ -26,6 +26,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _scratch = [];
     private bool _handshakeDone;
+    private string _clientName = "";
     private long _inFlightBytes;
     private int _readerWaitingForRoom;
 
@@ -126,6 +127,15 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
             case Opcode.ResetGroup:
                 ResetGroup(header.RequestId, Contiguous(body));
                 return new ValueTask<bool>(true);
+            case Opcode.JoinGroup:
+                JoinGroup(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
+            case Opcode.Heartbeat:
+                Heartbeat(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
+            case Opcode.LeaveGroup:
+                LeaveGroup(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
             case Opcode.CreateSubscription:
                 return CreateSubscriptionAsync(header.RequestId, Contiguous(body));
             case Opcode.DeleteSubscription:
@@ -184,6 +194,7 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
         if (!request.Auth.IsEmpty)
             return Close(0, ErrorCode.MalformedFrame, "auth data must be empty with authentication mechanism 0");
 
+        _clientName = System.Text.Encoding.UTF8.GetString(request.ClientName);
         Volatile.Write(ref _handshakeDone, true);
         Enqueue(new Outbound(OutboundKind.Handshake, Opcode.Handshake, header.RequestId));
         return true;

@@ -11,4 +11,7 @@ internal enum LeaseState : byte
     Delayed,
     /// <summary>Out of deliveries; being copied to the dead-letter topic.</summary>
     DeadLettering,
+    /// <summary>Never delivered: held back behind an earlier message of its key (key-ordered subscriptions); made
+    /// visible when that one is settled.</summary>
+    Held,
 }

@@ -6,7 +6,7 @@ namespace FastBroker.Server.Subscriptions;
 internal sealed record QueueLimits(int MaxFrameBytes, int MaxMessageBytes, long AckLogCompactBytes)
 {
     /// <summary>Delayed messages each partition of a shared subscription keeps in memory (QueueState.Delay.cs).</summary>
-    public int MaxHeldDelays { get; init; } = QueueState.DefaultMaxHeldDelays;
+    public int MaxDelaysInMemory { get; init; } = QueueState.DefaultMaxDelaysInMemory;
 
     public static QueueLimits Default { get; } = new(Protocol.DefaultMaxFrameBytes, Protocol.DefaultMaxMessageBytes, 64L * 1024 * 1024);
 }

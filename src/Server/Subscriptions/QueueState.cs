@@ -36,16 +36,19 @@ internal sealed partial class QueueState
     private readonly List<long> _scratch = [];
     private readonly int _maxDeliveries;
     private readonly bool _filtered;
+    // Key order (null when the subscription has none): see QueueState.KeyOrder.cs.
+    private readonly KeyGate? _keys;
     private long _doneEnd;
     // Expired messages at or above Next on their way to the dead-letter topic (only a scan parks them there).
     private long _movingAhead;
     private long _lastInOrderDue;
 
-    public QueueState(int maxDeliveries, long floor = 0, bool filtered = false, int maxHeldDelays = DefaultMaxHeldDelays)
+    public QueueState(int maxDeliveries, long floor = 0, bool filtered = false, KeyGate? keys = null, int maxHeldDelays = DefaultMaxDelaysInMemory)
     {
         _maxDeliveries = maxDeliveries;
-        MaxHeldDelays = maxHeldDelays;
+        MaxDelaysInMemory = maxHeldDelays;
         _filtered = filtered;
+        _keys = keys;
         Floor = Next = Scanned = floor;
         _done = new AckBitmap(floor);
     }
@@ -101,7 +104,7 @@ internal sealed partial class QueueState
     public int Acquire(long nowMs, long end, int max, long holder, long visibilityMs, bool autoAck, List<DeliveryRange> taken)
     {
         Expire(nowMs);
-        RescanUnheld(max);
+        RescanSpilled(max);
         end = DeliverableEnd(end);
         int count = 0;
         while (count < max && _ready.TryDequeue(out long offset, out _))
@@ -113,7 +116,7 @@ internal sealed partial class QueueState
             count++;
         }
         bool skipped = false;
-        while (count < max && Next < end && Next - Floor < MaxWindow)
+        while (count < max && Next < end && Next - Floor < MaxWindow && KeyKnown(Next))
         {
             long offset = Next++;
             if (_done.IsSet(offset))
@@ -130,6 +133,7 @@ internal sealed partial class QueueState
             }
             ushort deliveries = 1;
             if (_pastDeliveries.Remove(offset, out ushort past)) deliveries = (ushort)(past + 1);
+            if (!EnterKey(offset, deliveries)) continue;
             Deliver(offset, new Lease(LeaseState.InFlight, deliveries, holder, 0), nowMs, holder, visibilityMs, autoAck, taken);
             count++;
         }
@@ -144,6 +148,7 @@ internal sealed partial class QueueState
         {
             _leases.Remove(offset);
             MarkDone(offset);
+            LeaveKey(offset);
             return;
         }
         long due = nowMs + visibilityMs;
@@ -248,7 +253,8 @@ internal sealed partial class QueueState
         long end = Math.Min(first + count, Next);
         for (long offset = Math.Max(first, Floor); offset < end; offset++)
         {
-            if (!_leases.TryGetValue(offset, out var lease) || lease.State == LeaseState.DeadLettering)
+            // Held-back messages were never delivered: there is nothing of theirs to ack.
+            if (!_leases.TryGetValue(offset, out var lease) || lease.State is LeaseState.DeadLettering or LeaseState.Held)
             {
                 if (run >= 0) appliedRun(state, run, (int)(offset - run));
                 run = -1;
@@ -256,10 +262,12 @@ internal sealed partial class QueueState
             }
             Forget(offset, lease);
             MarkDone(offset);
+            LeaveKey(offset, later: true);
             applied++;
             if (run < 0) run = offset;
         }
         if (run >= 0) appliedRun(state, run, (int)(end - run));
+        FlushLeftKeys();
         if (applied > 0)
         {
             AdvanceFloor();
@@ -342,6 +350,7 @@ internal sealed partial class QueueState
         if (!_leases.TryGetValue(offset, out var lease) || lease.State != LeaseState.DeadLettering) return;
         _leases.Remove(offset);
         MarkDone(offset);
+        LeaveKey(offset);
         DeadLettered++;
         if (offset >= Next) _movingAhead--;
         AdvanceFloor();
@@ -393,12 +402,13 @@ internal sealed partial class QueueState
         if (Next < start) Next = start;
         if (Scanned < start) Scanned = start;
         Floor = _done.AdvanceFloor(start, Next);
+        DropKeysBelow(start);
         return dropped;
     }
 
     /// <summary>Whether messages are in flight or on their way to the dead-letter topic: a reset must wait for them
     /// (PROTOCOL.md section 5.25), as their settling would land on a state that no longer knows them.</summary>
-    public bool Settling => InFlight > 0 || _leases.Count > InFlight + ReadyCount + Delayed;
+    public bool Settling => InFlight > 0 || _leases.Count > InFlight + ReadyCount + Delayed + Held;
 
     /// <summary>
     /// Moves the partition's position to <paramref name="floor"/> (ResetSubscription): every offset below it is done,
@@ -421,6 +431,7 @@ internal sealed partial class QueueState
         _done = new AckBitmap(floor);
         _doneEnd = floor;
         Floor = Next = Scanned = floor;
+        _keys?.Clear(floor);
         return skipped;
     }
 
@@ -442,7 +453,11 @@ internal sealed partial class QueueState
     }
 
     /// <summary>After replay: undelivered-since-start starts at the floor (in-flight messages of the last run are visible).</summary>
-    public void FinishRestore() => Next = Scanned = Floor;
+    public void FinishRestore()
+    {
+        Next = Scanned = Floor;
+        _keys?.Clear(Floor);
+    }
 
     /// <summary>Done offsets above the floor, as runs, and remembered delivery counts — what a snapshot keeps.</summary>
     public void VisitDoneRuns<TState>(TState state, Action<TState, long, long> visit) => _done.ForEachSetRun(Floor, Math.Max(Next, _doneEnd), state, visit);

@@ -84,6 +84,7 @@ internal sealed partial class SharedSubscription
                 Scan(p, InlineScanBytes);
                 scanBehind |= ScanBehind(p, end);
             }
+            if (state.Keys is not null) ReadKeysAhead(state, journal, end);
             lock (state.Gate)
             {
                 DropBelowLogStartLocked(p, state, journal);

@@ -28,7 +28,8 @@ internal sealed partial class SharedSubscription
                 state.Expire(now);
                 Interlocked.Add(ref _inFlight, state.InFlight - before);
                 DrainLocked(p, state);
-                visible += state.Visible(end);
+                // Messages held back behind their key wait in the queue as visible ones do (as SQS FIFO counts them).
+                visible += state.Visible(end) + state.Held;
                 inFlight += state.InFlight;
                 delayed += state.DelayedTotal;
                 deadLettered += state.DeadLettered;

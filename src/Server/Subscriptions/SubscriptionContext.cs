@@ -15,5 +15,5 @@ internal sealed record SubscriptionContext(
     ILogger Logger)
 {
     /// <summary>Delayed messages each partition of a subscription keeps in memory (QueueState.Delay.cs).</summary>
-    public int MaxHeldDelays { get; init; } = QueueState.DefaultMaxHeldDelays;
+    public int MaxDelaysInMemory { get; init; } = QueueState.DefaultMaxDelaysInMemory;
 }

@@ -17,7 +17,8 @@ internal static class SubscriptionFile
             $"visibility_ms={settings.VisibilityTimeoutMs}\nmax_deliveries={settings.MaxDeliveries}\ndead_letter_topic={settings.DeadLetterTopic}\n" +
             $"max_in_flight={settings.MaxInFlight}\nack_mode={(settings.AckMode == AckMode.None ? "none" : "explicit")}\n" +
             // A filter may hold any character, newlines and '=' included: stored as base64 of its UTF-8.
-            $"filter_base64={Convert.ToBase64String(Encoding.UTF8.GetBytes(settings.Filter))}\ndead_letter_expired={(settings.DeadLetterExpired ? 1 : 0)}\n");
+            $"filter_base64={Convert.ToBase64String(Encoding.UTF8.GetBytes(settings.Filter))}\ndead_letter_expired={(settings.DeadLetterExpired ? 1 : 0)}\n" +
+            $"key_ordered={(settings.KeyOrdered ? 1 : 0)}\n");
         Durability.DurableFile.Replace(path, Encoding.UTF8.GetBytes(text));
     }
 
@@ -32,6 +33,7 @@ internal static class SubscriptionFile
         AckMode? ackMode = null;
         string filter = "";
         bool deadLetterExpired = false;
+        bool keyOrdered = false;
         foreach (string line in File.ReadAllLines(path))
         {
             int eq = line.IndexOf('=');
@@ -46,14 +48,17 @@ internal static class SubscriptionFile
                 case "ack_mode": ackMode = value is "none" ? AckMode.None : value is "explicit" ? AckMode.Explicit : null; break;
                 case "filter_base64": if (!TryDecodeBase64(value, out filter)) return false; break;
                 case "dead_letter_expired": deadLetterExpired = value is "1"; break;
+                case "key_ordered": keyOrdered = value is "1"; break;
             }
         }
         if (dlq is null || ackMode is null) return false;
-        // Files written before filters existed have neither line: no filter, expired messages dropped.
+        // Files written before filters (or key ordering) existed lack those lines: no filter, expired messages
+        // dropped, no key ordering.
         settings = new SubscriptionSettings(visibility, maxDeliveries, dlq, maxInFlight, ackMode.Value)
         {
             Filter = filter,
             DeadLetterExpired = deadLetterExpired,
+            KeyOrdered = keyOrdered,
         };
         return settings.Validate() is null;
     }

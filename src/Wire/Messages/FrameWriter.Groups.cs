@@ -33,23 +33,37 @@ public static partial class FrameWriter
         output.Advance(FrameHeader.Size + bodyLength);
     }
 
-    // describe group = string group, string topic (empty: every topic the group has a position on)
-    /// <summary>Writes a DescribeGroup request; an empty <paramref name="topic"/> asks for every topic the group has a position on.</summary>
-    public static void WriteDescribeGroup(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> group, ReadOnlySpan<byte> topic)
+    // describe group = string group, string topic (empty: every topic the group has a position on)[, u8 flags]
+    /// <summary>Writes a DescribeGroup request; an empty <paramref name="topic"/> asks for every topic the group has a position on.
+    /// Flags <see cref="DescribeGroupFlags.None"/> writes no flags byte: the request of brokers without a coordinator.</summary>
+    public static void WriteDescribeGroup(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> group, ReadOnlySpan<byte> topic,
+        DescribeGroupFlags flags = DescribeGroupFlags.None)
     {
-        int bodyLength = 2 + group.Length + 2 + topic.Length;
+        int bodyLength = 2 + group.Length + 2 + topic.Length + (flags == DescribeGroupFlags.None ? 0 : 1);
         var w = Begin(output, Opcode.DescribeGroup, FrameFlags.None, requestId, bodyLength);
         w.WriteString(group);
         w.WriteString(topic);
+        if (flags != DescribeGroupFlags.None) w.WriteByte((byte)flags);
         output.Advance(FrameHeader.Size + bodyLength);
     }
 
     // describe group response = u32 count, (string topic, u32 partition, i64 committed, i64 start, i64 end, i64 lag, i64 age ms) * count
-    /// <summary>Writes a DescribeGroup response: the entries in the given order.</summary>
-    public static void WriteDescribeGroupResponse(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<GroupPartitionLag> entries)
+    //   [u32 member count, (string topic, string member, string client, u32 generation, u32 session timeout ms,
+    //    u32 count, u32 assigned * count, u32 count, u32 revoking * count) * member count]   (only when asked: flag WithMembers)
+    /// <summary>Writes a DescribeGroup response: the entries in the given order, then, when <paramref name="members"/>
+    /// is not null, the members section (PROTOCOL.md 5.27).</summary>
+    public static void WriteDescribeGroupResponse(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<GroupPartitionLag> entries,
+        IReadOnlyList<GroupMemberState>? members = null)
     {
         int bodyLength = 4;
         foreach (ref readonly var entry in entries) bodyLength += DescribeGroupResponseReader.FixedEntrySize + Encoding.UTF8.GetByteCount(entry.Topic);
+        if (members is not null)
+        {
+            bodyLength += 4;
+            foreach (var member in members)
+                bodyLength += DescribeGroupResponseReader.FixedMemberSize + Encoding.UTF8.GetByteCount(member.Topic) + Encoding.UTF8.GetByteCount(member.Member)
+                    + Encoding.UTF8.GetByteCount(member.Client) + 4 * (member.Assigned.Length + member.Revoking.Length);
+        }
         var w = Begin(output, Opcode.DescribeGroup, FrameFlags.Response, requestId, bodyLength);
         w.WriteUInt32((uint)entries.Length);
         Span<byte> name = stackalloc byte[Protocol.MaxTopicNameBytes * 3];
@@ -62,6 +76,21 @@ public static partial class FrameWriter
             w.WriteInt64(entry.LogEnd);
             w.WriteInt64(entry.Lag);
             w.WriteInt64(entry.AgeMs);
+        }
+        if (members is not null)
+        {
+            w.WriteUInt32((uint)members.Count);
+            foreach (var member in members)
+            {
+                // Not a hot path: a client name may be longer than any stack buffer kept here.
+                w.WriteString(Encoding.UTF8.GetBytes(member.Topic));
+                w.WriteString(Encoding.UTF8.GetBytes(member.Member));
+                w.WriteString(Encoding.UTF8.GetBytes(member.Client));
+                w.WriteUInt32(member.Generation);
+                w.WriteUInt32((uint)member.SessionTimeoutMs);
+                WritePartitionList(ref w, member.Assigned);
+                WritePartitionList(ref w, member.Revoking);
+            }
         }
         output.Advance(FrameHeader.Size + bodyLength);
     }

@@ -103,8 +103,7 @@ internal sealed partial class FakeStore
                 var settings = new SubscriptionSettings(create.VisibilityTimeoutMs, create.MaxDeliveries, dlq, create.MaxInFlight, create.AckMode)
                 {
                     Filter = Frames.Utf8(create.Filter),
-                    DeadLetterExpired = (create.Options & SubscriptionSettings.OptionDeadLetterExpired) != 0,
-                };
+                }.WithOptions(create.Options);
                 LastCreateHadFilterFields = create.HasFilterFields;
                 if (settings.Validate() is { } problem)
                     return Done(Frames.Error(id, ErrorCode.InvalidArgument, problem));

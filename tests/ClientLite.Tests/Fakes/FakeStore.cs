@@ -156,6 +156,8 @@ internal sealed partial class FakeStore(TimeProvider time)
                 {
                     if (Find(id, commit.Topic, commit.Partition, out _) is { } missing)
                         return Done(missing);
+                    if (FenceLocked(id, commit) is { } fenced)
+                        return Done(fenced);
                     _positions[(Frames.Utf8(commit.Group), Frames.Utf8(commit.Topic), (int)commit.Partition)] = commit.Offset;
                     return Done(Empty(Opcode.CommitPosition, id));
                 }
@@ -167,6 +169,8 @@ internal sealed partial class FakeStore(TimeProvider time)
                     return Done(Frames.Encode(w => FrameWriter.WriteReadPositionResponse(w, id, position)));
                 }
                 default:
+                    if (ProcessGroupsLocked(header, body) is { } groups)
+                        return Done(groups);
                     return ProcessRetentionLocked(header, body) ?? ProcessQueueLocked(connection, header, body)
                            ?? Done(Frames.Error(id, ErrorCode.MalformedFrame, $"cannot parse {header.Opcode}"));
             }

@@ -127,8 +127,9 @@ public sealed class FilteredQueueTests
         Assert.Contains("column", refused.ErrorMessage);
 
         var badOptions = await raw.RequestAsync((w, id) => FrameWriter.WriteCreateSubscription(w, id, "orders"u8, "bad"u8, 30_000, 5, default,
-            100_000, AckMode.Explicit, default, 2));
+            100_000, AckMode.Explicit, default, 4));
         Assert.Equal(ErrorCode.InvalidArgument, badOptions.ErrorCode);
+        Assert.Contains("bit 1 (key ordering)", badOptions.ErrorMessage);
         var unknown = await Assert.ThrowsAsync<BrokerException>(() => connection.GetQueueStatsAsync("orders", "bad").AsTask());
         Assert.Equal(ErrorCode.UnknownSubscription, unknown.Code);
     }

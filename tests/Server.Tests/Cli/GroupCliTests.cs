@@ -46,13 +46,48 @@ public sealed class GroupCliTests : IAsyncLifetime
         Assert.Equal((0, "billing\torders\n", ""), list);
         Assert.Equal(0, described.ExitCode);
         string[] lines = described.Out.TrimEnd('\n').Split('\n');
-        Assert.Equal("TOPIC\tPARTITION\tCOMMITTED\tSTART\tEND\tLAG\tAGE", lines[0]);
-        Assert.Matches(@"^orders\t0\t1\t0\t3\t2\t\d+s$", lines[1]);
-        Assert.Equal("orders\t1\t-\t0\t0\t0\t-", lines[2]);
+        Assert.Equal("TOPIC\tPARTITION\tCOMMITTED\tSTART\tEND\tLAG\tAGE\tOWNER", lines[0]);
+        Assert.Matches(@"^orders\t0\t1\t0\t3\t2\t\d+s\t-$", lines[1]);
+        Assert.Equal("orders\t1\t-\t0\t0\t0\t-\t-", lines[2]);
+        Assert.Equal(3, lines.Length); // no members: no members section
         Assert.Equal((0, "orders\t0\t3\norders\t1\t0\n", "dry run: nothing was changed\n"), dry);
         Assert.Equal(described.Out.Split('\n')[1][..14], unchanged.Out.Split('\n')[1][..14]);
         Assert.Equal((0, "orders\t0\t0\n", ""), reset);
         Assert.StartsWith("orders\t0\t0\t0\t3\t3\t", after.Out.Split('\n')[1]);
+    }
+
+    [Fact]
+    public async Task Describe_shows_the_members_and_the_owner_of_each_partition()
+    {
+        await SetUpAsync();
+        await using var connection = await BrokerConnection.ConnectAsync(_broker.Endpoint);
+        var member = await connection.JoinGroupAsync("billing", "orders", TimeSpan.FromSeconds(30));
+
+        var text = await Run("group", "describe", "billing");
+        var json = await Run("group", "describe", "billing", "--topic", "orders", "--format", "json");
+        var reset = await Run("group", "reset", "billing", "--topic", "orders", "--to", "earliest");
+
+        Assert.Equal(0, text.ExitCode);
+        string[] lines = text.Out.TrimEnd('\n').Split('\n');
+        Assert.EndsWith($"\t{member.MemberId}", lines[1]);
+        Assert.EndsWith($"\t{member.MemberId}", lines[2]);
+        Assert.Equal("", lines[3]);
+        Assert.Equal("MEMBER\tCLIENT\tTOPIC\tGENERATION\tSESSION\tPARTITIONS\tREVOKING", lines[4]);
+        Assert.Equal($"{member.MemberId}\t", lines[5][..(member.MemberId.Length + 1)]);
+        Assert.EndsWith($"\torders\t{member.Generation}\t30000ms\t0,1\t-", lines[5]);
+        Assert.Equal(6, lines.Length);
+
+        Assert.Equal(0, json.ExitCode);
+        using var parsed = System.Text.Json.JsonDocument.Parse(json.Out);
+        var partitions = parsed.RootElement.GetProperty("partitions");
+        Assert.Equal(2, partitions.GetArrayLength());
+        Assert.Equal(member.MemberId, partitions[0].GetProperty("owner").GetString());
+        var members = parsed.RootElement.GetProperty("members");
+        Assert.Equal(member.MemberId, members[0].GetProperty("member").GetString());
+        Assert.Equal(2, members[0].GetProperty("partitions").GetArrayLength());
+
+        Assert.Equal(1, reset.ExitCode);
+        Assert.Contains("has members", reset.Error);
     }
 
     [Fact]

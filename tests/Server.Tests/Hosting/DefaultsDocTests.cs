@@ -55,7 +55,7 @@ public sealed partial class DefaultsDocTests
         {
             ["unacknowledged publish bytes per connection"] = Size(server.MaxInFlightBytesPerConnection),
             ["ack log compaction"] = Size(server.AckLogCompactBytes),
-            ["delayed messages held in memory"] = server.MaxHeldDelays.ToString(CultureInfo.InvariantCulture),
+            ["delayed messages held in memory"] = server.MaxDelaysInMemory.ToString(CultureInfo.InvariantCulture),
             ["shutdown grace"] = Time(server.ShutdownGrace),
             ["visibility timeout"] = Time(queue.VisibilityTimeout),
             ["max deliveries"] = queue.MaxDeliveries.ToString(CultureInfo.InvariantCulture),
@@ -76,6 +76,7 @@ public sealed partial class DefaultsDocTests
             ["TopicReaderOptions.InitialReconnectBackoff"] = Time(reader.InitialReconnectBackoff),
             ["TopicReaderOptions.MaxReconnectBackoff"] = Time(reader.MaxReconnectBackoff),
             ["TopicReaderOptions.TopicRefreshInterval"] = Time(reader.TopicRefreshInterval),
+            ["TopicReaderOptions.SessionTimeout"] = Time(reader.SessionTimeout),
             ["PushOptions.Prefetch"] = push.Prefetch.ToString(CultureInfo.InvariantCulture),
             ["ConsumeOptions.MaxDegreeOfParallelism"] = consume.MaxDegreeOfParallelism.ToString(CultureInfo.InvariantCulture),
         })

@@ -76,7 +76,7 @@ public sealed class DelayedDeliveryTests : IAsyncLifetime
     public async Task Beyond_the_in_memory_cap_every_delayed_message_is_still_delivered_at_its_time_in_due_order()
     {
         await _broker.DisposeAsync();
-        _broker = new QueueBroker(limits: QueueLimits.Default with { MaxHeldDelays = 3 });
+        _broker = new QueueBroker(limits: QueueLimits.Default with { MaxDelaysInMemory = 3 });
         var queue = await _broker.CreateQueueAsync("orders", "orders", QueueBroker.Settings(ackMode: AckMode.None));
         long start = _broker.NowMs;
         // Offsets 0..9 due in reverse order, 10 s down to 1 s from now; an undelayed one after them.

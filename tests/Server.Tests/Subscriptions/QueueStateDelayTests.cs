@@ -3,7 +3,7 @@ using static FastBroker.Server.Tests.Subscriptions.QueueStates;
 
 namespace FastBroker.Server.Tests.Subscriptions;
 
-/// <summary>Deferred messages in <see cref="QueueState"/> (QueueState.Delay.cs): held and unheld, the floor, retention, reset.</summary>
+/// <summary>Deferred messages in <see cref="QueueState"/> (QueueState.Delay.cs): held and spilled, the floor, retention, reset.</summary>
 public sealed class QueueStateDelayTests
 {
     private const long A = 1;
@@ -32,49 +32,49 @@ public sealed class QueueStateDelayTests
     }
 
     [Fact]
-    public void Beyond_the_cap_the_later_ones_are_unheld_and_counted_and_never_due_before_a_held_one()
+    public void Beyond_the_cap_the_later_ones_are_spilled_and_counted_and_never_due_before_a_held_one()
     {
         var state = Deferred(maxHeld: 2, 400, 300, 200, 100);
-        Assert.Equal((4L, 2L), (state.DelayedTotal, state.UnheldDelays));
+        Assert.Equal((4L, 2L), (state.DelayedTotal, state.SpilledDelays));
         Assert.False(state.RescanDue);
-        // The two earliest are held; when the heap empties, the same acquisition reads the unheld ones again.
+        // The two earliest are held; when the heap empties, the same acquisition reads the spilled ones again.
         Assert.Equal([(3L, 1)], Take(state, 100, end: 4, max: 10, A));
         Assert.False(state.RescanDue);
         Assert.Equal([(0L, 1), (1L, 1), (2L, 1)], Take(state, 200, end: 4, max: 10, A));
-        Assert.Equal(0, state.UnheldDelays);
+        Assert.Equal(0, state.SpilledDelays);
         // The delivery finds 0 and 1 still early and defers them again, held this time.
         Assert.True(state.Defer(0, 400));
         Assert.True(state.Defer(1, 300));
-        Assert.Equal((2L, 0L), (state.DelayedTotal, state.UnheldDelays));
+        Assert.Equal((2L, 0L), (state.DelayedTotal, state.SpilledDelays));
         Assert.Equal([(1L, 1)], Take(state, 300, end: 4, max: 10, A));
         Assert.Equal([(0L, 1)], Take(state, 400, end: 4, max: 10, A));
     }
 
     [Fact]
-    public void A_deferral_due_after_an_unheld_message_is_not_held()
+    public void A_deferral_due_after_a_spilled_message_is_not_held()
     {
         var state = Deferred(maxHeld: 2, 100, 200, 300);
-        Assert.Equal(1, state.UnheldDelays);
-        // Offset 3, due after the unheld offset 2 (300): held, it would come out before 2 is read again.
+        Assert.Equal(1, state.SpilledDelays);
+        // Offset 3, due after the spilled offset 2 (300): held, it would come out before 2 is read again.
         Assert.Single(Take(state, 0, end: 4, max: 10, A));
         Assert.True(state.Defer(3, 350));
-        Assert.Equal(2, state.UnheldDelays);
+        Assert.Equal(2, state.SpilledDelays);
         // One due before it is held (the latest held leaves).
         Assert.Single(Take(state, 0, end: 5, max: 10, A));
         Assert.True(state.Defer(4, 150));
-        Assert.Equal(3, state.UnheldDelays);
+        Assert.Equal(3, state.SpilledDelays);
         Assert.Equal([(0L, 1)], Take(state, 100, end: 5, max: 10, A));
-        // The heap empties at 150: the unheld ones are read again with it.
+        // The heap empties at 150: the spilled ones are read again with it.
         Assert.Equal([1L, 2L, 3L, 4L], Offsets(Take(state, 150, end: 5, max: 10, A)));
     }
 
     [Fact]
-    public void Retention_drops_held_and_unheld_delayed_messages_below_the_log_start()
+    public void Retention_drops_held_and_spilled_delayed_messages_below_the_log_start()
     {
         var state = Deferred(maxHeld: 1, 100, 200, 300, 400);
-        Assert.Equal(3, state.UnheldDelays);
+        Assert.Equal(3, state.SpilledDelays);
         Assert.Equal(3, state.DropBelow(3));
-        Assert.Equal((1L, 1L, 3L), (state.DelayedTotal, state.UnheldDelays, state.Floor));
+        Assert.Equal((1L, 1L, 3L), (state.DelayedTotal, state.SpilledDelays, state.Floor));
         // The held one is gone: a rescan reads the one left again, and the delivery defers it once more.
         Assert.True(state.RescanDue);
         Assert.Equal([(3L, 1)], Take(state, 300, end: 4, max: 10, A));
@@ -89,7 +89,7 @@ public sealed class QueueStateDelayTests
     {
         var state = Deferred(maxHeld: 1, 100, 200);
         state.ResetTo(0);
-        Assert.Equal((0L, 0L, long.MaxValue), (state.DelayedTotal, state.UnheldDelays, state.EarliestDeliveryMs));
+        Assert.Equal((0L, 0L, long.MaxValue), (state.DelayedTotal, state.SpilledDelays, state.EarliestDeliveryMs));
         Assert.Equal([0L, 1L], Offsets(Take(state, 0, end: 2, max: 10, A)));
     }
 }

@@ -91,7 +91,7 @@ public class QueueFrameRoundTripTests
     public void Subscription_stats_response_carries_a_longest_filter_and_the_options()
     {
         string filter = "key = \"" + new string('k', MessageFilterMaxBytes - 9) + "\"";
-        var settings = SubscriptionSettings.Default with { DeadLetterTopic = "d", Filter = filter, DeadLetterExpired = true };
+        var settings = SubscriptionSettings.Default with { DeadLetterTopic = "d", Filter = filter, DeadLetterExpired = true, KeyOrdered = true };
         var stats = new SubscriptionStats(settings, 0, 0, 0, 0, -1, 0, 0, 0, 0, Filtered: long.MaxValue, Expired: 3);
         var (_, body) = ParseSingle(Encode(w => FrameWriter.WriteSubscriptionStatsResponse(w, 1, stats)));
         Assert.True(SubscriptionStats.TryParse(body, out var parsed));

@@ -129,6 +129,8 @@ public class SubscriptionSettingsTests
         Assert.Equal("", SubscriptionSettings.Default.Filter);
         Assert.Equal(0, SubscriptionSettings.Default.Options);
         Assert.Equal(1, (SubscriptionSettings.Default with { DeadLetterExpired = true }).Options);
+        Assert.Equal(2, (SubscriptionSettings.Default with { KeyOrdered = true }).Options);
+        Assert.Equal(3, (SubscriptionSettings.Default with { KeyOrdered = true, DeadLetterExpired = true }).Options);
     }
 
     private static void AssertRefused(SubscriptionSettings settings, string field, string value)

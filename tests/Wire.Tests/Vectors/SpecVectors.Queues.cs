@@ -55,6 +55,19 @@ internal static partial class SpecVectors
                 Assert.True(r.HasStart);
                 Assert.Equal(new SubscriptionStart(SubscriptionStartKind.Offset, 42), r.Start);
             }),
+        Frame("create-subscription-request-key-ordered",
+            w => FrameWriter.WriteCreateSubscription(w, 14, "orders"u8, "shipping"u8, 30_000, 5, ""u8, 100_000, AckMode.Explicit,
+                ""u8, SubscriptionSettings.OptionKeyOrdered),
+            (h, body) =>
+            {
+                AssertHeader(h, Opcode.CreateSubscription, FrameFlags.None, 14);
+                Assert.True(CreateSubscriptionRequest.TryParse(body, out var r));
+                Assert.True(r.HasFilterFields);
+                Assert.True(r.Filter.IsEmpty);
+                Assert.Equal(SubscriptionSettings.OptionKeyOrdered, r.Options);
+                Assert.False(r.HasStart);
+                Assert.True(SubscriptionSettings.Default.WithOptions(r.Options).KeyOrdered);
+            }),
         Frame("reset-subscription-request",
             w => FrameWriter.WriteResetSubscription(w, 34, "orders"u8, "shipping"u8, SubscriptionStart.Earliest),
             (h, body) =>

@@ -1,7 +1,9 @@
 namespace FastBroker.Wire.Messages.Groups;
 
 /// <summary>Walks a DescribeGroup response (PROTOCOL.md 5.27: u32 count, then per entry a string topic, u32 partition
-/// and five i64: committed, log start, log end, lag, age ms) in place.</summary>
+/// and five i64: committed, log start, log end, lag, age ms) in place; an answer to a request with
+/// <see cref="DescribeGroupFlags.WithMembers"/> goes on with the members: <see cref="TryBeginMembers"/>, then
+/// <see cref="TryReadMember"/> for each.</summary>
 public ref struct DescribeGroupResponseReader
 {
     /// <summary>Bytes of an entry besides its topic's characters.</summary>
@@ -9,6 +11,10 @@ public ref struct DescribeGroupResponseReader
 
     private SpanReader _reader;
     private uint _left;
+    private uint _membersLeft;
+
+    /// <summary>Bytes of a member besides its strings' characters and its partitions.</summary>
+    public const int FixedMemberSize = 3 * 2 + 4 + 4 + 4 + 4;
 
     /// <summary>Starts reading; false when the count is missing or claims more entries than the body can hold.</summary>
     public static bool TryCreate(ReadOnlySpan<byte> body, out DescribeGroupResponseReader reader)
@@ -38,6 +44,35 @@ public ref struct DescribeGroupResponseReader
         return true;
     }
 
-    /// <summary>True once every entry was read and no byte is left over.</summary>
-    public readonly bool IsComplete => _left == 0 && _reader.End;
+    /// <summary>After the last entry, reads how many members follow; false before then, or when the count is missing
+    /// or claims more members than the body can hold.</summary>
+    public bool TryBeginMembers(out int count)
+    {
+        count = 0;
+        if (_left != 0 || !_reader.TryReadUInt32(out uint members) || members > (uint)_reader.Remaining.Length / FixedMemberSize) return false;
+        _membersLeft = members;
+        count = (int)members;
+        return true;
+    }
+
+    /// <summary>Members not read yet.</summary>
+    public readonly int MembersRemaining => (int)_membersLeft;
+
+    /// <summary>Reads the next member; false when none is left or on malformed bytes.</summary>
+    public bool TryReadMember(out ReadOnlySpan<byte> topic, out ReadOnlySpan<byte> member, out ReadOnlySpan<byte> client, out uint generation,
+        out uint sessionTimeoutMs, out PartitionList assigned, out PartitionList revoking)
+    {
+        topic = member = client = default;
+        generation = sessionTimeoutMs = 0;
+        assigned = revoking = default;
+        if (_membersLeft == 0 || !_reader.TryReadString(out topic) || !_reader.TryReadString(out member) || !_reader.TryReadString(out client)
+            || !_reader.TryReadUInt32(out generation) || !_reader.TryReadUInt32(out sessionTimeoutMs)
+            || !PartitionList.TryRead(ref _reader, out assigned) || !PartitionList.TryRead(ref _reader, out revoking))
+            return false;
+        _membersLeft--;
+        return true;
+    }
+
+    /// <summary>True once every entry (and every member begun) was read and no byte is left over.</summary>
+    public readonly bool IsComplete => _left == 0 && _membersLeft == 0 && _reader.End;
 }

@@ -37,14 +37,30 @@ public readonly record struct SubscriptionSettings(
     /// <see cref="DeadLetterHeaders.ExpiredReason"/>, instead of being dropped.</summary>
     public bool DeadLetterExpired { get; init; }
 
-    /// <summary>The options byte of CreateSubscription and SubscriptionStats: bit 0 is <see cref="DeadLetterExpired"/>.</summary>
-    public byte Options => DeadLetterExpired ? OptionDeadLetterExpired : (byte)0;
+    /// <summary>Whether messages are ordered by their record key (PROTOCOL.md section 8.11): messages with the same
+    /// key are delivered in offset order, at most one of a key in flight at a time, in parallel across keys; a record
+    /// without a key is ordered with nothing.</summary>
+    public bool KeyOrdered { get; init; }
+
+    /// <summary>The options byte of CreateSubscription and SubscriptionStats: bit 0 is <see cref="DeadLetterExpired"/>,
+    /// bit 1 <see cref="KeyOrdered"/>.</summary>
+    public byte Options => (byte)((DeadLetterExpired ? OptionDeadLetterExpired : 0) | (KeyOrdered ? OptionKeyOrdered : 0));
 
     /// <summary>Bit 0 of the options byte: dead-letter expired messages.</summary>
     public const byte OptionDeadLetterExpired = 1;
 
+    /// <summary>Bit 1 of the options byte: order messages by record key.</summary>
+    public const byte OptionKeyOrdered = 2;
+
     /// <summary>Every options bit defined in this version; a request with any other bit set is invalid.</summary>
-    public const byte KnownOptions = OptionDeadLetterExpired;
+    public const byte KnownOptions = OptionDeadLetterExpired | OptionKeyOrdered;
+
+    /// <summary>The settings carrying the flags of an options byte (bits outside <see cref="KnownOptions"/> ignored).</summary>
+    public SubscriptionSettings WithOptions(byte options) => this with
+    {
+        DeadLetterExpired = (options & OptionDeadLetterExpired) != 0,
+        KeyOrdered = (options & OptionKeyOrdered) != 0,
+    };
 
     /// <summary>Default visibility timeout: 30 s, as SQS.</summary>
     public const uint DefaultVisibilityTimeoutMs = 30_000;

@@ -78,8 +78,7 @@ public readonly record struct SubscriptionStats(
         var settings = new SubscriptionSettings(visibility, maxDeliveries, Encoding.UTF8.GetString(dlq), maxInFlight, (AckMode)ackMode)
         {
             Filter = Encoding.UTF8.GetString(filter),
-            DeadLetterExpired = (options & SubscriptionSettings.OptionDeadLetterExpired) != 0,
-        };
+        }.WithOptions(options);
         stats = new SubscriptionStats(settings, visible, inFlight, delayed, deadLettered, oldest, delivered, acked, deliverRate, ackRate, filtered, expired);
         return true;
     }
