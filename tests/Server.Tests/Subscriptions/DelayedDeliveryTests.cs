@@ -16,7 +16,7 @@ public sealed class DelayedDeliveryTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _broker.DisposeAsync();
 
-    private readonly record struct Msg(string Value, long DeliverAtMs = -1, long ExpiresAtMs = -1, string Type = "created");
+    private readonly record struct Msg(string Value, long DeliverAtMs = -1, long ExpiresAtMs = -1, string Type = "created", string? Key = null);
 
     private static byte[] Utf8(long value) => Encoding.UTF8.GetBytes(value.ToString(CultureInfo.InvariantCulture));
 
@@ -28,7 +28,8 @@ public sealed class DelayedDeliveryTests : IAsyncLifetime
             var headers = new List<RecordHeader> { new("type", Encoding.UTF8.GetBytes(m.Type)) };
             if (m.DeliverAtMs >= 0) headers.Add(new RecordHeader(MessageDeliveryTime.HeaderName, Utf8(m.DeliverAtMs)));
             if (m.ExpiresAtMs >= 0) headers.Add(new RecordHeader(MessageExpiry.HeaderName, Utf8(m.ExpiresAtMs)));
-            builder.Append(_broker.NowMs, hasKey: false, default, headers.ToArray(), Encoding.UTF8.GetBytes(m.Value));
+            builder.Append(_broker.NowMs, hasKey: m.Key is not null, m.Key is null ? default : Encoding.UTF8.GetBytes(m.Key), headers.ToArray(),
+                Encoding.UTF8.GetBytes(m.Value));
         }
         return _broker.PublishAsync("orders", 0, builder.Seal().Span);
     }
@@ -164,5 +165,22 @@ public sealed class DelayedDeliveryTests : IAsyncLifetime
         Assert.Equal(1, queue.Nack(new OffsetRange(0, first.Offset, 1), A, 0));
         var again = Assert.Single(QueueBroker.Receive(queue, A, 10));
         Assert.Equal(("later", 2), (again.Value, again.Deliveries));
+    }
+
+    [Fact]
+    public async Task On_a_key_ordered_queue_later_messages_of_the_key_wait_for_the_delayed_one()
+    {
+        var queue = await _broker.CreateQueueAsync("orders", "orders", QueueBroker.Settings() with { KeyOrdered = true });
+        await PublishAsync(new Msg("a-later", _broker.NowMs + 5_000, Key: "a"), new Msg("a-now", Key: "a"), new Msg("b-now", Key: "b"));
+
+        Assert.Equal(["b-now"], Receive(queue));
+        Assert.Equal(1, queue.Stats().Delayed);
+
+        _broker.Advance(TimeSpan.FromSeconds(5));
+        var later = Assert.Single(QueueBroker.Receive(queue, A, 100));
+        Assert.Equal("a-later", later.Value);
+        Assert.Empty(Receive(queue));
+        Assert.Equal(1u, await QueueBroker.AckAsync(queue, (later.Offset, 1)));
+        Assert.Equal(["a-now"], Receive(queue));
     }
 }
