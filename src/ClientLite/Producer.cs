@@ -36,8 +36,10 @@ public sealed class Producer : IAsyncDisposable
     private readonly Stack<RecordBatchBuilder> _builders = new();
     private readonly List<ProducerFailure> _failures = [];
     private readonly ExpirySpec _defaultExpiry;
-    // Scratch for a record's headers plus its fb-expires header, used under the lock: no allocation per message.
+    // Scratch for a record's headers plus its fb-expires and fb-deliver-at headers, used under the lock: no
+    // allocation per message.
     private readonly byte[] _expiryValue = new byte[MessageExpiry.MaxValueBytes];
+    private readonly byte[] _deliveryTimeValue = new byte[MessageDeliveryTime.MaxValueBytes];
     private RecordHeader[] _headerScratch = new RecordHeader[1];
     private int _inFlight;
     private int _unacknowledged;
@@ -113,6 +115,29 @@ public sealed class Producer : IAsyncDisposable
         ReadOnlyMemory<RecordHeader> headers = default, CancellationToken cancellationToken = default)
         => SendAsync(value, key, partition, headers, ExpirySpec.After(timeToLive, nameof(timeToLive)), cancellationToken);
 
+    /// <summary>
+    /// As <see cref="SendAsync(ReadOnlyMemory{byte}, ReadOnlyMemory{byte}?, int?, ReadOnlyMemory{RecordHeader}, CancellationToken)"/>,
+    /// for a message that shared subscriptions deliver no earlier than <paramref name="deliverAt"/> (to the
+    /// millisecond, by the broker's clock): it carries the header <c>fb-deliver-at</c> (PROTOCOL.md section 6.7),
+    /// placed before <paramref name="headers"/> so it wins over one among them. Topic readers see it at once. A time
+    /// already past is allowed (the message is delivered at once). <see cref="ProducerOptions.DefaultTimeToLive"/>
+    /// still counts from the message's timestamp: a message that expires before its delivery time is never delivered.
+    /// Throws <see cref="ArgumentOutOfRangeException"/> for a time before the Unix epoch.
+    /// </summary>
+    public ValueTask<long> SendDelayedAsync(ReadOnlyMemory<byte> value, DateTimeOffset deliverAt, ReadOnlyMemory<byte>? key = null, int? partition = null,
+        ReadOnlyMemory<RecordHeader> headers = default, CancellationToken cancellationToken = default)
+        => SendAsync(value, key, partition, headers, _defaultExpiry.DeliverAt(deliverAt, nameof(deliverAt)), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendDelayedAsync(ReadOnlyMemory{byte}, DateTimeOffset, ReadOnlyMemory{byte}?, int?, ReadOnlyMemory{RecordHeader}, CancellationToken)"/>,
+    /// delivered no earlier than <paramref name="delay"/> (rounded up to a millisecond) after the message's timestamp,
+    /// which the producer's clock gives when the message joins its batch. Throws
+    /// <see cref="ArgumentOutOfRangeException"/> for a negative delay.
+    /// </summary>
+    public ValueTask<long> SendDelayedAsync(ReadOnlyMemory<byte> value, TimeSpan delay, ReadOnlyMemory<byte>? key = null, int? partition = null,
+        ReadOnlyMemory<RecordHeader> headers = default, CancellationToken cancellationToken = default)
+        => SendAsync(value, key, partition, headers, _defaultExpiry.DeliverAfter(delay, nameof(delay)), cancellationToken);
+
     private ValueTask<long> SendAsync(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key, int? partition,
         ReadOnlyMemory<RecordHeader> headers, ExpirySpec expiry, CancellationToken cancellationToken)
     {
@@ -121,10 +146,10 @@ public sealed class Producer : IAsyncDisposable
         // Checked before a batch is opened for the record, so a record that cannot be encoded leaves nothing behind.
         if (!headers.IsEmpty && RecordBatchBuilder.HeadersProblem(headers.Span) is { } problem)
             throw new ArgumentException(problem, nameof(headers));
-        if (expiry.IsSet && headers.Length >= RecordBatchBuilder.MaxHeaders)
-            throw new ArgumentException($"a record with an expiry holds at most {RecordBatchBuilder.MaxHeaders - 1} other headers", nameof(headers));
+        if (expiry.IsSet && headers.Length > RecordBatchBuilder.MaxHeaders - expiry.HeaderCount)
+            throw new ArgumentException($"a record with an expiry or delivery time holds at most {RecordBatchBuilder.MaxHeaders - expiry.HeaderCount} other headers", nameof(headers));
         int recordBytes = RecordBatchBuilder.MeasureRecord(key?.Length ?? -1, headers.Span, value.Length) - 4
-                          + (expiry.IsSet ? ExpirySpec.MaxHeaderBytes : 0);
+                          + expiry.HeaderBytes;
         if (recordBytes > _connection.MaxMessageBytes)
         {
             return ValueTask.FromException<long>(new BrokerException(ErrorCode.MessageTooLarge,
@@ -152,7 +177,7 @@ public sealed class Producer : IAsyncDisposable
         return open is null
                || open.Builder!.RecordCount < MaxRecordsPerBatch
                && open.Builder.Length + RecordBatchBuilder.MeasureRecord(key?.Length ?? -1, headers.Span, value.Length)
-               + (expiry.IsSet ? ExpirySpec.MaxHeaderBytes : 0) <= _maxBatchBytes;
+               + expiry.HeaderBytes <= _maxBatchBytes;
     }
 
     private int PartitionFor(ReadOnlyMemory<byte>? key, int? partition)
@@ -233,7 +258,7 @@ public sealed class Producer : IAsyncDisposable
     {
         int p = PartitionFor(key, partition);
         long timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var recordHeaders = expiry.IsSet ? WithExpiryLocked(headers.Span, expiry.Resolve(timestamp)) : headers.Span;
+        var recordHeaders = expiry.IsSet ? WithExpiryLocked(headers.Span, expiry, timestamp) : headers.Span;
         int recordSize = RecordBatchBuilder.MeasureRecord(key?.Length ?? -1, recordHeaders, value.Length);
 
         var batch = _open[p];
@@ -264,15 +289,26 @@ public sealed class Producer : IAsyncDisposable
         return result;
     }
 
-    /// <summary>The record's headers with <c>fb-expires</c> first (readers take the first valid one), in the producer's scratch.</summary>
-    private ReadOnlySpan<RecordHeader> WithExpiryLocked(ReadOnlySpan<RecordHeader> headers, long expiresAtMs)
+    /// <summary>The record's headers with <c>fb-expires</c> and <c>fb-deliver-at</c> first (readers take the first
+    /// valid one), in the producer's scratch.</summary>
+    private ReadOnlySpan<RecordHeader> WithExpiryLocked(ReadOnlySpan<RecordHeader> headers, ExpirySpec spec, long timestampMs)
     {
-        if (_headerScratch.Length < headers.Length + 1)
-            _headerScratch = new RecordHeader[headers.Length + 1];
-        int written = MessageExpiry.FormatValue(expiresAtMs, _expiryValue);
-        _headerScratch[0] = new RecordHeader(MessageExpiry.HeaderName, _expiryValue.AsMemory(0, written));
-        headers.CopyTo(_headerScratch.AsSpan(1));
-        return _headerScratch.AsSpan(0, headers.Length + 1);
+        int count = headers.Length + spec.HeaderCount;
+        if (_headerScratch.Length < count)
+            _headerScratch = new RecordHeader[count];
+        int at = 0;
+        if (spec.HasExpiry)
+        {
+            int written = MessageExpiry.FormatValue(spec.Resolve(timestampMs), _expiryValue);
+            _headerScratch[at++] = new RecordHeader(MessageExpiry.HeaderName, _expiryValue.AsMemory(0, written));
+        }
+        if (spec.HasDeliveryTime)
+        {
+            int written = MessageDeliveryTime.FormatValue(spec.ResolveDeliveryTime(timestampMs), _deliveryTimeValue);
+            _headerScratch[at++] = new RecordHeader(MessageDeliveryTime.HeaderName, _deliveryTimeValue.AsMemory(0, written));
+        }
+        headers.CopyTo(_headerScratch.AsSpan(at));
+        return _headerScratch.AsSpan(0, count);
     }
 
     private void ArmLinger(int partition, TimeSpan delay)

@@ -35,6 +35,18 @@ internal static class CliValues
         return true;
     }
 
+    /// <summary>A delivery delay (PROTOCOL.md section 6.7): a positive duration, days ("2d") allowed, up to
+    /// <see cref="MaxRetentionDays"/> days as a retention age; whole milliseconds, rounded up.</summary>
+    public static bool TryParseDelay(string? text, out TimeSpan delay)
+    {
+        delay = default;
+        if (!TryParseMilliseconds(text, allowDays: true, out double milliseconds) || milliseconds <= 0
+            || milliseconds > TimeSpan.FromDays(MaxRetentionDays).TotalMilliseconds)
+            return false;
+        delay = TimeSpan.FromMilliseconds(Math.Ceiling(milliseconds));
+        return true;
+    }
+
     /// <summary>A retention size per partition: "none" (null: keep everything) or a positive size ("10GiB").</summary>
     public static bool TryParseRetentionBytes(string? text, out long? bytes)
     {

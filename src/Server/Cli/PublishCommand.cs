@@ -8,6 +8,7 @@ namespace FastBroker.Server.Cli;
 
 /// <summary>
 /// <c>publish NAME [--key K] [--header NAME=VALUE]... [--partition P] [--ttl DURATION | --expires-at TIME]
+/// [--delay DURATION | --deliver-at TIME]
 /// [--input lines|file|nul|length-prefixed] [--file PATH]</c>: messages cut from stdin (or a file) as bytes, stored exactly as given.
 /// </summary>
 internal static class PublishCommand
@@ -54,6 +55,12 @@ internal static class PublishCommand
         var expiresAt = CliOptions.Parsed<DateTimeOffset>("--expires-at",
             "Every message expires at this time: ISO 8601 (UTC unless it has an offset) or milliseconds since the Unix epoch",
             "TIME", CliValues.TryParseTime, "a time", "2030-01-31T12:00:00Z or Unix milliseconds");
+        var delay = CliOptions.Parsed<TimeSpan>("--delay",
+            "Shared subscriptions deliver every message no earlier than this long after it is sent (e.g. 30s, 10m, 2d); topic readers see it at once",
+            "DURATION", CliValues.TryParseDelay, "a delay", "500ms, 30s, 10m, 2d");
+        var deliverAt = CliOptions.Parsed<DateTimeOffset>("--deliver-at",
+            "Shared subscriptions deliver every message no earlier than this time: ISO 8601 (UTC unless it has an offset) or milliseconds since the Unix epoch",
+            "TIME", CliValues.TryParseTime, "a time", "2030-01-31T12:00:00Z or Unix milliseconds");
         var input = new Option<InputFormat?>("--input")
         {
             Description = "How to cut the input into messages: lines (default; '\\n' ends a message, every other byte is kept), "
@@ -76,17 +83,21 @@ internal static class PublishCommand
         command.Options.Add(partition);
         command.Options.Add(ttl);
         command.Options.Add(expiresAt);
+        command.Options.Add(delay);
+        command.Options.Add(deliverAt);
         command.Validators.Add(result =>
         {
             if (result.GetResult(ttl) is not null && result.GetResult(expiresAt) is not null)
                 result.AddError("use --ttl or --expires-at, not both");
+            if (result.GetResult(delay) is not null && result.GetResult(deliverAt) is not null)
+                result.AddError("use --delay or --deliver-at, not both");
             if (result.GetResult(file) is not null && result.GetResult(input) is { Tokens: [{ Value: not "file" }] })
                 result.AddError("--file publishes the file as one message: it goes only with --input file");
         });
         command.SetAction((result, ct) =>
         {
             string topic = result.GetValue(name)!;
-            var expiry = new Expiry(result.GetValue(ttl), result.GetValue(expiresAt));
+            var expiry = new Expiry(result.GetValue(ttl), result.GetValue(expiresAt), result.GetValue(delay), result.GetValue(deliverAt));
             string? path = result.GetValue(file);
             var format = path is null ? result.GetValue(input) ?? InputFormat.Lines : InputFormat.File;
             return CliErrors.GuardAsync(console, topic, async () =>
@@ -129,6 +140,9 @@ internal static class PublishCommand
 
         // Typed as the nullable up front: "null : byte[]" would be a null array, which converts to an empty key, not to no key.
         ReadOnlyMemory<byte>? key = keyText is null ? null : (ReadOnlyMemory<byte>?)Encoding.UTF8.GetBytes(keyText);
+        // The producer dates a delayed message with its default time-to-live only: a fixed expiry goes in as a header.
+        if (expiry.At is { } fixedExpiry && (expiry.Delay is not null || expiry.DeliverAt is not null))
+            headers = [ExpiryHeader(fixedExpiry), .. headers];
         var tally = new Tally();
         var window = new List<ValueTask<long>>(Window);
         string? badInput = null;
@@ -136,9 +150,13 @@ internal static class PublishCommand
         {
             while (await messages.NextAsync(ct).ConfigureAwait(false) is { } value)
             {
-                window.Add(expiry.At is { } at
-                    ? producer.SendAsync(value, at, key, partition, headers, ct)
-                    : producer.SendAsync(value, key, partition, headers, ct));
+                window.Add(expiry switch
+                {
+                    { Delay: { } wait } => producer.SendDelayedAsync(value, wait, key, partition, headers, ct),
+                    { DeliverAt: { } time } => producer.SendDelayedAsync(value, time, key, partition, headers, ct),
+                    { At: { } at } => producer.SendAsync(value, at, key, partition, headers, ct),
+                    _ => producer.SendAsync(value, key, partition, headers, ct),
+                });
                 if (window.Count == Window)
                     await tally.DrainAsync(window).ConfigureAwait(false);
             }
@@ -174,7 +192,14 @@ internal static class PublishCommand
         return ClientCli.ExitOk;
     }
 
-    private readonly record struct Expiry(TimeSpan? TimeToLive, DateTimeOffset? At);
+    private readonly record struct Expiry(TimeSpan? TimeToLive, DateTimeOffset? At, TimeSpan? Delay, DateTimeOffset? DeliverAt);
+
+    private static RecordHeader ExpiryHeader(DateTimeOffset at)
+    {
+        var value = new byte[MessageExpiry.MaxValueBytes];
+        int written = MessageExpiry.FormatValue(Math.Max(0, at.ToUnixTimeMilliseconds()), value);
+        return new RecordHeader(MessageExpiry.HeaderName, value.AsMemory(0, written));
+    }
 
     private sealed class Tally
     {

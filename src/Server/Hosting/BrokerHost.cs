@@ -49,7 +49,7 @@ internal sealed class BrokerHost : IAsyncDisposable
         try
         {
             subscriptions = SubscriptionRegistry.Open(topics, options.Fsync,
-                new QueueLimits(options.MaxFrameBytes, options.MaxMessageBytes, options.AckLogCompactBytes), time, logger);
+                new QueueLimits(options.MaxFrameBytes, options.MaxMessageBytes, options.AckLogCompactBytes) { MaxDelaysInMemory = options.MaxDelaysInMemory }, time, logger);
         }
         catch
         {

@@ -15,6 +15,10 @@ public sealed record ServerOptions
 
     /// <summary>Size at which a subscription's ack log is rewritten as a snapshot.</summary>
     public long AckLogCompactBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Delayed messages (PROTOCOL.md section 6.7) a shared subscription keeps in memory per partition; later
+    /// ones are read again from the journal when room frees up.</summary>
+    public int MaxDelaysInMemory { get; init; } = Subscriptions.QueueLimits.Default.MaxDelaysInMemory;
     public long SegmentBytes { get; init; } = 128L * 1024 * 1024;
     public bool AutoCreateTopics { get; init; }
     public int AutoCreatePartitions { get; init; } = 1;

@@ -10,7 +10,7 @@ namespace FastBroker.Server.Subscriptions;
 /// <remarks>
 /// Offsets below <see cref="Floor"/> are done. Offsets at or above <see cref="Next"/> have not been delivered since
 /// the broker started (some may already be done, after a restart). Between the two, each offset is either done (a
-/// bit in the bitmap) or has a <see cref="Lease"/>. Memory is bounded by <see cref="MaxWindow"/>: fresh deliveries
+/// bit in the bitmap) or has a <see cref="Lease"/>, or is a delayed message not held in memory (QueueState.Delay.cs). Memory is bounded by <see cref="MaxWindow"/>: fresh deliveries
 /// stop while the newest delivered offset is that far above the oldest one not done.
 /// <para>A filtered subscription's state also has a scan frontier, <see cref="Scanned"/>: offsets below it have been
 /// read and judged (not matching the filter or expired ones are done, or on their way to the dead-letter topic), and
@@ -43,9 +43,10 @@ internal sealed partial class QueueState
     private long _movingAhead;
     private long _lastInOrderDue;
 
-    public QueueState(int maxDeliveries, long floor = 0, bool filtered = false, KeyGate? keys = null)
+    public QueueState(int maxDeliveries, long floor = 0, bool filtered = false, KeyGate? keys = null, int maxHeldDelays = DefaultMaxDelaysInMemory)
     {
         _maxDeliveries = maxDeliveries;
+        MaxDelaysInMemory = maxHeldDelays;
         _filtered = filtered;
         _keys = keys;
         Floor = Next = Scanned = floor;
@@ -92,8 +93,8 @@ internal sealed partial class QueueState
     }
 
     /// <summary>The earliest time a lease may time out or a delay end, or <see cref="long.MaxValue"/>.</summary>
-    public long NextDueMs => Math.Min(_inOrder.TryPeek(out var head) ? head.DueMs : long.MaxValue,
-        _timers.TryPeek(out _, out long due) ? due : long.MaxValue);
+    public long NextDueMs => Math.Min(Math.Min(_inOrder.TryPeek(out var head) ? head.DueMs : long.MaxValue,
+        _timers.TryPeek(out _, out long due) ? due : long.MaxValue), EarliestDeliveryMs);
 
     /// <summary>
     /// Takes up to <paramref name="max"/> visible messages below <paramref name="end"/> for <paramref name="holder"/>:
@@ -103,6 +104,7 @@ internal sealed partial class QueueState
     public int Acquire(long nowMs, long end, int max, long holder, long visibilityMs, bool autoAck, List<DeliveryRange> taken)
     {
         Expire(nowMs);
+        RescanSpilled(max);
         end = DeliverableEnd(end);
         int count = 0;
         while (count < max && _ready.TryDequeue(out long offset, out _))
@@ -324,6 +326,7 @@ internal sealed partial class QueueState
     /// <summary>Applies every deadline at or before <paramref name="nowMs"/>.</summary>
     public void Expire(long nowMs)
     {
+        ReleaseDueDelays(nowMs);
         DropStaleDeadlines();
         while (TryTakeDue(nowMs, out long offset, out long due))
         {
@@ -373,7 +376,7 @@ internal sealed partial class QueueState
     public long DropBelow(long start)
     {
         if (start <= Floor) return 0;
-        long dropped = 0;
+        long dropped = DropDelaysBelow(start);
         long parkedAhead = 0;
         _scratch.Clear();
         foreach (var (offset, _) in _leases)
@@ -424,6 +427,7 @@ internal sealed partial class QueueState
         ReadyCount = Delayed = 0;
         _movingAhead = 0;
         _lastInOrderDue = 0;
+        ClearDelays();
         _done = new AckBitmap(floor);
         _doneEnd = floor;
         Floor = Next = Scanned = floor;

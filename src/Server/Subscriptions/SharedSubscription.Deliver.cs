@@ -56,7 +56,7 @@ internal sealed partial class SharedSubscription
             for (int p = 0; p < ranges.Length; p++) ranges[p].Clear();
             if (frame.Messages == 0 && expired > 0)
             {
-                // Everything taken had expired: nothing to answer with yet, so try the messages behind them.
+                // Everything taken had expired or was delayed: nothing to answer with yet, so try the messages behind them.
                 BatchBuffers.Pool.Return(frame.Buffer);
                 frame = default;
                 continue;
@@ -299,6 +299,7 @@ internal sealed partial class SharedSubscription
         bool skipOthers = _filter is not null;
         var expired = t_expired ??= new List<long>(64);
         expired.Clear();
+        ClearDeferred();
         int write = batchesAt;
         int read = batchesAt;
         int r = 0;
@@ -321,6 +322,7 @@ internal sealed partial class SharedSubscription
                 status = reader.TryReadNext(out var record);
                 if (status != RecordReadStatus.Ok || offset < list[r].First) continue;
                 if (MessageExpiry.IsExpired(record, now)) expired.Add(offset);
+                else if (NotDueYet(record, now)) expired.Add(offset);
                 else keep = true;
             }
             // A batch that does not parse goes as it is: the client reports it.
@@ -363,8 +365,10 @@ internal sealed partial class SharedSubscription
             if (i < list.Count) list[i] = split[i];
             else list.Add(split[i]);
         }
-        SettleExpired(partition, expired);
-        expiredTotal += expired.Count;
+        // Cut out together; delayed ones wait (SharedSubscription.Delay.cs), the rest are settled as expired.
+        int deferred = DeferCut(partition, expired);
+        if (expired.Count > 0) SettleExpired(partition, expired);
+        expiredTotal += expired.Count + deferred;
         return newKept;
     }
 

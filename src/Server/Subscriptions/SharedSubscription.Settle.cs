@@ -121,7 +121,7 @@ internal sealed partial class SharedSubscription
             var state = _states[p];
             lock (state.Gate)
             {
-                if (state.ReadyCount > 0 || state.NextDueMs <= now) return true;
+                if (state.ReadyCount > 0 || state.NextDueMs <= now || state.RescanDue) return true;
                 if (state.Next < state.DeliverableEnd(end) && state.Next - state.Floor < QueueState.MaxWindow) return true;
                 // A filtered subscription's receive scans what is committed and not judged yet.
                 if (state.Filtered && state.Scanned < state.ScanEnd(end) && !_scanner.IsScanning(p)) return true;

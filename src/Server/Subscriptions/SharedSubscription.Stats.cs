@@ -31,7 +31,7 @@ internal sealed partial class SharedSubscription
                 // Messages held back behind their key wait in the queue as visible ones do (as SQS FIFO counts them).
                 visible += state.Visible(end) + state.Held;
                 inFlight += state.InFlight;
-                delayed += state.Delayed;
+                delayed += state.DelayedTotal;
                 deadLettered += state.DeadLettered;
                 floor = state.Floor;
             }

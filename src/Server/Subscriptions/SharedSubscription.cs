@@ -40,7 +40,8 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         // Parsed once, here, for creation and for every restart; the text was validated before it was stored.
         _filter = settings.Filter.Length == 0 ? null : MessageFilter.Parse(settings.Filter);
         _states = new QueueState[topic.Partitions.Length];
-        for (int i = 0; i < _states.Length; i++) _states[i] = new QueueState(settings.MaxDeliveries, FirstStored(topic.Partitions[i]), _filter is not null, NewKeyGate(settings));
+        for (int i = 0; i < _states.Length; i++)
+            _states[i] = new QueueState(settings.MaxDeliveries, FirstStored(topic.Partitions[i]), _filter is not null, NewKeyGate(settings), context.MaxDelaysInMemory);
         _scanner = set.Scanner;
         _scanRuns = new List<ScanRun>[_filter is null ? 0 : _states.Length];
         for (int i = 0; i < _scanRuns.Length; i++) _scanRuns[i] = [];
@@ -181,6 +182,7 @@ internal sealed partial class SharedSubscription : IAckLogOwner, IAsyncDisposabl
         _closed = true;
         if (_filter is not null) _scanner.Remove(this);
         await _tick.DisposeAsync().ConfigureAwait(false);
+        await DisposeDelayTimerAsync().ConfigureAwait(false);
         // A topic being deleted holds the registry's lock, which a mover creating the dead-letter topic waits for;
         // any other stop lets the mover finish, so a move under way is recorded before the ack log closes.
         if (_topic.Deleted) _moverStop.Cancel();

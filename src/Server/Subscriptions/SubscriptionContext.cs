@@ -12,4 +12,8 @@ internal sealed record SubscriptionContext(
     int MaxMessageBytes,
     int MaxFrameBytes,
     TimeProvider Time,
-    ILogger Logger);
+    ILogger Logger)
+{
+    /// <summary>Delayed messages each partition of a subscription keeps in memory (QueueState.Delay.cs).</summary>
+    public int MaxDelaysInMemory { get; init; } = QueueState.DefaultMaxDelaysInMemory;
+}

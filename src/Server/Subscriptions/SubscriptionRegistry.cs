@@ -27,7 +27,7 @@ internal sealed class SubscriptionRegistry : ITopicLifecycle
     public static SubscriptionRegistry Open(TopicRegistry topics, FsyncPolicy fsync, QueueLimits limits, TimeProvider time, ILogger logger)
     {
         var registry = new SubscriptionRegistry(new SubscriptionContext(topics, fsync, limits.AckLogCompactBytes, limits.MaxMessageBytes,
-            limits.MaxFrameBytes, time, logger));
+            limits.MaxFrameBytes, time, logger) { MaxDelaysInMemory = limits.MaxDelaysInMemory });
         topics.Attach(registry);
         return registry;
     }

@@ -55,6 +55,7 @@ public sealed partial class DefaultsDocTests
         {
             ["unacknowledged publish bytes per connection"] = Size(server.MaxInFlightBytesPerConnection),
             ["ack log compaction"] = Size(server.AckLogCompactBytes),
+            ["delayed messages held in memory"] = server.MaxDelaysInMemory.ToString(CultureInfo.InvariantCulture),
             ["shutdown grace"] = Time(server.ShutdownGrace),
             ["visibility timeout"] = Time(queue.VisibilityTimeout),
             ["max deliveries"] = queue.MaxDeliveries.ToString(CultureInfo.InvariantCulture),

@@ -50,4 +50,18 @@ internal static class SingleRecord
         Assert.Equal(RecordReadStatus.Ok, reader.TryReadNext(out var record));
         return MessageExpiry.IsExpired(record, nowMs);
     }
+
+    public static bool TryGetDeliveryTime(byte[] batch, out long deliverAtMs)
+    {
+        var reader = new RecordBatchReader(batch);
+        Assert.Equal(RecordReadStatus.Ok, reader.TryReadNext(out var record));
+        return MessageDeliveryTime.TryGetDeliveryTime(record, out deliverAtMs);
+    }
+
+    public static bool IsDelayed(byte[] batch, long nowMs)
+    {
+        var reader = new RecordBatchReader(batch);
+        Assert.Equal(RecordReadStatus.Ok, reader.TryReadNext(out var record));
+        return MessageDeliveryTime.IsDelayed(record, nowMs, out _);
+    }
 }
