@@ -72,4 +72,11 @@ public enum ErrorCode : ushort
     /// groups have no members until the group coordinator exists (PROTOCOL.md 5.28).
     /// </summary>
     GroupBusy = 26,
+    /// <summary>
+    /// An idempotent batch's base sequence is not the next one the partition expects from its producer and is not a
+    /// duplicate of a recent batch; nothing was stored.
+    /// </summary>
+    OutOfOrderSequence = 29,
+    /// <summary>An idempotent batch carries an older epoch than its producer's current one (a newer instance took over); nothing was stored.</summary>
+    ProducerFenced = 30,
 }
