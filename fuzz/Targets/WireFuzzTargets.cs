@@ -93,14 +93,14 @@ public static class WireFuzzTargets
         Opcode.CommitPosition, Opcode.ReadPosition, Opcode.CreateSubscription, Opcode.DeleteSubscription,
         Opcode.SubscriptionStats, Opcode.Receive, Opcode.Ack, Opcode.Nack, Opcode.Extend, Opcode.Subscribe,
         Opcode.Credit, Opcode.Unsubscribe, Opcode.AlterTopic, Opcode.ListOffsets, Opcode.ResetSubscription,
-        Opcode.DescribeGroup, Opcode.ResetGroup,
+        Opcode.DescribeGroup, Opcode.ResetGroup, Opcode.InitProducer,
     ];
 
     private static readonly Opcode[] ResponseOpcodes =
     [
         Opcode.Handshake, Opcode.Error, Opcode.Publish, Opcode.Fetch, Opcode.ListTopics, Opcode.TopicMetadata,
         Opcode.ReadPosition, Opcode.SubscriptionStats, Opcode.Receive, Opcode.Ack, Opcode.ListOffsets,
-        Opcode.ResetSubscription, Opcode.ListGroups, Opcode.DescribeGroup, Opcode.ResetGroup,
+        Opcode.ResetSubscription, Opcode.ListGroups, Opcode.DescribeGroup, Opcode.ResetGroup, Opcode.InitProducer,
     ];
 
     private static void DecodeRequest(Opcode opcode, ReadOnlySpan<byte> body)
@@ -121,6 +121,9 @@ public static class WireFuzzTargets
                 break;
             case Opcode.Fetch:
                 FetchRequest.TryParse(body, out _);
+                break;
+            case Opcode.InitProducer:
+                InitProducerMessage.TryParse(body, out _);
                 break;
             case Opcode.CommitPosition or Opcode.ReadPosition:
                 if (PositionRequest.TryParse(body, opcode == Opcode.CommitPosition, out var position)) GroupName.IsValid(position.Group);
@@ -184,6 +187,9 @@ public static class WireFuzzTargets
                 break;
             case Opcode.Publish or Opcode.ReadPosition:
                 OffsetResponse.TryParse(body, out _);
+                break;
+            case Opcode.InitProducer:
+                InitProducerMessage.TryParse(body, out _);
                 break;
             case Opcode.Fetch:
                 if (FetchResponse.TryParse(body, out var fetch)) WalkBatches(fetch.Batches);
