@@ -119,4 +119,34 @@ public sealed class IdempotentProducerTests(ITestOutputHelper output)
             TempDirectories.Delete(data);
         }
     }
+
+    [Fact]
+    public async Task Producer_ids_are_not_handed_out_again_after_a_kill_9()
+    {
+        string data = TempDirectories.Create("idempotent-ids");
+        try
+        {
+            long before;
+            await using (var broker = await BrokerProcess.StartAsync(data))
+            {
+                await using (var admin = await BrokerConnection.ConnectAsync(broker.Address))
+                    await admin.CreateTopicAsync("orders", 1);
+                await using (var first = await Producer.ConnectAsync(broker.Address, "orders"))
+                await using (var second = await Producer.ConnectAsync(broker.Address, "orders"))
+                {
+                    Assert.True(second.ProducerId > first.ProducerId);
+                    before = second.ProducerId;
+                }
+                await broker.KillAsync();
+            }
+
+            await using (var broker = await BrokerProcess.StartAsync(data))
+            await using (var after = await Producer.ConnectAsync(broker.Address, "orders"))
+                Assert.True(after.ProducerId > before, $"id {after.ProducerId} after a restart, {before} before it");
+        }
+        finally
+        {
+            TempDirectories.Delete(data);
+        }
+    }
 }
