@@ -567,8 +567,9 @@ public sealed class Producer : IAsyncDisposable
             {
                 connected = await BrokerConnection.ConnectAsync(_endpoint!, _connectionOptions).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsConnectionLoss(e) || e is System.Net.Sockets.SocketException or IOException)
+            catch (Exception e)
             {
+                // Refused, unreachable, or at its connection limit: all the same here, tried again until the timeout.
                 last = e;
             }
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxReconnectBackoff.Ticks));

@@ -141,4 +141,21 @@ public sealed class IdempotentProducerTests
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => connection.CreateProducerAsync("t", new ProducerOptions { MaxInFlightBatches = 65 }).AsTask());
         await using var plain = await connection.CreateProducerAsync("t", new ProducerOptions { MaxInFlightBatches = 65, Idempotent = false });
     }
+
+    [Fact(Timeout = TestLimits.TestMs)]
+    public async Task A_producer_that_cannot_reconnect_within_the_delivery_timeout_fails_its_messages()
+    {
+        var broker = new FakeBroker();
+        broker.Store.CreateTopic("t", 1);
+        var options = new ProducerOptions { Linger = TimeSpan.Zero, DeliveryTimeout = TimeSpan.FromMilliseconds(500), InitialReconnectBackoff = TimeSpan.FromMilliseconds(20) };
+        await using var producer = await Producer.ConnectAsync(broker.Endpoint, "t", options);
+        Assert.Equal(0, await producer.SendAsync(Bytes("a")));
+
+        await broker.DisposeAsync();
+        var lost = producer.SendAsync(Bytes("b")).AsTask();
+
+        var error = await Assert.ThrowsAsync<BrokerConnectionException>(() => lost);
+        Assert.Contains("Could not reconnect", error.Message);
+        Assert.Equal(1, producer.FailedMessageCount);
+    }
 }
