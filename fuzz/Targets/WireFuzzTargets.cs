@@ -94,6 +94,7 @@ public static class WireFuzzTargets
         Opcode.SubscriptionStats, Opcode.Receive, Opcode.Ack, Opcode.Nack, Opcode.Extend, Opcode.Subscribe,
         Opcode.Credit, Opcode.Unsubscribe, Opcode.AlterTopic, Opcode.ListOffsets, Opcode.ResetSubscription,
         Opcode.DescribeGroup, Opcode.ResetGroup, Opcode.JoinGroup, Opcode.Heartbeat, Opcode.LeaveGroup,
+        Opcode.InitProducer,
     ];
 
     private static readonly Opcode[] ResponseOpcodes =
@@ -101,6 +102,7 @@ public static class WireFuzzTargets
         Opcode.Handshake, Opcode.Error, Opcode.Publish, Opcode.Fetch, Opcode.ListTopics, Opcode.TopicMetadata,
         Opcode.ReadPosition, Opcode.SubscriptionStats, Opcode.Receive, Opcode.Ack, Opcode.ListOffsets,
         Opcode.ResetSubscription, Opcode.ListGroups, Opcode.DescribeGroup, Opcode.ResetGroup, Opcode.JoinGroup, Opcode.Heartbeat,
+        Opcode.InitProducer,
     ];
 
     private static void DecodeRequest(Opcode opcode, ReadOnlySpan<byte> body)
@@ -121,6 +123,9 @@ public static class WireFuzzTargets
                 break;
             case Opcode.Fetch:
                 FetchRequest.TryParse(body, out _);
+                break;
+            case Opcode.InitProducer:
+                InitProducerMessage.TryParse(body, out _);
                 break;
             case Opcode.CommitPosition or Opcode.ReadPosition:
                 if (PositionRequest.TryParse(body, opcode == Opcode.CommitPosition, out var position)) GroupName.IsValid(position.Group);
@@ -193,6 +198,9 @@ public static class WireFuzzTargets
                 break;
             case Opcode.Publish or Opcode.ReadPosition:
                 OffsetResponse.TryParse(body, out _);
+                break;
+            case Opcode.InitProducer:
+                InitProducerMessage.TryParse(body, out _);
                 break;
             case Opcode.Fetch:
                 if (FetchResponse.TryParse(body, out var fetch)) WalkBatches(fetch.Batches);

@@ -36,6 +36,7 @@ internal sealed class RunOptions
     private readonly Option<string?> _producers = Text("--producers", "N", $"Publishers, each on its own connection (default {Defaults.Producers})");
     private readonly Option<string?> _batchBytes = Text("--batch-bytes", "BYTES", $"FastBroker producer batch size (default {Defaults.BatchBytes})");
     private readonly Option<string?> _linger = Text("--linger", "DURATION", "FastBroker producer linger, 0 sends at once (default 1ms)");
+    private readonly Option<string?> _idempotent = Text("--idempotent", "on|off", "FastBroker idempotent producers (default off)");
     private readonly Option<string?> _fsync = Text("--fsync", "POLICY", $"Report label: the fsync policy the FastBroker server runs with, always|never|interval:MS (default {Defaults.Fsync})");
     private readonly Option<string?> _reportDir = Text("--report-dir", "DIR", $"Where NAME.md/.json/.html go (default {Defaults.ReportDirectory})");
     private readonly Option<string?> _name = Text("--name", "NAME", "Run name for the report files (default TARGET-SCENARIO-SIZEb-TIME)");
@@ -65,7 +66,7 @@ internal sealed class RunOptions
         Option<string?>[] common =
         [
             _target, _fastBroker, _redis, _nats, _rabbitMq, _topic, _partitions, _size, _count, _duration, _producers,
-            _batchBytes, _linger, _fsync, _fastBrokerConsumers, _reportDir, _name, _minThroughput, _rssPid,
+            _batchBytes, _linger, _idempotent, _fsync, _fastBrokerConsumers, _reportDir, _name, _minThroughput, _rssPid,
         ];
         foreach (var option in common)
             command.Options.Add(option);
@@ -146,6 +147,14 @@ internal sealed class RunOptions
         int producers = Whole(Get(_producers), "--producers", 1, 256, s.Producers, errors);
         int batchBytes = Bytes(Get(_batchBytes), "--batch-bytes", 1024, 64 * 1024 * 1024, s.BatchBytes, errors);
         var linger = Duration(Get(_linger), "--linger", TimeSpan.Zero, TimeSpan.FromSeconds(10), s.Linger, errors);
+        bool idempotent = s.Idempotent;
+        switch (Get(_idempotent))
+        {
+            case null: break;
+            case "on": idempotent = true; break;
+            case "off": idempotent = false; break;
+            case var other: Fail($"--idempotent: '{other}' is neither on nor off"); break;
+        }
         string reportDirectory = Get(_reportDir) ?? s.ReportDirectory;
         double? minThroughput = null;
         if (Get(_minThroughput) is { } throughputText)
@@ -214,7 +223,7 @@ internal sealed class RunOptions
         {
             Target = target, Endpoints = endpoints, Topic = topic, Partitions = partitions, Size = size, Count = count,
             Duration = duration, Producers = producers, Consumers = consumers, Window = window, BatchBytes = batchBytes,
-            Linger = linger, Fsync = fsync, FastBrokerConsumers = consumerMode, QueueReceive = queueReceive, QueueBatch = queueBatch, Routes = routes, Fanout = fanout, RssPid = rssPid, Rate = rate, IdleTimeout = idleTimeout, ReportDirectory = reportDirectory,
+            Linger = linger, Idempotent = idempotent, Fsync = fsync, FastBrokerConsumers = consumerMode, QueueReceive = queueReceive, QueueBatch = queueBatch, Routes = routes, Fanout = fanout, RssPid = rssPid, Rate = rate, IdleTimeout = idleTimeout, ReportDirectory = reportDirectory,
             Name = name, MaxP99 = maxP99, MinThroughput = minThroughput,
         };
     }

@@ -88,6 +88,7 @@ internal static class HtmlReport
             $"Topic {p.Topic}, {p.Partitions} partitions, {NumberText.Bytes(p.MessageBytes)} payloads, count {NumberText.Count(p.Count)}, duration {NumberText.Seconds(p.DurationSeconds)}, "
                 + $"{p.Producers} producers, {p.Consumers} consumers, window {NumberText.Count(p.Window)}"
                 + (p.BatchBytes is { } batch ? $", batch {NumberText.Count(batch)} B, linger {NumberText.Plain(p.LingerMilliseconds ?? 0)} ms" : "")
+                + (p.Idempotent == true ? ", idempotent producers" : "")
                 + (p.RatePerSecond is { } rate ? $", rate {NumberText.Count(rate)} msg/s" : "")
                 + (p.Routes is { } routes ? $", {routes} routes" : "") + ".",
         };

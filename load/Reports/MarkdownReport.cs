@@ -69,6 +69,8 @@ internal static class MarkdownReport
             .Append($", window {NumberText.Count(p.Window)}");
         if (p.BatchBytes is { } batch)
             text.Append($", batch {NumberText.Count(batch)} B, linger {NumberText.Plain(p.LingerMilliseconds ?? 0)} ms");
+        if (p.Idempotent == true)
+            text.Append(", idempotent producers");
         if (p.RatePerSecond is { } rate)
             text.Append($", rate {NumberText.Count(rate)} msg/s");
         if (p.Routes is { } routes)

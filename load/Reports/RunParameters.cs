@@ -33,6 +33,9 @@ public sealed class RunParameters
     /// <summary>FastBroker producer linger in milliseconds; null for other targets.</summary>
     public double? LingerMilliseconds { get; init; }
 
+    /// <summary>Whether FastBroker producers were idempotent (--idempotent); null for other targets.</summary>
+    public bool? Idempotent { get; init; }
+
     /// <summary>Open-loop send rate in messages per second (latency scenario); null for closed-loop scenarios.</summary>
     public long? RatePerSecond { get; init; }
 

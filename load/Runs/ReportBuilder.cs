@@ -44,6 +44,7 @@ internal static class ReportBuilder
                 Window = settings.Window,
                 BatchBytes = fastBroker ? settings.BatchBytes : null,
                 LingerMilliseconds = fastBroker ? settings.Linger.TotalMilliseconds : null,
+                Idempotent = fastBroker ? settings.Idempotent : null,
                 RatePerSecond = (scenario.Features & ScenarioFeatures.Rate) != 0 ? settings.Rate : null,
                 Routes = settings.Routes > 0 ? settings.Routes : null,
                 Fanout = fanout ? settings.Fanout : null,

@@ -47,6 +47,10 @@ internal sealed record RunSettings
     /// <summary>FastBroker producer linger.</summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>FastBroker producers are idempotent (<c>--idempotent on</c>); off by default, so runs compare with
+    /// earlier ones.</summary>
+    public bool Idempotent { get; init; }
+
     /// <summary>FastBroker consumers: stream cursors or competing consumers of a queue.</summary>
     public FastBrokerConsumerMode FastBrokerConsumers { get; init; } = FastBrokerConsumerMode.Stream;
 

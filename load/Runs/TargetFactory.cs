@@ -20,6 +20,7 @@ internal static class TargetFactory
             {
                 BatchBytes = settings.BatchBytes,
                 Linger = settings.Linger,
+                Idempotent = settings.Idempotent,
                 ConsumersPerGroup = settings.Consumers,
                 ConsumerMode = settings.FastBrokerConsumers,
                 QueueReceive = settings.QueueReceive,

@@ -137,7 +137,7 @@ public sealed class FastBrokerTarget : IBrokerTarget
         var connection = await BrokerConnection.ConnectAsync(_endpoint, ConnectionOptions(), cancellationToken).ConfigureAwait(false);
         try
         {
-            var producerOptions = new ProducerOptions { MaxBatchBytes = _options.BatchBytes, Linger = _options.Linger };
+            var producerOptions = new ProducerOptions { MaxBatchBytes = _options.BatchBytes, Linger = _options.Linger, Idempotent = _options.Idempotent };
             var producer = await connection.CreateProducerAsync(topic, producerOptions, cancellationToken).ConfigureAwait(false);
             return new FastBrokerPublisher(connection, producer, _keys);
         }

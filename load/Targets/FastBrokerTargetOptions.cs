@@ -13,6 +13,9 @@ public sealed record FastBrokerTargetOptions
     /// <summary>Producer linger (<see cref="ClientLite.ProducerOptions.Linger"/>). Default 1 ms.</summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>Idempotent producers (<see cref="ClientLite.ProducerOptions.Idempotent"/>). Default false.</summary>
+    public bool Idempotent { get; init; }
+
     /// <summary>
     /// Consumers the run creates per group. In <see cref="FastBrokerConsumerMode.Stream"/> mode stream cursors cannot
     /// compete for messages, so consumer i of N reads the partitions p with p % N == i; queue consumers ignore it

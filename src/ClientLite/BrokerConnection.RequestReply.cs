@@ -11,7 +11,7 @@ public sealed partial class BrokerConnection
 {
     // Requests go out through one producer per topic, without linger: the Producer's partitioner (key hash, else
     // round robin) and its batching of concurrent requests, without waiting for more.
-    private static readonly ProducerOptions RequestProducerOptions = new() { Linger = TimeSpan.Zero };
+    private static readonly ProducerOptions RequestProducerOptions = new() { Linger = TimeSpan.Zero, Idempotent = false };
 
     private readonly Lock _replyLock = new();
     private readonly Dictionary<string, Task<Producer>> _requestProducers = new(StringComparer.Ordinal);

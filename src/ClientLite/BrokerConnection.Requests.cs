@@ -188,13 +188,20 @@ public sealed partial class BrokerConnection
     }
 
     /// <summary>
-    /// Creates a batching producer for <paramref name="topic"/>; its partition count is read from the broker now
-    /// (fails with <see cref="ErrorCode.UnknownTopic"/> when there is no such topic).
+    /// Creates a batching producer for <paramref name="topic"/> on this connection; its partition count is read from
+    /// the broker now (fails with <see cref="ErrorCode.UnknownTopic"/> when there is no such topic), and when
+    /// <see cref="ProducerOptions.Idempotent"/> (the default) it obtains its producer id now. The producer does not
+    /// own this connection, so it cannot reconnect: a lost connection fails its unacknowledged batches. Use
+    /// <see cref="Producer.ConnectAsync"/> for a producer that reconnects and resends by itself.
     /// </summary>
     public async ValueTask<Producer> CreateProducerAsync(string topic, ProducerOptions? options = null, CancellationToken cancellationToken = default)
     {
+        options ??= ProducerOptions.Default;
         var metadata = await GetTopicMetadataAsync(topic, cancellationToken).ConfigureAwait(false);
-        return new Producer(this, topic, metadata.PartitionCount, options ?? ProducerOptions.Default);
+        var producer = new Producer(this, topic, metadata.PartitionCount, options, endpoint: null);
+        if (options.Idempotent)
+            await producer.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        return producer;
     }
 
     /// <summary>Reads the u64 body of a Publish response.</summary>

@@ -8,20 +8,39 @@ namespace FastBroker.ClientLite;
 /// <summary>
 /// Batches messages per partition and publishes each batch as one request. <see cref="SendAsync(ReadOnlyMemory{byte}, ReadOnlyMemory{byte}?, int?, ReadOnlyMemory{RecordHeader}, CancellationToken)"/> is
 /// thread-safe and allocates nothing per message (one completion object per batch serves all its messages).
-/// Messages sent to one partition keep their order. The producer does not own its connection.
+/// Messages sent to one partition keep their order. A producer made by <see cref="ConnectAsync"/> owns its
+/// connection and reconnects; one made by <see cref="BrokerConnection.CreateProducerAsync"/> does not.
 /// </summary>
 /// <remarks>
 /// A message's task completes with its offset when the broker acknowledges its batch (durable under the
-/// broker's fsync policy), or faults with the batch's error; a failed batch is not retried. Failures are also
-/// collected and reported by <see cref="FlushAsync"/>.
+/// broker's fsync policy), or faults with the batch's error. An idempotent producer (<see cref="ProducerOptions.Idempotent"/>,
+/// the default) resends a batch whose outcome is unknown or that a storage error refused, in order and with the same
+/// sequence numbers, for up to <see cref="ProducerOptions.DeliveryTimeout"/>; the broker stores it once and answers
+/// a resend with the original offset, so every message completes once with its one offset. A refused sequence
+/// (<see cref="ErrorCode.OutOfOrderSequence"/>) or a newer instance of the producer (<see cref="ErrorCode.ProducerFenced"/>)
+/// fails the batch with a <see cref="BrokerException"/> of that code. A non-idempotent producer does not retry.
+/// Failures are also collected and reported by <see cref="FlushAsync"/>.
 /// </remarks>
 public sealed class Producer : IAsyncDisposable
 {
     // The message's index travels as the ValueTask token, an unsigned 16-bit value here.
     private const int MaxRecordsPerBatch = ushort.MaxValue;
     private const int MaxPooledBuilders = 8;
+    // As many batches as the broker remembers per producer and partition (PROTOCOL.md 5.7): a resend of any batch
+    // still in flight is then recognised.
+    private const int MaxIdempotentInFlight = 64;
 
-    private readonly BrokerConnection _connection;
+    private BrokerConnection _connection;
+    // Set for a producer that owns its connection (ConnectAsync): where it reconnects to.
+    private readonly string? _endpoint;
+    private readonly BrokerConnectionOptions? _connectionOptions;
+    private readonly bool _idempotent;
+    private readonly List<ProducerBatch>[] _unacked;
+    private readonly int[] _requests;
+    private long _producerId = -1;
+    private short _epoch = -1;
+    private bool _reconnecting;
+    private bool _closed;
     private readonly byte[] _topic;
     private readonly ProducerOptions _options;
     private readonly TimeProvider _time;
@@ -49,10 +68,23 @@ public sealed class Producer : IAsyncDisposable
     private TaskCompletionSource? _drained;
     private bool _disposed;
 
-    internal Producer(BrokerConnection connection, string topic, int partitionCount, ProducerOptions options)
+    internal Producer(BrokerConnection connection, string topic, int partitionCount, ProducerOptions options, string? endpoint,
+        BrokerConnectionOptions? connectionOptions = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partitionCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxInFlightBatches, 1);
+        if (options.Idempotent)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxInFlightBatches, MaxIdempotentInFlight, nameof(options.MaxInFlightBatches));
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.DeliveryTimeout, TimeSpan.Zero, nameof(options.DeliveryTimeout));
+        }
+        _endpoint = endpoint;
+        _connectionOptions = connectionOptions;
+        _idempotent = options.Idempotent;
+        _unacked = new List<ProducerBatch>[partitionCount];
+        for (int i = 0; i < partitionCount; i++)
+            _unacked[i] = [];
+        _requests = new int[partitionCount];
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchBytes, RecordBatchHeader.Size + 1);
         _connection = connection;
         Topic = topic;
@@ -66,6 +98,49 @@ public sealed class Producer : IAsyncDisposable
         _lingerTimers = new ITimer?[partitionCount];
         _nextSequence = new long[partitionCount];
         _defaultExpiry = options.DefaultTimeToLive is { } ttl ? ExpirySpec.After(ttl, nameof(options.DefaultTimeToLive)) : ExpirySpec.None;
+    }
+
+    /// <summary>
+    /// Connects to the broker at <paramref name="endpoint"/> ("host:port") and creates a producer for
+    /// <paramref name="topic"/> that owns the connection: when it is lost, the producer reconnects with backoff and
+    /// (when idempotent, the default) resends its unacknowledged batches, for up to
+    /// <see cref="ProducerOptions.DeliveryTimeout"/>. Disposing the producer closes the connection.
+    /// </summary>
+    public static async ValueTask<Producer> ConnectAsync(string endpoint, string topic, ProducerOptions? options = null,
+        BrokerConnectionOptions? connectionOptions = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(endpoint);
+        options ??= ProducerOptions.Default;
+        var connection = await BrokerConnection.ConnectAsync(endpoint, connectionOptions, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var metadata = await connection.GetTopicMetadataAsync(topic, cancellationToken).ConfigureAwait(false);
+            var producer = new Producer(connection, topic, metadata.PartitionCount, options, endpoint, connectionOptions);
+            if (options.Idempotent)
+                await producer.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            return producer;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The producer id the broker gave this producer, or -1 when it is not idempotent.</summary>
+    public long ProducerId => Volatile.Read(ref _producerId);
+
+    /// <summary>Times the producer connected again after losing its connection.</summary>
+    public int ReconnectCount { get; private set; }
+
+    internal async ValueTask InitializeAsync(CancellationToken cancellationToken)
+    {
+        var (id, epoch) = await _connection.InitProducerAsync(-1, -1, cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            _producerId = id;
+            _epoch = epoch;
+        }
     }
 
     /// <summary>The topic this producer publishes to.</summary>
@@ -222,11 +297,16 @@ public sealed class Producer : IAsyncDisposable
             if (timer is not null)
                 await timer.DisposeAsync().ConfigureAwait(false);
         }
+        BrokerConnection? owned;
         lock (_lock)
         {
+            _closed = true;
             while (_builders.Count > 0)
                 _builders.Pop().Dispose();
+            owned = _endpoint is null ? null : _connection;
         }
+        if (owned is not null)
+            await owned.DisposeAsync().ConfigureAwait(false);
     }
 
     private async ValueTask<long> SendWhenRoomAsync(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key, int? partition,
@@ -346,6 +426,8 @@ public sealed class Producer : IAsyncDisposable
         _open[partition] = null;
         batch.Count = batch.Builder!.RecordCount;
         _unacknowledged++;
+        if (_idempotent)
+            _unacked[partition].Add(batch);
         if (partition == _sticky)
             _sticky = (_sticky + 1) % PartitionCount;
         if (_inFlight < _options.MaxInFlightBatches)
@@ -358,6 +440,16 @@ public sealed class Producer : IAsyncDisposable
     {
         var builder = batch.Builder!;
         batch.Builder = null;
+        batch.FirstSentAt = _time.GetTimestamp();
+        _inFlight++;
+        if (_idempotent)
+        {
+            // Kept until the batch is done: a resend sends the very same bytes, sequence numbers included.
+            batch.Bytes = builder.Seal(_producerId, _epoch, (int)(batch.FirstSequence % ((long)int.MaxValue + 1)));
+            batch.Sealed = builder;
+            TransmitLocked(batch);
+            return;
+        }
         PendingRequest? pending = null;
         Exception? error = null;
         try
@@ -369,11 +461,33 @@ public sealed class Producer : IAsyncDisposable
             error = e;
         }
         ReturnBuilder(builder);
-        _inFlight++;
-        _ = AwaitAcknowledgementAsync(batch, pending, error);
+        _requests[batch.Partition]++;
+        _ = AwaitAcknowledgementAsync(batch, _connection, pending, error);
     }
 
-    private async Task AwaitAcknowledgementAsync(ProducerBatch batch, PendingRequest? pending, Exception? error)
+    // Sends an idempotent batch (again); while reconnecting it waits for the new connection instead.
+    private void TransmitLocked(ProducerBatch batch)
+    {
+        if (_reconnecting)
+        {
+            batch.NeedsResend = true;
+            return;
+        }
+        PendingRequest? pending = null;
+        Exception? error = null;
+        try
+        {
+            pending = _connection.StartPublish(_topic, batch.Partition, batch.Bytes.Span, CancellationToken.None);
+        }
+        catch (ArgumentException e)
+        {
+            error = e;
+        }
+        _requests[batch.Partition]++;
+        _ = AwaitAcknowledgementAsync(batch, _connection, pending, error);
+    }
+
+    private async Task AwaitAcknowledgementAsync(ProducerBatch batch, BrokerConnection connection, PendingRequest? pending, Exception? error)
     {
         long baseOffset = 0;
         var acknowledged = pending?.WaitAsync() ?? default;
@@ -386,7 +500,7 @@ public sealed class Producer : IAsyncDisposable
             try
             {
                 await acknowledged.ConfigureAwait(false);
-                baseOffset = _connection.ReadInt64Response(pending);
+                baseOffset = connection.ReadInt64Response(pending);
             }
             catch (Exception e)
             {
@@ -395,9 +509,20 @@ public sealed class Producer : IAsyncDisposable
             }
             finally
             {
-                _connection.Release(pending);
+                connection.Release(pending);
             }
         }
+
+        // A storage error may persist for a while: the resend waits a little rather than spin.
+        if (error is BrokerException { Code: ErrorCode.StorageError or ErrorCode.PartitionUnavailable or ErrorCode.DiskFull or ErrorCode.InternalError }
+            && _idempotent)
+            await Task.Delay(_options.InitialReconnectBackoff, _time).ConfigureAwait(false);
+
+        bool retried;
+        lock (_lock)
+            retried = RetryLocked(batch, connection, error);
+        if (retried)
+            return;
 
         if (error is null)
         {
@@ -411,6 +536,118 @@ public sealed class Producer : IAsyncDisposable
         OnBatchDone(batch, error);
     }
 
+    /// <summary>
+    /// Called as each request of a batch ends: true when the batch is to be sent again (it then waits until its
+    /// partition has no request outstanding, so resends go out in sequence order).
+    /// </summary>
+    private bool RetryLocked(ProducerBatch batch, BrokerConnection connection, Exception? error)
+    {
+        int p = batch.Partition;
+        _requests[p]--;
+        if (error is null || !_idempotent || _closed || !IsRetriable(batch, error)
+            || _time.GetElapsedTime(batch.FirstSentAt) >= _options.DeliveryTimeout)
+            return false;
+        batch.NeedsResend = true;
+        if (IsConnectionLoss(error) && connection == _connection && !_reconnecting)
+        {
+            _reconnecting = true;
+            _ = ReconnectAsync(error);
+        }
+        ResendLocked(p);
+        return true;
+    }
+
+    private bool IsRetriable(ProducerBatch batch, Exception error) => error switch
+    {
+        _ when IsConnectionLoss(error) => _endpoint is not null,
+        BrokerException { Code: ErrorCode.StorageError or ErrorCode.PartitionUnavailable or ErrorCode.DiskFull or ErrorCode.InternalError } => true,
+        // Refused because an earlier batch of the partition is still to be (re)sent: it follows that one.
+        BrokerException { Code: ErrorCode.OutOfOrderSequence } => _unacked[batch.Partition].Count > 0 && _unacked[batch.Partition][0] != batch,
+        _ => false,
+    };
+
+    private static bool IsConnectionLoss(Exception e)
+        // A stopping broker answers ShuttingDown, then closes: the same as a lost connection.
+        => e is BrokerConnectionException or TimeoutException or ObjectDisposedException or BrokerException { Code: ErrorCode.ShuttingDown };
+
+    private void ResendLocked(int partition)
+    {
+        if (_reconnecting || _requests[partition] > 0)
+            return;
+        foreach (var batch in _unacked[partition])
+        {
+            if (!batch.NeedsResend)
+                continue;
+            batch.NeedsResend = false;
+            TransmitLocked(batch);
+        }
+    }
+
+    private async Task ReconnectAsync(Exception cause)
+    {
+        BrokerConnection old;
+        lock (_lock)
+            old = _connection;
+        await old.DisposeAsync().ConfigureAwait(false);
+
+        long began = _time.GetTimestamp();
+        var backoff = _options.InitialReconnectBackoff;
+        var last = cause;
+        BrokerConnection? connected = null;
+        while (connected is null && _time.GetElapsedTime(began) < _options.DeliveryTimeout)
+        {
+            // Jitter keeps many producers that lost the same broker from reconnecting in lockstep.
+            var delay = backoff * (0.5 + Random.Shared.NextDouble() * 0.5);
+            await Task.Delay(delay, _time).ConfigureAwait(false);
+            try
+            {
+                connected = await BrokerConnection.ConnectAsync(_endpoint!, _connectionOptions).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // Refused, unreachable, or at its connection limit: all the same here, tried again until the timeout.
+                last = e;
+            }
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxReconnectBackoff.Ticks));
+        }
+
+        List<ProducerBatch>? abandoned = null;
+        lock (_lock)
+        {
+            _reconnecting = false;
+            if (connected is not null && !_closed)
+            {
+                _connection = connected;
+                ReconnectCount++;
+                for (int p = 0; p < _unacked.Length; p++)
+                    ResendLocked(p);
+                return;
+            }
+            // Gave up: every batch waiting for the connection fails with why it could not be sent.
+            abandoned = [];
+            foreach (var list in _unacked)
+            {
+                foreach (var batch in list)
+                {
+                    if (!batch.NeedsResend)
+                        continue;
+                    batch.NeedsResend = false;
+                    abandoned.Add(batch);
+                }
+            }
+            _closed = true;
+        }
+        if (connected is not null)
+            await connected.DisposeAsync().ConfigureAwait(false);
+        var error = new BrokerConnectionException($"Could not reconnect to {_endpoint} within {_options.DeliveryTimeout}: {last.Message}", last);
+        foreach (var batch in abandoned)
+        {
+            Interlocked.Add(ref _failedMessages, batch.Count);
+            batch.Fail(error);
+            OnBatchDone(batch, error);
+        }
+    }
+
     private void OnBatchDone(ProducerBatch batch, Exception? error)
     {
         TaskCompletionSource? room = null, drained = null;
@@ -418,6 +655,14 @@ public sealed class Producer : IAsyncDisposable
         {
             if (error is not null)
                 _failures.Add(new ProducerFailure(batch.Partition, batch.FirstSequence, batch.Count, error));
+            if (batch.Sealed is { } kept)
+            {
+                batch.Sealed = null;
+                batch.Bytes = default;
+                ReturnBuilder(kept);
+            }
+            if (_idempotent)
+                _unacked[batch.Partition].Remove(batch);
             _inFlight--;
             _unacknowledged--;
             while (_inFlight < _options.MaxInFlightBatches && _waitingToSend.Count > 0)
@@ -425,6 +670,8 @@ public sealed class Producer : IAsyncDisposable
             // Without linger, batches that gathered while the limit was reached go out as slots free up.
             for (int p = 0; p < _open.Length && _lingerTicks <= 0 && _unacknowledged < _options.MaxInFlightBatches; p++)
                 SealLocked(p);
+            if (_idempotent)
+                ResendLocked(batch.Partition);
             if (_unacknowledged < _options.MaxInFlightBatches)
                 (room, _capacityFreed) = (_capacityFreed, null);
             if (_unacknowledged == 0)
@@ -451,7 +698,7 @@ public sealed class Producer : IAsyncDisposable
     private void ReturnBuilder(RecordBatchBuilder builder)
     {
         builder.Reset();
-        if (_builders.Count < MaxPooledBuilders && !_disposed)
+        if (_builders.Count < (_idempotent ? MaxIdempotentInFlight : MaxPooledBuilders) && !_disposed)
             _builders.Push(builder);
         else
             builder.Dispose();

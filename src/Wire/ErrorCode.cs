@@ -82,4 +82,10 @@ public enum ErrorCode : ushort
     /// not reached. Heartbeat to learn the current assignment (PROTOCOL.md 5.9).
     /// </summary>
     StaleGeneration = 28,
+    /// An idempotent batch's base sequence is not the next one the partition expects from its producer and is not a
+    /// duplicate of a recent batch; nothing was stored.
+    /// </summary>
+    OutOfOrderSequence = 29,
+    /// <summary>An idempotent batch carries an older epoch than its producer's current one (a newer instance took over); nothing was stored.</summary>
+    ProducerFenced = 30,
 }

@@ -26,6 +26,8 @@ public enum Opcode : ushort
     Fetch = 0x0021,
     /// <summary>Read only the records that match a filter, as whole stored batches plus the offsets that matched.</summary>
     FetchFiltered = 0x0022,
+    /// <summary>Obtain an idempotent producer's id and epoch, or a new epoch of an existing producer (fencing the older).</summary>
+    InitProducer = 0x0023,
     /// <summary>Store a named consumer position.</summary>
     CommitPosition = 0x0030,
     /// <summary>Read a named consumer position.</summary>

@@ -182,7 +182,8 @@ public sealed class ProducerTests
         broker.Store.CreateTopic("t", 2);
         broker.Intercept = r => r is { Opcode: Opcode.Publish, Partition: 1 } ? new FakeReply(Error: ErrorCode.StorageError, Message: "disk on fire") : null;
         await using var connection = await BrokerConnection.ConnectAsync(broker.Endpoint);
-        await using var producer = await connection.CreateProducerAsync("t", new ProducerOptions { Linger = TimeSpan.FromHours(1) });
+        // Not idempotent: an idempotent producer would resend after a storage error.
+        await using var producer = await connection.CreateProducerAsync("t", new ProducerOptions { Linger = TimeSpan.FromHours(1), Idempotent = false });
 
         var good = new[] { producer.SendAsync(Bytes("a"), partition: 0).AsTask(), producer.SendAsync(Bytes("b"), partition: 0).AsTask() };
         var bad = new[] { producer.SendAsync(Bytes("c"), partition: 1).AsTask(), producer.SendAsync(Bytes("d"), partition: 1).AsTask(), producer.SendAsync(Bytes("e"), partition: 1).AsTask() };

@@ -41,6 +41,18 @@ internal sealed class ProducerBatch : IValueTaskSource<long>
     /// <summary>Records in the batch, fixed when it is sealed.</summary>
     public int Count { get; set; }
 
+    /// <summary>An idempotent batch's builder, kept from its first send until it is done so it can be resent.</summary>
+    public RecordBatchBuilder? Sealed { get; set; }
+
+    /// <summary>The sealed bytes (valid while <see cref="Sealed"/> holds them).</summary>
+    public ReadOnlyMemory<byte> Bytes { get; set; }
+
+    /// <summary>Timestamp of the first send; retries stop <see cref="ProducerOptions.DeliveryTimeout"/> after it.</summary>
+    public long FirstSentAt { get; set; }
+
+    /// <summary>Failed in a way a resend may fix; sent again once its partition has no request outstanding.</summary>
+    public bool NeedsResend { get; set; }
+
     public void Complete(long baseOffset)
     {
         _baseOffset = baseOffset;

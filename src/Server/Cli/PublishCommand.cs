@@ -129,9 +129,10 @@ internal static class PublishCommand
     private static async Task<int> RunAsync(CliConsole console, string server, string topic, MessageSource messages, string? keyText, RecordHeader[] headers, int? partition,
         Expiry expiry, CancellationToken ct)
     {
-        await using var connection = await BrokerConnection.ConnectAsync(server, null, ct).ConfigureAwait(false);
+        // Idempotent and owning its connection: a batch whose answer a lost connection swallowed is sent again after
+        // reconnecting, and stored once.
         var options = new ProducerOptions { DefaultTimeToLive = expiry.TimeToLive };
-        await using var producer = await connection.CreateProducerAsync(topic, options, ct).ConfigureAwait(false);
+        await using var producer = await Producer.ConnectAsync(server, topic, options, null, ct).ConfigureAwait(false);
         if (partition >= producer.PartitionCount)
         {
             console.Fail($"topic '{topic}' has {CliText.Count(producer.PartitionCount, "partition")}; there is no partition {partition}");

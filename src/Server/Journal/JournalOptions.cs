@@ -37,6 +37,18 @@ public sealed class JournalOptions
     /// </summary>
     public TimeSpan RetentionCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// An idempotent producer's state in a partition is forgotten after it has published nothing there for this long;
+    /// a retry after that may store its batch twice (PROTOCOL.md 5.7).
+    /// </summary>
+    public TimeSpan ProducerStateExpiry { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// When a partition opens, its idempotent producers' state is rebuilt from the batch headers of its newest segments
+    /// holding at most this many bytes (the active segment always; see <see cref="PartitionJournal.TailStartOffset"/>).
+    /// </summary>
+    public long ProducerStateScanBytes { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Where segment, index and checkpoint files are opened; tests substitute a fault-injecting factory.</summary>
     internal ISegmentFileFactory? FileFactory { get; init; }
 

@@ -89,6 +89,9 @@ internal sealed partial class Session : IPublishCompletion, ISettleCompletion, I
         {
             case Opcode.Publish:
                 return PublishAsync(header.RequestId, body);
+            case Opcode.InitProducer:
+                InitProducer(header.RequestId, Contiguous(body));
+                return new ValueTask<bool>(true);
             case Opcode.Fetch:
                 Fetch(header.RequestId, Contiguous(body));
                 return new ValueTask<bool>(true);

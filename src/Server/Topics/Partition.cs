@@ -1,6 +1,8 @@
 using FastBroker.Server.Durability;
 using FastBroker.Server.Journal;
+using FastBroker.Server.Topics.Producers;
 using FastBroker.Wire;
+using FastBroker.Wire.Records;
 using Microsoft.Extensions.Logging;
 
 namespace FastBroker.Server.Topics;
@@ -16,6 +18,8 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     // Bounds one group so a flood on one partition still acknowledges in slices of reasonable latency.
     private const int MaxGroupBatches = 1024;
     private const long MaxGroupBytes = 16L * 1024 * 1024;
+    // Expired producer state is swept at most this often, on the writer loop.
+    private const long ProducerSweepIntervalMs = 60_000;
 
     private readonly PartitionJournal? _journal;
     private readonly GroupCommitLoop<AppendRequest> _loop;
@@ -33,6 +37,9 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     private OneShotSignal _signal = new();
     private volatile string? _failure;
     private long _trimRequest;
+    private readonly ProducerStateTable _producers;
+    private ProducerVerdict[] _verdicts = [];
+    private long _lastProducerSweepMs;
 
     private Partition(string topic, int index, PartitionJournal? journal, string? failure, JournalOptions options, ILogger logger, TimeProvider time)
     {
@@ -44,6 +51,9 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
         _journal = journal;
         _failure = failure;
         _logger = logger;
+        _producers = new ProducerStateTable(options.ProducerStateExpiry);
+        if (journal is not null) RebuildProducerState(journal, options.ProducerStateScanBytes);
+        _lastProducerSweepMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         _loop = new GroupCommitLoop<AppendRequest>($"partition {topic}/{index} writer", this, MaxGroupBatches, MaxGroupBytes, logger);
         if (journal is not null && fsync.Mode == FsyncMode.Interval)
         {
@@ -65,6 +75,9 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     /// below the committed end go on regardless.
     /// </summary>
     public string? WriteFailure => _failure ?? _loop.Failure;
+
+    /// <summary>The idempotent producers' state; the writer loop's alone (tests read it when the loop is idle).</summary>
+    internal ProducerStateTable Producers => _producers;
 
     /// <summary>The writer loop (tests inject failures through it).</summary>
     internal GroupCommitLoop<AppendRequest> Writer => _loop;
@@ -198,13 +211,25 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     {
         string? failure = _failure;
         var code = ErrorCode.PartitionUnavailable;
+        if (_verdicts.Length < count) _verdicts = new ProducerVerdict[MaxGroupBatches];
+        long nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         if (failure is null)
         {
+            _producers.BeginGroup(nowMs);
             try
             {
+                // Checked in order, so a second batch of a producer in this group sees the first as stored.
                 for (int i = 0; i < count; i++)
-                    _journal!.Append(group[i].Buffer.AsMemory(0, group[i].Length));
+                {
+                    var batch = group[i].Buffer.AsMemory(0, group[i].Length);
+                    var verdict = _producers.Check(batch.Span);
+                    _verdicts[i] = verdict;
+                    if (!verdict.IsAppend) continue;
+                    _journal!.Append(batch);
+                    _producers.Appended(batch.Span, RecordBatch.ReadBaseOffset(batch.Span));
+                }
                 _journal!.Commit();
+                _producers.CommitGroup();
             }
             catch (JournalWriteFailedException ex)
             {
@@ -220,6 +245,7 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
                 code = ErrorCode.StorageError;
                 failure = StopWrites(ex);
             }
+            if (failure is not null) _producers.AbortGroup();
         }
         // Before the publishers hear of it: whoever learns this group is written may count on the sync timer running.
         ArmSyncTimer();
@@ -227,15 +253,74 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
         for (int i = 0; i < count; i++)
         {
             ref var request = ref group[i];
-            if (failure is null)
-                request.Origin!.PublishSucceeded(request.RequestId, Wire.Records.RecordBatch.ReadBaseOffset(request.Buffer), request.Length);
-            else
+            if (failure is not null)
+            {
                 request.Origin!.PublishFailed(request.RequestId, code, failure, request.Length);
+            }
+            else
+            {
+                var verdict = _verdicts[i];
+                if (verdict.IsAppend)
+                    request.Origin!.PublishSucceeded(request.RequestId, RecordBatch.ReadBaseOffset(request.Buffer), request.Length);
+                else if (verdict.IsDuplicate)
+                    request.Origin!.PublishSucceeded(request.RequestId, verdict.DuplicateOf, request.Length);
+                else
+                    request.Origin!.PublishFailed(request.RequestId, verdict.Code, verdict.Message!, request.Length);
+            }
+            _verdicts[i] = default;
             BatchBuffers.Pool.Return(request.Buffer!);
             request = default;
         }
 
-        if (failure is null) WakeReaders();
+        if (failure is null)
+        {
+            WakeReaders();
+            if (nowMs - _lastProducerSweepMs >= ProducerSweepIntervalMs)
+            {
+                _lastProducerSweepMs = nowMs;
+                _producers.Expire(nowMs);
+            }
+        }
+    }
+
+    // Idempotent producers' state comes back from the batch headers of the log's tail (PROTOCOL.md 5.7): a producer
+    // whose last batches are older than the scanned segments starts afresh, as after expiry. A read failure leaves
+    // the state as far as it got; the journal's own recovery has already checked these bytes.
+    private void RebuildProducerState(PartitionJournal journal, long scanBytes)
+    {
+        long offset = journal.TailStartOffset(scanBytes);
+        long end = journal.CommittedEndOffset;
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        try
+        {
+            while (offset < end)
+            {
+                var read = journal.Read(offset, buffer);
+                if (read.BytesWritten == 0)
+                {
+                    if (read.RequiredBytes <= buffer.Length) break;
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(read.RequiredBytes);
+                    continue;
+                }
+                var span = buffer.AsSpan(0, read.BytesWritten);
+                while (span.Length >= RecordBatchHeader.Size)
+                {
+                    var header = RecordBatchHeader.Read(span);
+                    if (header.LastOffset >= offset) _producers.Observe(header);
+                    offset = Math.Max(offset, header.LastOffset + 1);
+                    span = span[Math.Max(header.Length, RecordBatchHeader.Size)..];
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or JournalCorruptedException or ArgumentOutOfRangeException)
+        {
+            TopicsLog.ProducerStateIncomplete(_logger, Topic, Index, ex);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     // A failed sync (or a failed undo) is final for writes until a restart recovers the journal from its files.

@@ -46,7 +46,11 @@ internal sealed class TopicRegistry : IAsyncDisposable
         _time = time;
         _byChars = _topics.GetAlternateLookup<ReadOnlySpan<char>>();
         FreeSpace = new FreeSpaceWatermark(dataDirectory, journalOptions.MinFreeDiskBytes, time);
+        ProducerIds = Producers.ProducerIdAllocator.Open(dataDirectory);
     }
+
+    /// <summary>Where InitProducer takes new producer ids from (PROTOCOL.md 5.32).</summary>
+    public Producers.ProducerIdAllocator ProducerIds { get; }
 
     /// <summary>The free-space watermark of the data directory, checked before a publish is taken.</summary>
     public FreeSpaceWatermark FreeSpace { get; }

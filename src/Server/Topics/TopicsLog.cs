@@ -57,4 +57,7 @@ internal static partial class TopicsLog
 
     [LoggerMessage(EventId = 116, Level = LogLevel.Information, Message = "Topic {Topic} retention is now {RetentionMs} ms and {RetentionBytes} bytes per partition (0 = unlimited)")]
     public static partial void RetentionChanged(ILogger logger, string topic, long retentionMs, long retentionBytes);
+
+    [LoggerMessage(EventId = 130, Level = LogLevel.Warning, Message = "Partition {Topic}/{Partition}: reading the log tail to rebuild idempotent producer state failed; producers not yet seen lose duplicate detection for their in-flight batches")]
+    public static partial void ProducerStateIncomplete(ILogger logger, string topic, int partition, Exception exception);
 }

@@ -183,6 +183,11 @@ internal sealed class FakeBroker : IAsyncDisposable
 
         // The effect happens now, in arrival order; only the answer may be held back.
         var response = _store.Process(client.Number, header, body);
+        if (reply is { DropAfterApplying: true })
+        {
+            client.Close();
+            return false;
+        }
         if (reply?.Gate is null && response.IsCompleted)
             client.Send(response.Result);
         else

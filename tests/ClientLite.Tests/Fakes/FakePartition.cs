@@ -25,6 +25,31 @@ internal sealed class FakePartition
     /// <summary>Completes at the next append.</summary>
     public Task DataArrived => _dataArrived.Task;
 
+    // Idempotent batches stored, by (producer id, epoch, base sequence, count): a resend is answered with its offset.
+    private readonly Dictionary<(long, short, int, int), long> _idempotent = [];
+
+    /// <summary>Duplicates answered with their original offset instead of being stored again.</summary>
+    public int Duplicates { get; private set; }
+
+    /// <summary>As <see cref="Append"/>, except that an idempotent batch stored before is answered with its offset.</summary>
+    public long AppendIdempotent(ReadOnlySpan<byte> batch, out bool duplicate)
+    {
+        var header = RecordBatchHeader.Read(batch);
+        duplicate = false;
+        if (header.ProducerId < 0)
+            return Append(batch);
+        var key = (header.ProducerId, header.ProducerEpoch, header.BaseSequence, header.RecordCount);
+        if (_idempotent.TryGetValue(key, out long offset))
+        {
+            duplicate = true;
+            Duplicates++;
+            return offset;
+        }
+        offset = Append(batch);
+        _idempotent[key] = offset;
+        return offset;
+    }
+
     public long Append(ReadOnlySpan<byte> batch)
     {
         var stored = batch.ToArray();

@@ -14,6 +14,11 @@ internal sealed partial class FakeStore(TimeProvider time)
     private readonly Dictionary<string, Guid> _ids = [];
     private readonly Dictionary<(string Group, string Topic, int Partition), long> _positions = [];
 
+    private long _nextProducerId = 1000;
+
+    /// <summary>InitProducer requests answered.</summary>
+    public int InitProducerRequests { get; private set; }
+
     public int MaxFrameBytes { get; set; } = Protocol.DefaultMaxFrameBytes;
 
     public int MaxMessageBytes { get; set; } = Protocol.DefaultMaxMessageBytes;
@@ -135,9 +140,17 @@ internal sealed partial class FakeStore(TimeProvider time)
                     var check = RecordBatch.Validate(publish.Batch, MaxMessageBytes);
                     if (check != ErrorCode.None)
                         return Done(Frames.Error(id, check, "batch rejected"));
-                    long baseOffset = partition!.Append(publish.Batch);
-                    SignalChangedLocked();
+                    long baseOffset = partition!.AppendIdempotent(publish.Batch, out bool duplicate);
+                    if (!duplicate)
+                        SignalChangedLocked();
                     return Done(Frames.Encode(w => FrameWriter.WritePublishResponse(w, id, baseOffset)));
+                }
+                case Opcode.InitProducer when InitProducerMessage.TryParse(body, out var init):
+                {
+                    InitProducerRequests++;
+                    long producerId = init.ProducerId < 0 ? _nextProducerId++ : init.ProducerId;
+                    short epoch = init.ProducerId < 0 ? (short)0 : (short)(init.Epoch + 1);
+                    return Done(Frames.Encode(w => FrameWriter.WriteInitProducerResponse(w, id, producerId, epoch)));
                 }
                 case Opcode.Fetch when FetchRequest.TryParse(body, out var fetch):
                 {

@@ -26,6 +26,7 @@ public sealed class CommandLineTests
         Assert.Equal(65_536, s.Window);
         Assert.Equal(256 * 1024, s.BatchBytes);
         Assert.Equal(TimeSpan.FromMilliseconds(1), s.Linger);
+        Assert.False(s.Idempotent);
         Assert.Equal("always", s.Fsync);
         Assert.Equal(Path.Combine("load", "reports"), s.ReportDirectory);
         Assert.Null(s.Name);
@@ -40,7 +41,7 @@ public sealed class CommandLineTests
             "latency", "--target", "redis", "--fastbroker", "localhost:7000", "--redis", "127.0.0.1:6000", "--nats", "nats://127.0.0.1:4000",
             "--rabbitmq", "amqp://guest:guest@localhost:5000/", "--topic", "lat.t-1", "--partitions", "8", "--size", "1KiB",
             "--count", "2M", "--duration", "2m", "--producers", "3", "--consumers", "4", "--window", "1000", "--batch-bytes", "64KiB",
-            "--linger", "500us", "--fsync", "interval:5", "--rate", "50k", "--idle-timeout", "3s", "--report-dir", "/tmp/r",
+            "--linger", "500us", "--idempotent", "on", "--fsync", "interval:5", "--rate", "50k", "--idle-timeout", "3s", "--report-dir", "/tmp/r",
             "--name", "run-1", "--max-p99", "1.5ms", "--min-throughput", "45k",
         ]);
 
@@ -61,6 +62,7 @@ public sealed class CommandLineTests
         Assert.Equal(1000, s.Window);
         Assert.Equal(64 * 1024, s.BatchBytes);
         Assert.Equal(TimeSpan.FromMicroseconds(500), s.Linger);
+        Assert.True(s.Idempotent);
         Assert.Equal("interval:5", s.Fsync);
         Assert.Equal(50_000, s.Rate);
         Assert.Equal(TimeSpan.FromSeconds(3), s.IdleTimeout);
@@ -83,6 +85,7 @@ public sealed class CommandLineTests
     [InlineData("--partitions", "2000")]
     [InlineData("--producers", "0")]
     [InlineData("--linger", "1")]
+    [InlineData("--idempotent", "yes")]
     [InlineData("--linger", "20s")]
     [InlineData("--batch-bytes", "10")]
     [InlineData("--fsync", "sometimes")]

@@ -46,6 +46,7 @@ public sealed partial class DefaultsDocTests
         var queue = new QueueOptions();
         var connection = new BrokerConnectionOptions();
         var producer = new ProducerOptions();
+        var journal = new Server.Journal.JournalOptions();
         var reader = new TopicReaderOptions();
         var push = new PushOptions();
         var consume = new ConsumeOptions();
@@ -69,6 +70,12 @@ public sealed partial class DefaultsDocTests
             ["ProducerOptions.MaxBatchBytes"] = Size(producer.MaxBatchBytes),
             ["ProducerOptions.Linger"] = Time(producer.Linger),
             ["ProducerOptions.MaxInFlightBatches"] = producer.MaxInFlightBatches.ToString(CultureInfo.InvariantCulture),
+            ["ProducerOptions.Idempotent"] = producer.Idempotent ? "true" : "false",
+            ["ProducerOptions.DeliveryTimeout"] = Time(producer.DeliveryTimeout),
+            ["ProducerOptions.InitialReconnectBackoff"] = Time(producer.InitialReconnectBackoff),
+            ["ProducerOptions.MaxReconnectBackoff"] = Time(producer.MaxReconnectBackoff),
+            ["producer state expiry"] = Time(journal.ProducerStateExpiry),
+            ["producer state scan"] = Size(journal.ProducerStateScanBytes),
             ["TopicReaderOptions.Start"] = reader.Start.ToString(),
             ["TopicReaderOptions.MaxWait"] = Time(reader.MaxWait),
             ["TopicReaderOptions.MaxBytes"] = Size(reader.MaxBytes),

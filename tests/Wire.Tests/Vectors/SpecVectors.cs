@@ -255,6 +255,7 @@ internal static partial class SpecVectors
         .. RetentionVectors(),
         .. GroupVectors(),
         .. CoordinatorVectors(),
+        .. ProducerVectors(),
     ];
 
     private static readonly byte[] PingPayload = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08];
