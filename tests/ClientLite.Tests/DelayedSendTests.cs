@@ -8,19 +8,13 @@ namespace FastBroker.ClientLite.Tests;
 /// <summary>Delayed sends: the producer writes <c>fb-deliver-at</c> (PROTOCOL.md section 6.7) as given or after a delay.</summary>
 public sealed class DelayedSendTests
 {
-    private static readonly DateTimeOffset Now = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly long NowMs = Now.ToUnixTimeMilliseconds();
+    private static readonly DateTimeOffset Now = ProducerOnFakeClock.Now;
+    private static readonly long NowMs = ProducerOnFakeClock.NowMs;
 
     private static ReadOnlyMemory<byte> Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
-    private static async Task<(FakeBroker Broker, BrokerConnection Connection, Producer Producer)> ProducerAt(FakeTimeProvider time, ProducerOptions? options = null)
-    {
-        var broker = new FakeBroker();
-        broker.Store.CreateTopic("t", 1);
-        var connection = await BrokerConnection.ConnectAsync(broker.Endpoint, new BrokerConnectionOptions { TimeProvider = time });
-        var producer = await connection.CreateProducerAsync("t", options ?? new ProducerOptions { Linger = TimeSpan.FromHours(1) });
-        return (broker, connection, producer);
-    }
+    private static Task<(FakeBroker Broker, BrokerConnection Connection, Producer Producer)> ProducerAt(FakeTimeProvider time, ProducerOptions? options = null)
+        => ProducerOnFakeClock.StartAsync(time, options);
 
     [Fact(Timeout = TestLimits.TestMs)]
     public async Task A_delay_counts_from_the_message_timestamp_and_a_delivery_time_is_written_as_given()
