@@ -54,8 +54,8 @@ public sealed record ServerOptions
     public TimeSpan DedupWindow { get; init; } = TimeSpan.FromHours(2);
 
     /// <summary>Most dedup ids each partition remembers (<c>--dedup-max-ids</c>); beyond it the oldest are forgotten
-    /// early. About 110 bytes per id at the cap (DEFAULTS.md).</summary>
-    public int DedupMaxIds { get; init; } = 200_000;
+    /// early (DEFAULTS.md has the memory this takes).</summary>
+    public int DedupMaxIds { get; init; } = JournalOptions.DefaultDedupMaxIds;
 
     internal Topics.RetentionDefaults RetentionDefaults => new((long)(Retention?.TotalMilliseconds ?? 0), RetentionBytes ?? 0);
 

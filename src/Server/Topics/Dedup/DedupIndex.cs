@@ -13,9 +13,10 @@ internal sealed class DedupIndex
 
     private readonly int _maxEntries;
     private readonly int _maxArenaBytes;
-    private Entry[] _entries = new Entry[16];
-    private byte[] _arena;
-    private long[] _slots = NewSlots(64);
+    // Allocated at the first id: a partition that never sees one costs nothing here.
+    private Entry[] _entries = [];
+    private byte[] _arena = [];
+    private long[] _slots = [];
     private long _oldest;
     private long _next;
     private long _arenaNext;
@@ -28,7 +29,6 @@ internal sealed class DedupIndex
         int cap = 2 * Wire.Records.DedupId.MaxBytes;
         while (cap * 2L <= maxArenaBytes && cap < 1 << 30) cap *= 2;
         _maxArenaBytes = cap;
-        _arena = new byte[Math.Min(1024, cap)];
     }
 
     /// <summary>Ids remembered.</summary>
@@ -54,7 +54,7 @@ internal sealed class DedupIndex
     public bool TryFind(ReadOnlySpan<byte> id, int hash, long nowMs, long windowMs, out long offset, out long seq)
     {
         int mask = _slots.Length - 1;
-        for (int i = hash & mask; ; i = (i + 1) & mask)
+        for (int i = hash & mask; mask >= 0; i = (i + 1) & mask)
         {
             seq = _slots[i];
             if (seq == Empty) break;
@@ -74,6 +74,12 @@ internal sealed class DedupIndex
     /// <summary>Remembers <paramref name="id"/> (not already present) with <paramref name="offset"/>.</summary>
     public void Add(ReadOnlySpan<byte> id, int hash, long storedMs, long offset)
     {
+        if (_entries.Length == 0)
+        {
+            _entries = new Entry[16];
+            _arena = new byte[Math.Min(1024, _maxArenaBytes)];
+            _slots = NewSlots(64);
+        }
         if (Count >= _maxEntries) EvictOldest();
         if (Count == _entries.Length) GrowEntries();
         long position = ReserveArena(id.Length);

@@ -18,9 +18,9 @@ internal sealed class PartitionDedup(int maxIds, long maxIdBytes)
     private long _batchMark;
     private int _kept;
     private int _dupCount;
-    private int[] _dupRecord = new int[8];
-    private long[] _dupOffset = new long[8];
-    private bool[] _dupPending = new bool[8];
+    private int[] _dupRecord = [];
+    private long[] _dupOffset = [];
+    private bool[] _dupPending = [];
     private long _dropped;
 
     /// <summary>The window in ms; 0 is off. Any thread.</summary>
@@ -196,9 +196,10 @@ internal sealed class PartitionDedup(int maxIds, long maxIdBytes)
     {
         if (_dupCount == _dupRecord.Length)
         {
-            Array.Resize(ref _dupRecord, _dupCount * 2);
-            Array.Resize(ref _dupOffset, _dupCount * 2);
-            Array.Resize(ref _dupPending, _dupCount * 2);
+            int size = Math.Max(8, _dupCount * 2);
+            Array.Resize(ref _dupRecord, size);
+            Array.Resize(ref _dupOffset, size);
+            Array.Resize(ref _dupPending, size);
         }
         _dupRecord[_dupCount] = record;
         _dupOffset[_dupCount] = offset;
