@@ -325,12 +325,12 @@ public sealed partial class BrokerConnection
         }
     }
 
-    private async ValueTask<TopicMetadata> CompleteMetadataAsync(PendingRequest pending, string name, bool withRetention)
+    private async ValueTask<TopicMetadata> CompleteMetadataAsync(PendingRequest pending, string name, bool withRetention, bool withDedupWindow = false)
     {
         try
         {
             await pending.WaitAsync().ConfigureAwait(false);
-            if (!TopicMetadataResponseReader.TryCreate(pending.BodySpan, withId: true, withRetention, out var reader))
+            if (!TopicMetadataResponseReader.TryCreate(pending.BodySpan, withId: true, withRetention, withDedupWindow, out var reader))
                 throw ProtocolViolation("a malformed TopicMetadata response");
             var partitions = new PartitionRange[reader.Count];
             for (int i = 0; i < partitions.Length; i++)
@@ -338,7 +338,11 @@ public sealed partial class BrokerConnection
                 reader.TryReadNext(out long start, out long end);
                 partitions[i] = new PartitionRange(start, end);
             }
-            return new TopicMetadata(name, partitions, reader.TopicId) { Retention = withRetention ? RetentionOf(reader) : null };
+            return new TopicMetadata(name, partitions, reader.TopicId)
+            {
+                Retention = withRetention ? RetentionOf(reader) : null,
+                DedupWindow = withDedupWindow ? new TopicDedupWindowInfo(TimeSpan.FromMilliseconds(reader.DedupWindowMs), reader.DedupWindowIsOwn) : null,
+            };
         }
         finally
         {

@@ -85,6 +85,17 @@ internal static class CliValues
         return true;
     }
 
+    /// <summary>A topic's dedup window as the protocol carries it (PROTOCOL.md 6.8): "off" or "0" 0, "default" -1,
+    /// else the window in ms.</summary>
+    public static bool TryParseTopicDedupWindow(string? text, out long value)
+    {
+        value = Wire.Messages.TopicRetention.BrokerDefault;
+        if (IsWord(text, "default")) return true;
+        if (!TryParseDedupWindow(text, out var window)) return false;
+        value = (long)window.TotalMilliseconds;
+        return true;
+    }
+
     /// <summary>A retention size as the protocol carries it: "none" 0, "default" -1, else the bytes.</summary>
     public static bool TryParseTopicRetentionBytes(string? text, out long value)
     {

@@ -72,7 +72,7 @@ internal sealed partial class Session
                 break;
             case OutboundKind.TopicMetadata:
                 var metadata = (MetadataAnswer)item.Data!;
-                FrameWriter.WriteTopicMetadataResponse(output, item.RequestId, metadata.Ranges, metadata.TopicId, metadata.Retention);
+                FrameWriter.WriteTopicMetadataResponse(output, item.RequestId, metadata.Ranges, metadata.TopicId, metadata.Retention, metadata.DedupWindow);
                 break;
             case OutboundKind.FetchData:
                 WriteFetchData(item, output);
