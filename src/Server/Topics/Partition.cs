@@ -262,7 +262,12 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
                 {
                     var batch = group[i].Buffer.AsMemory(0, group[i].Length);
                     var outcome = DedupOutcome.Unchanged;
-                    if (dedup)
+                    if (dedup && !group[i].Deduplicate)
+                    {
+                        // Not checked, not remembered; Stored below shifts nothing since nothing was added.
+                        _dedup.SkipBatch();
+                    }
+                    else if (dedup)
                     {
                         outcome = _dedup.Filter(batch.Span, nowMs, out string? refusal);
                         if (outcome == DedupOutcome.Refused)

@@ -92,6 +92,14 @@ internal sealed class PartitionDedup(int maxIds, long maxIdBytes)
         return _kept == 0 ? DedupOutcome.AllDuplicates : DedupOutcome.Trimmed;
     }
 
+    /// <summary>Marks a batch that is not filtered (stored whole, its ids not remembered), so that
+    /// <see cref="Stored"/> and <see cref="ForgetBatch"/> leave the ids of earlier batches alone.</summary>
+    public void SkipBatch()
+    {
+        _batchMark = _index.Mark;
+        _dupCount = 0;
+    }
+
     /// <summary>Forgets the ids of the last <see cref="Filter"/>ed batch (it is not stored after all).</summary>
     public void ForgetBatch() => _index.RollbackTo(_batchMark);
 

@@ -233,6 +233,22 @@ public sealed class DedupPartitionTests : IDisposable
         Assert.Equal(new Result(3, ErrorCode.None, []), await PublishAsync(reopened, Batch(7, 0, 5, ("d", null))));
     }
 
+    [Fact]
+    public async Task A_dead_letter_copy_is_stored_whatever_its_id_and_its_id_is_not_remembered()
+    {
+        await using var partition = Open();
+        await PublishAsync(partition, Batch(("a", "id-a")));
+        var origin = new Completion();
+        byte[] copy = Batch(("a copied", "id-a"), ("b copied", "id-b"));
+        byte[] rented = BatchBuffers.Pool.Rent(copy.Length);
+        copy.CopyTo(rented, 0);
+        Assert.True(partition.TryEnqueue(new AppendRequest(origin, 0, rented, copy.Length, Deduplicate: false)));
+
+        Assert.Equal(new Result(1, ErrorCode.None, []), await origin.Done.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(new Result(3, ErrorCode.None, []), await PublishAsync(partition, Batch(("b", "id-b"))));
+        Assert.Equal(-1, (await PublishAsync(partition, Batch(("a", "id-a")))).Offset);
+    }
+
     private sealed record Result(long Offset, ErrorCode Code, PublishDuplicate[] Duplicates)
     {
         public bool Equals(Result? other) => other is not null && Offset == other.Offset && Code == other.Code
