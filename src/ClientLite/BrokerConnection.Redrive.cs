@@ -14,7 +14,7 @@ public sealed partial class BrokerConnection
     /// Moves the dead letters of a shared subscription back to where they came from and returns how many moved.
     /// Reads the subscription's dead-letter topic (from its stats) from the position stored for group
     /// <see cref="RedriveGroup"/> up to the end each partition had when the call started, republishes each message
-    /// (same key, value, timestamp and headers, without the fb-dlq-* ones) to the partition its fb-dlq-topic and
+    /// (same key, value, timestamp and headers, without the fb-dlq-* ones and fb-dedup-id) to the partition its fb-dlq-topic and
     /// fb-dlq-partition headers name, and stores the position only after those publishes are acknowledged:
     /// at-least-once, so a failure part-way may republish some messages again next time. Messages without those
     /// headers are skipped. Returns 0 when the dead-letter topic does not exist yet. Run one redrive of a

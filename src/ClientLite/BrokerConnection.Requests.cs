@@ -110,6 +110,9 @@ public sealed partial class BrokerConnection
     /// Appends one encoded record batch (see <see cref="RecordBatchBuilder"/>) to a partition and returns the
     /// offset the broker gave its first record. When this completes the batch is acknowledged: durable under the
     /// broker's fsync policy. The bytes are copied before this returns, so the caller may reuse them at once.
+    /// When the broker dropped records as duplicates of their <c>fb-dedup-id</c> (PROTOCOL.md 6.8) this is the offset
+    /// of the first record it stored (the stored records are consecutive), or −1 when it stored none; the
+    /// <see cref="Producer"/> tells each message its own offset.
     /// </summary>
     public ValueTask<long> PublishAsync(string topic, int partition, ReadOnlyMemory<byte> encodedBatch, CancellationToken cancellationToken = default)
     {
@@ -117,7 +120,35 @@ public sealed partial class BrokerConnection
         if (encodedBatch.Length < RecordBatchHeader.Size)
             throw new ArgumentException("An encoded record batch is at least its header long.", nameof(encodedBatch));
         Span<byte> name = EncodeName(topic, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(topic));
-        return CompleteInt64Async(StartPublish(name, partition, encodedBatch.Span, cancellationToken));
+        return CompletePublishAsync(StartPublish(name, partition, encodedBatch.Span, cancellationToken));
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<long> CompletePublishAsync(PendingRequest pending)
+    {
+        try
+        {
+            await pending.WaitAsync().ConfigureAwait(false);
+            return ReadPublishResponse(pending, out _);
+        }
+        finally
+        {
+            Release(pending);
+        }
+    }
+
+    /// <summary>A Publish answer: the base offset and, when the broker dropped duplicates, which (else null).</summary>
+    internal long ReadPublishResponse(PendingRequest pending, out PublishDuplicate[]? duplicates)
+    {
+        duplicates = null;
+        var body = pending.BodySpan;
+        if (!PublishResponse.TryParse(body, out long baseOffset, out int count))
+            throw ProtocolViolation($"an {pending.BodyLength}-byte Publish response, which is neither 8 bytes nor 12 + 12 per duplicate");
+        if (count == 0) return baseOffset;
+        duplicates = new PublishDuplicate[count];
+        for (int i = 0; i < count; i++)
+            duplicates[i] = PublishResponse.ReadDuplicate(body, i);
+        return baseOffset;
     }
 
     /// <summary>Registers and queues a Publish; the caller awaits and releases the returned request.</summary>
@@ -294,12 +325,12 @@ public sealed partial class BrokerConnection
         }
     }
 
-    private async ValueTask<TopicMetadata> CompleteMetadataAsync(PendingRequest pending, string name, bool withRetention)
+    private async ValueTask<TopicMetadata> CompleteMetadataAsync(PendingRequest pending, string name, bool withRetention, bool withDedupWindow = false)
     {
         try
         {
             await pending.WaitAsync().ConfigureAwait(false);
-            if (!TopicMetadataResponseReader.TryCreate(pending.BodySpan, withId: true, withRetention, out var reader))
+            if (!TopicMetadataResponseReader.TryCreate(pending.BodySpan, withId: true, withRetention, withDedupWindow, out var reader))
                 throw ProtocolViolation("a malformed TopicMetadata response");
             var partitions = new PartitionRange[reader.Count];
             for (int i = 0; i < partitions.Length; i++)
@@ -307,7 +338,11 @@ public sealed partial class BrokerConnection
                 reader.TryReadNext(out long start, out long end);
                 partitions[i] = new PartitionRange(start, end);
             }
-            return new TopicMetadata(name, partitions, reader.TopicId) { Retention = withRetention ? RetentionOf(reader) : null };
+            return new TopicMetadata(name, partitions, reader.TopicId)
+            {
+                Retention = withRetention ? RetentionOf(reader) : null,
+                DedupWindow = withDedupWindow ? new TopicDedupWindowInfo(TimeSpan.FromMilliseconds(reader.DedupWindowMs), reader.DedupWindowIsOwn) : null,
+            };
         }
         finally
         {

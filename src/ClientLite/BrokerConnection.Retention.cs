@@ -15,6 +15,7 @@ public sealed partial class BrokerConnection
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         long ms = options?.WireRetentionMs(TopicRetention.BrokerDefault) ?? TopicRetention.BrokerDefault;
         long bytes = options?.WireRetentionBytes(TopicRetention.BrokerDefault) ?? TopicRetention.BrokerDefault;
+        long window = options?.WireDedupWindowMs(TopicRetention.BrokerDefault) ?? TopicRetention.BrokerDefault;
         Span<byte> topic = EncodeName(name, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(name));
         var pending = BeginRequest(Opcode.CreateTopic, TimeSpan.Zero, cancellationToken);
         if (BeginWrite(pending))
@@ -22,7 +23,9 @@ public sealed partial class BrokerConnection
             try
             {
                 // Without retention the request is the one brokers that predate the fields understand.
-                if (ms == TopicRetention.BrokerDefault && bytes == TopicRetention.BrokerDefault)
+                if (window != TopicRetention.BrokerDefault)
+                    FrameWriter.WriteCreateTopic(_writeBuffer, pending.Id, topic, partitions, TopicFlags.None, ms, bytes, window);
+                else if (ms == TopicRetention.BrokerDefault && bytes == TopicRetention.BrokerDefault)
                     FrameWriter.WriteCreateTopic(_writeBuffer, pending.Id, topic, partitions);
                 else
                     FrameWriter.WriteCreateTopic(_writeBuffer, pending.Id, topic, partitions, TopicFlags.None, ms, bytes);
@@ -43,11 +46,17 @@ public sealed partial class BrokerConnection
         ArgumentNullException.ThrowIfNull(options);
         long ms = options.WireRetentionMs(TopicRetention.Unchanged);
         long bytes = options.WireRetentionBytes(TopicRetention.Unchanged);
+        long window = options.WireDedupWindowMs(TopicRetention.Unchanged);
         Span<byte> topic = EncodeName(name, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(name));
         var pending = BeginRequest(Opcode.AlterTopic, TimeSpan.Zero, cancellationToken);
         if (BeginWrite(pending))
         {
-            try { FrameWriter.WriteAlterTopic(_writeBuffer, pending.Id, topic, ms, bytes); }
+            // Without a window the request is the one brokers that predate it understand.
+            try
+            {
+                if (window == TopicRetention.Unchanged) FrameWriter.WriteAlterTopic(_writeBuffer, pending.Id, topic, ms, bytes);
+                else FrameWriter.WriteAlterTopic(_writeBuffer, pending.Id, topic, ms, bytes, window);
+            }
             finally { EndWrite(); }
         }
         return CompleteEmptyAsync(pending);
@@ -59,16 +68,25 @@ public sealed partial class BrokerConnection
     /// predates retention refuses that with <see cref="ErrorCode.InvalidArgument"/>.
     /// </summary>
     public ValueTask<TopicMetadata> GetTopicMetadataAsync(string name, bool includeRetention, CancellationToken cancellationToken = default)
+        => GetTopicMetadataAsync(name, includeRetention, includeDedupWindow: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="GetTopicMetadataAsync(string, bool, CancellationToken)"/>; with <paramref name="includeDedupWindow"/>,
+    /// the answer also carries the topic's effective deduplication window (<see cref="TopicMetadata.DedupWindow"/>,
+    /// PROTOCOL.md 6.8). A broker that predates it refuses that with <see cref="ErrorCode.InvalidArgument"/>.
+    /// </summary>
+    public ValueTask<TopicMetadata> GetTopicMetadataAsync(string name, bool includeRetention, bool includeDedupWindow, CancellationToken cancellationToken = default)
     {
         Span<byte> topic = EncodeName(name, stackalloc byte[Protocol.MaxTopicNameBytes], nameof(name));
-        var flags = TopicQueryFlags.WithTopicIds | (includeRetention ? TopicQueryFlags.WithRetention : TopicQueryFlags.None);
+        var flags = TopicQueryFlags.WithTopicIds | (includeRetention ? TopicQueryFlags.WithRetention : TopicQueryFlags.None)
+            | (includeDedupWindow ? TopicQueryFlags.WithDedupWindow : TopicQueryFlags.None);
         var pending = BeginRequest(Opcode.TopicMetadata, TimeSpan.Zero, cancellationToken);
         if (BeginWrite(pending))
         {
             try { FrameWriter.WriteTopicMetadata(_writeBuffer, pending.Id, topic, flags); }
             finally { EndWrite(); }
         }
-        return CompleteMetadataAsync(pending, name, includeRetention);
+        return CompleteMetadataAsync(pending, name, includeRetention, includeDedupWindow);
     }
 
     /// <summary>

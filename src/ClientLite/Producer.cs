@@ -1,6 +1,7 @@
 using System.Text;
 using FastBroker.ClientLite.Internal;
 using FastBroker.Wire;
+using FastBroker.Wire.Messages;
 using FastBroker.Wire.Records;
 
 namespace FastBroker.ClientLite;
@@ -167,6 +168,27 @@ public sealed class Producer : IAsyncDisposable
     public ValueTask<long> SendAsync(ReadOnlyMemory<byte> value, ReadOnlyMemory<byte>? key = null, int? partition = null,
         ReadOnlyMemory<RecordHeader> headers = default, CancellationToken cancellationToken = default)
         => SendAsync(value, key, partition, headers, _defaultExpiry, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendAsync(ReadOnlyMemory{byte}, ReadOnlyMemory{byte}?, int?, ReadOnlyMemory{RecordHeader}, CancellationToken)"/>,
+    /// for a message with a deduplication id (PROTOCOL.md section 6.8): it carries the header <c>fb-dedup-id</c>
+    /// (<paramref name="dedupId"/> in UTF-8), placed before <paramref name="headers"/>. When a message with the same id
+    /// was stored in the same partition within the topic's deduplication window, by any producer, this one is not
+    /// stored and the returned offset is the one the first got. Ids are per partition: send the same id with the same
+    /// key (or partition) every time. Throws <see cref="ArgumentException"/> unless the id is 1 to 128 UTF-8 bytes.
+    /// </summary>
+    public ValueTask<long> SendAsync(ReadOnlyMemory<byte> value, string dedupId, ReadOnlyMemory<byte>? key = null, int? partition = null,
+        ReadOnlyMemory<RecordHeader> headers = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dedupId);
+        byte[] id = Encoding.UTF8.GetBytes(dedupId);
+        if (!DedupId.IsValid(id))
+            throw new ArgumentException($"a dedup id is 1 to {DedupId.MaxBytes} UTF-8 bytes, not {id.Length}", nameof(dedupId));
+        var all = new RecordHeader[headers.Length + 1];
+        all[0] = new RecordHeader(DedupId.HeaderName, id);
+        headers.Span.CopyTo(all.AsSpan(1));
+        return SendAsync(value, key, partition, all, _defaultExpiry, cancellationToken);
+    }
 
     /// <summary>
     /// As <see cref="SendAsync(ReadOnlyMemory{byte}, ReadOnlyMemory{byte}?, int?, ReadOnlyMemory{RecordHeader}, CancellationToken)"/>,
@@ -490,6 +512,7 @@ public sealed class Producer : IAsyncDisposable
     private async Task AwaitAcknowledgementAsync(ProducerBatch batch, BrokerConnection connection, PendingRequest? pending, Exception? error)
     {
         long baseOffset = 0;
+        PublishDuplicate[]? duplicates = null;
         var acknowledged = pending?.WaitAsync() ?? default;
         // Started under the producer's lock: an answer already there (a closed connection) must not complete
         // the messages' awaiters inline, under that lock.
@@ -500,7 +523,7 @@ public sealed class Producer : IAsyncDisposable
             try
             {
                 await acknowledged.ConfigureAwait(false);
-                baseOffset = connection.ReadInt64Response(pending);
+                baseOffset = connection.ReadPublishResponse(pending, out duplicates);
             }
             catch (Exception e)
             {
@@ -526,7 +549,7 @@ public sealed class Producer : IAsyncDisposable
 
         if (error is null)
         {
-            batch.Complete(baseOffset);
+            batch.Complete(baseOffset, duplicates);
         }
         else
         {

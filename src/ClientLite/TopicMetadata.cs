@@ -29,6 +29,10 @@ public sealed class TopicMetadata
     /// </summary>
     public TopicRetentionInfo? Retention { get; init; }
 
+    /// <summary>The topic's effective deduplication window, when it was asked for
+    /// (<see cref="BrokerConnection.GetTopicMetadataAsync(string, bool, bool, CancellationToken)"/>); else null.</summary>
+    public TopicDedupWindowInfo? DedupWindow { get; init; }
+
     /// <summary>Topic name.</summary>
     public string Name { get; }
 

@@ -28,6 +28,17 @@ public sealed class TopicOptions
     /// </summary>
     public long? RetentionBytes { get; init; }
 
+    /// <summary>
+    /// The deduplication window (PROTOCOL.md 6.8): a message whose <c>fb-dedup-id</c> was stored in its partition this
+    /// recently is not stored again. A positive time (whole milliseconds), or <see cref="TimeSpan.Zero"/> for off. Null:
+    /// on create, the broker's default (<c>serve --dedup-window</c>); on alter, unchanged.
+    /// </summary>
+    public TimeSpan? DedupWindow { get; init; }
+
+    /// <summary>Alter only: the topic follows the broker's default deduplication window again (and
+    /// <see cref="DedupWindow"/> must be null).</summary>
+    public bool ResetDedupWindow { get; init; }
+
     /// <summary>Alter only: the topic follows the broker's default age again (and <see cref="Retention"/> must be null).</summary>
     public bool ResetRetention { get; init; }
 
@@ -46,6 +57,21 @@ public sealed class TopicOptions
         if (age == Forever) return TopicRetention.Unlimited;
         long ms = (long)age.TotalMilliseconds;
         if (ms < 1) throw new ArgumentOutOfRangeException(nameof(Retention), age, "Retention must be at least 1 ms, or TopicOptions.Forever.");
+        return ms;
+    }
+
+    /// <summary>The dedup window as CreateTopic and AlterTopic carry it; <paramref name="absent"/> for null.</summary>
+    internal long WireDedupWindowMs(long absent)
+    {
+        if (ResetDedupWindow)
+        {
+            if (DedupWindow is not null) throw new ArgumentException("Set DedupWindow or ResetDedupWindow, not both.", nameof(DedupWindow));
+            return TopicRetention.BrokerDefault;
+        }
+        if (DedupWindow is not { } window) return absent;
+        if (window == TimeSpan.Zero) return 0;
+        long ms = (long)window.TotalMilliseconds;
+        if (ms < 1) throw new ArgumentOutOfRangeException(nameof(DedupWindow), window, "DedupWindow must be at least 1 ms, or zero (off).");
         return ms;
     }
 

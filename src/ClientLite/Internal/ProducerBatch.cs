@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using System.Threading.Tasks.Sources;
+using FastBroker.Wire.Messages;
 using FastBroker.Wire.Records;
 
 namespace FastBroker.ClientLite.Internal;
@@ -18,6 +19,7 @@ internal sealed class ProducerBatch : IValueTaskSource<long>
     private List<Continuation>? _continuations;
     private int _state;
     private long _baseOffset;
+    private PublishDuplicate[]? _duplicates;
     private ExceptionDispatchInfo? _error;
 
     public ProducerBatch(int partition, long firstSequence, RecordBatchBuilder builder, long openedAt)
@@ -53,10 +55,29 @@ internal sealed class ProducerBatch : IValueTaskSource<long>
     /// <summary>Failed in a way a resend may fix; sent again once its partition has no request outstanding.</summary>
     public bool NeedsResend { get; set; }
 
-    public void Complete(long baseOffset)
+    /// <summary>The batch is acknowledged: its stored records from <paramref name="baseOffset"/> on, consecutive, and
+    /// <paramref name="duplicates"/> (ordered by record index; null when none) at the offsets stored before.</summary>
+    public void Complete(long baseOffset, PublishDuplicate[]? duplicates = null)
     {
         _baseOffset = baseOffset;
+        _duplicates = duplicates;
         Finish(Succeeded, null);
+    }
+
+    // A duplicate answers with its original offset; any other record moves down by the duplicates before it.
+    private long OffsetOf(int index)
+    {
+        var duplicates = _duplicates;
+        if (duplicates is null) return _baseOffset + index;
+        int low = 0, high = duplicates.Length;
+        while (low < high)
+        {
+            int middle = (low + high) >>> 1;
+            if (duplicates[middle].RecordIndex < index) low = middle + 1;
+            else high = middle;
+        }
+        if (low < duplicates.Length && duplicates[low].RecordIndex == index) return duplicates[low].OriginalOffset;
+        return _baseOffset + index - low;
     }
 
     public void Fail(Exception error) => Finish(Faulted, ExceptionDispatchInfo.Capture(error));
@@ -64,7 +85,7 @@ internal sealed class ProducerBatch : IValueTaskSource<long>
     public long GetResult(short token)
     {
         if (Volatile.Read(ref _state) == Succeeded)
-            return _baseOffset + (ushort)token;
+            return OffsetOf((ushort)token);
         if (_error is not null)
             _error.Throw();
         throw new InvalidOperationException("The message has not been acknowledged yet.");

@@ -37,6 +37,11 @@ internal sealed class RedriveBatches : IDisposable
         var reader = new RecordHeaderReader(headers.Span);
         while (reader.TryReadNext(out var name, out var value))
         {
+            // A redriven message is published again on purpose: its dedup id would make it a duplicate of itself.
+            if (name.SequenceEqual(DedupId.NameUtf8))
+            {
+                continue;
+            }
             if (!name.StartsWith(DeadLetterPrefix))
             {
                 headers.Span.Overlaps(value, out int at);

@@ -177,6 +177,10 @@ internal static class CliOptions
     public static Option<long?> TopicRetention(string description) => Parsed<long>("--retention", description, "DURATION|none|default",
         CliValues.TryParseTopicRetention, "a retention", "7d, 12h, none or default");
 
+    /// <summary>--dedup-window DURATION|off|default for topic create and alter.</summary>
+    public static Option<long?> TopicDedupWindow(string description) => Parsed<long>("--dedup-window", description, "DURATION|off|default",
+        CliValues.TryParseTopicDedupWindow, "a dedup window", "2h, 10m, off or default");
+
     /// <summary>--retention-bytes SIZE|none|default for topic create and alter.</summary>
     public static Option<long?> TopicRetentionBytes(string description) => Parsed<long>("--retention-bytes", description, "SIZE|none|default",
         CliValues.TryParseTopicRetentionBytes, "a retention size", "10GiB, none or default");

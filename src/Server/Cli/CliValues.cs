@@ -35,6 +35,20 @@ internal static class CliValues
         return true;
     }
 
+    /// <summary>A deduplication window (PROTOCOL.md 6.8): "0" or "off" (zero: off), or a positive duration, days
+    /// allowed, up to <see cref="MaxRetentionDays"/> days; whole milliseconds.</summary>
+    public static bool TryParseDedupWindow(string? text, out TimeSpan window)
+    {
+        window = TimeSpan.Zero;
+        if (IsWord(text, "off") || text == "0") return true;
+        if (!TryParseRetention(text, out var age) || age is null) return false;
+        window = age.Value;
+        return true;
+    }
+
+    /// <summary>A deduplication window as <see cref="TryParseDedupWindow"/> reads it back ("off" for zero).</summary>
+    public static string FormatDedupWindow(long milliseconds) => milliseconds <= 0 ? "off" : FormatRetention(milliseconds);
+
     /// <summary>A delivery delay (PROTOCOL.md section 6.7): a positive duration, days ("2d") allowed, up to
     /// <see cref="MaxRetentionDays"/> days as a retention age; whole milliseconds, rounded up.</summary>
     public static bool TryParseDelay(string? text, out TimeSpan delay)
@@ -68,6 +82,17 @@ internal static class CliValues
         if (IsWord(text, "default")) return true;
         if (!TryParseRetention(text, out var age)) return false;
         value = age is { } a ? (long)a.TotalMilliseconds : Wire.Messages.TopicRetention.Unlimited;
+        return true;
+    }
+
+    /// <summary>A topic's dedup window as the protocol carries it (PROTOCOL.md 6.8): "off" or "0" 0, "default" -1,
+    /// else the window in ms.</summary>
+    public static bool TryParseTopicDedupWindow(string? text, out long value)
+    {
+        value = Wire.Messages.TopicRetention.BrokerDefault;
+        if (IsWord(text, "default")) return true;
+        if (!TryParseDedupWindow(text, out var window)) return false;
+        value = (long)window.TotalMilliseconds;
         return true;
     }
 

@@ -74,6 +74,11 @@ internal static class PublishCommand
                 return null;
             },
         };
+        var dedupId = new Option<string?>("--dedup-id")
+        {
+            Description = "Deduplication id (fb-dedup-id) for the message: not stored again if the id was stored in its partition within the topic's window; prints the offset",
+            HelpName = "ID",
+        };
         var file = new Option<string?>("--file") { Description = "Publish this file as one message instead of reading standard input (implies --input file)", HelpName = "PATH" };
         command.Arguments.Add(name);
         command.Options.Add(input);
@@ -85,12 +90,15 @@ internal static class PublishCommand
         command.Options.Add(expiresAt);
         command.Options.Add(delay);
         command.Options.Add(deliverAt);
+        command.Options.Add(dedupId);
         command.Validators.Add(result =>
         {
             if (result.GetResult(ttl) is not null && result.GetResult(expiresAt) is not null)
                 result.AddError("use --ttl or --expires-at, not both");
             if (result.GetResult(delay) is not null && result.GetResult(deliverAt) is not null)
                 result.AddError("use --delay or --deliver-at, not both");
+            if (result.GetResult(dedupId) is { Tokens: [{ Value: var id }] } && !DedupId.IsValid(Encoding.UTF8.GetBytes(id)))
+                result.AddError($"--dedup-id: an id is 1 to {DedupId.MaxBytes} UTF-8 bytes");
             if (result.GetResult(file) is not null && result.GetResult(input) is { Tokens: [{ Value: not "file" }] })
                 result.AddError("--file publishes the file as one message: it goes only with --input file");
         });
@@ -115,7 +123,11 @@ internal static class PublishCommand
                 try
                 {
                     var messages = MessageSource.Create(format, source);
-                    return await RunAsync(console, result.GetValue(server)!, topic, messages, result.GetValue(key), result.GetValue(headers) ?? [], result.GetValue(partition), expiry, ct).ConfigureAwait(false);
+                    var all = result.GetValue(headers) ?? [];
+                    string? id = result.GetValue(dedupId);
+                    if (id is not null) all = [new RecordHeader(DedupId.HeaderName, Encoding.UTF8.GetBytes(id)), .. all];
+                    return await RunAsync(console, result.GetValue(server)!, topic, messages, result.GetValue(key), all, result.GetValue(partition), expiry,
+                        showOffset: id is not null, ct).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -127,7 +139,7 @@ internal static class PublishCommand
     }
 
     private static async Task<int> RunAsync(CliConsole console, string server, string topic, MessageSource messages, string? keyText, RecordHeader[] headers, int? partition,
-        Expiry expiry, CancellationToken ct)
+        Expiry expiry, bool showOffset, CancellationToken ct)
     {
         // Idempotent and owning its connection: a batch whose answer a lost connection swallowed is sent again after
         // reconnecting, and stored once.
@@ -189,7 +201,9 @@ internal static class PublishCommand
             console.Fail($"bad input: {badInput}; {CliText.Count(tally.Published, "message")} before it {(tally.Published == 1 ? "was" : "were")} published");
             return ClientCli.ExitFailure;
         }
-        await console.Out.WriteLineAsync($"published {tally.Published}").ConfigureAwait(false);
+        // With a dedup id the offset tells whether this message or an earlier one with the id is the stored one.
+        string offset = showOffset && tally.Published > 0 ? $" (offset {tally.LastOffset})" : "";
+        await console.Out.WriteLineAsync($"published {tally.Published}{offset}").ConfigureAwait(false);
         return ClientCli.ExitOk;
     }
 
@@ -210,13 +224,15 @@ internal static class PublishCommand
 
         public Exception? FirstError { get; private set; }
 
+        public long LastOffset { get; private set; } = -1;
+
         public async Task DrainAsync(List<ValueTask<long>> window)
         {
             foreach (var acknowledgement in window)
             {
                 try
                 {
-                    await acknowledgement.ConfigureAwait(false);
+                    LastOffset = await acknowledgement.ConfigureAwait(false);
                     Published++;
                 }
                 catch (Exception e) when (e is BrokerException or BrokerConnectionException or TimeoutException or OperationCanceledException or ArgumentException)

@@ -14,55 +14,63 @@ internal static class TopicCommands
         var partitions = CliOptions.Int("--partitions", "Number of partitions", 1, Wire.Protocol.MaxPartitions, CliDefaults.Partitions);
         var createRetention = CliOptions.TopicRetention("Delete messages older than this (7d, 12h); none keeps them forever (default: the broker's --retention)");
         var createRetentionBytes = CliOptions.TopicRetentionBytes("Keep at most this much per partition (10GiB); none sets no limit (default: the broker's --retention-bytes)");
+        var createDedupWindow = CliOptions.TopicDedupWindow("Don't store a message again whose fb-dedup-id was stored in its partition this recently (2h, 10m); off turns it off (default: the broker's --dedup-window)");
         create.Arguments.Add(createName);
         create.Options.Add(partitions);
         create.Options.Add(createRetention);
         create.Options.Add(createRetentionBytes);
+        create.Options.Add(createDedupWindow);
         create.SetAction((result, ct) =>
         {
             string name = result.GetValue(createName)!;
             int count = result.GetValue(partitions);
             long ms = result.GetValue(createRetention) ?? TopicRetention.BrokerDefault;
             long bytes = result.GetValue(createRetentionBytes) ?? TopicRetention.BrokerDefault;
+            long window = result.GetValue(createDedupWindow) ?? TopicRetention.BrokerDefault;
             return CliErrors.GuardAsync(console, name, async () =>
             {
                 await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
-                await connection.CreateTopicAsync(name, count, Options(ms, bytes, TopicRetention.BrokerDefault), ct).ConfigureAwait(false);
+                await connection.CreateTopicAsync(name, count, Options(ms, bytes, window, TopicRetention.BrokerDefault), ct).ConfigureAwait(false);
                 await console.Out.WriteLineAsync($"created {name} ({CliText.Count(count, "partition")})").ConfigureAwait(false);
                 return ClientCli.ExitOk;
             }, ct);
         });
 
-        var alter = new Command("alter", "Change a topic's retention; 'default' makes it follow the broker's default again");
+        var alter = new Command("alter", "Change a topic's retention or dedup window; 'default' makes it follow the broker's default again");
         var alterName = CliOptions.TopicName();
         var alterRetention = CliOptions.TopicRetention("Delete messages older than this (7d, 12h); none keeps them forever; default follows the broker's --retention");
         var alterRetentionBytes = CliOptions.TopicRetentionBytes("Keep at most this much per partition (10GiB); none sets no limit; default follows the broker's --retention-bytes");
+        var alterDedupWindow = CliOptions.TopicDedupWindow("Don't store a message again whose fb-dedup-id was stored in its partition this recently (2h, 10m); off turns it off; default follows the broker's --dedup-window");
         alter.Arguments.Add(alterName);
         alter.Options.Add(alterRetention);
         alter.Options.Add(alterRetentionBytes);
+        alter.Options.Add(alterDedupWindow);
         alter.Validators.Add(result =>
         {
-            if (result.GetResult(alterRetention) is null && result.GetResult(alterRetentionBytes) is null)
-                result.AddError("topic alter needs --retention or --retention-bytes (or both)");
+            if (result.GetResult(alterRetention) is null && result.GetResult(alterRetentionBytes) is null && result.GetResult(alterDedupWindow) is null)
+                result.AddError("topic alter needs --retention, --retention-bytes or --dedup-window");
         });
         alter.SetAction((result, ct) =>
         {
             string name = result.GetValue(alterName)!;
             long ms = result.GetValue(alterRetention) ?? TopicRetention.Unchanged;
             long bytes = result.GetValue(alterRetentionBytes) ?? TopicRetention.Unchanged;
+            long window = result.GetValue(alterDedupWindow) ?? TopicRetention.Unchanged;
             return CliErrors.GuardAsync(console, name, async () =>
             {
                 await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
-                await connection.AlterTopicAsync(name, Options(ms, bytes, TopicRetention.Unchanged), ct).ConfigureAwait(false);
-                var metadata = await connection.GetTopicMetadataAsync(name, includeRetention: true, ct).ConfigureAwait(false);
+                await connection.AlterTopicAsync(name, Options(ms, bytes, window, TopicRetention.Unchanged), ct).ConfigureAwait(false);
+                bool withWindow = window != TopicRetention.Unchanged;
+                var metadata = await connection.GetTopicMetadataAsync(name, includeRetention: true, includeDedupWindow: withWindow, ct).ConfigureAwait(false);
                 var retention = metadata.Retention!;
+                string dedup = withWindow ? $", dedup-window {Window(metadata.DedupWindow!)} ({Source(metadata.DedupWindow!.IsTopics)})" : "";
                 await console.Out.WriteLineAsync($"altered {name}: retention {Age(retention)} ({Source(retention.AgeIsTopics)}), "
-                    + $"retention-bytes {Bytes(retention)} ({Source(retention.BytesIsTopics)})").ConfigureAwait(false);
+                    + $"retention-bytes {Bytes(retention)} ({Source(retention.BytesIsTopics)}){dedup}").ConfigureAwait(false);
                 return ClientCli.ExitOk;
             }, ct);
         });
 
-        var describe = new Command("describe", "Show a topic: NAME<TAB>VALUE lines with its id, partition count, retention and where it comes from "
+        var describe = new Command("describe", "Show a topic: NAME<TAB>VALUE lines with its id, partition count, retention and dedup window and where each comes from "
             + "(topic or default), then 'partition<TAB>N<TAB>START<TAB>END' per partition");
         var describeName = CliOptions.TopicName();
         describe.Arguments.Add(describeName);
@@ -72,7 +80,7 @@ internal static class TopicCommands
             return CliErrors.GuardAsync(console, name, async () =>
             {
                 await using var connection = await BrokerConnection.ConnectAsync(result.GetValue(server)!, null, ct).ConfigureAwait(false);
-                var metadata = await connection.GetTopicMetadataAsync(name, includeRetention: true, ct).ConfigureAwait(false);
+                var metadata = await connection.GetTopicMetadataAsync(name, includeRetention: true, includeDedupWindow: true, ct).ConfigureAwait(false);
                 var retention = metadata.Retention!;
                 var text = new System.Text.StringBuilder();
                 text.Append("topic\t").Append(name).Append('\n');
@@ -80,6 +88,7 @@ internal static class TopicCommands
                 text.Append("partitions\t").Append(metadata.PartitionCount).Append('\n');
                 text.Append("retention\t").Append(Age(retention)).Append('\t').Append(Source(retention.AgeIsTopics)).Append('\n');
                 text.Append("retention-bytes\t").Append(Bytes(retention)).Append('\t').Append(Source(retention.BytesIsTopics)).Append('\n');
+                text.Append("dedup-window\t").Append(Window(metadata.DedupWindow!)).Append('\t').Append(Source(metadata.DedupWindow!.IsTopics)).Append('\n');
                 for (int i = 0; i < metadata.PartitionCount; i++)
                     text.Append(System.Globalization.CultureInfo.InvariantCulture,
                         $"partition\t{i}\t{metadata.Partitions[i].StartOffset}\t{metadata.Partitions[i].EndOffset}\n");
@@ -123,8 +132,10 @@ internal static class TopicCommands
     }
 
     // The protocol's values (PROTOCOL.md 5.3) as ClientLite's options; absent is what the request means by leaving it out.
-    private static TopicOptions Options(long ms, long bytes, long absent) => new()
+    private static TopicOptions Options(long ms, long bytes, long window, long absent) => new()
     {
+        DedupWindow = window == absent || window == TopicRetention.BrokerDefault ? null : TimeSpan.FromMilliseconds(window),
+        ResetDedupWindow = window == TopicRetention.BrokerDefault && absent != TopicRetention.BrokerDefault,
         Retention = ms == absent || ms == TopicRetention.BrokerDefault ? null
             : ms == TopicRetention.Unlimited ? TopicOptions.Forever : TimeSpan.FromMilliseconds(ms),
         ResetRetention = ms == TopicRetention.BrokerDefault && absent != TopicRetention.BrokerDefault,
@@ -136,6 +147,8 @@ internal static class TopicCommands
     private static string Age(TopicRetentionInfo retention) => CliValues.FormatRetention((long)(retention.MaxAge?.TotalMilliseconds ?? 0));
 
     private static string Bytes(TopicRetentionInfo retention) => CliValues.FormatRetentionBytes(retention.MaxBytes ?? 0);
+
+    private static string Window(TopicDedupWindowInfo window) => CliValues.FormatDedupWindow((long)window.Window.TotalMilliseconds);
 
     private static string Source(bool topics) => topics ? "topic" : "default";
 }

@@ -93,8 +93,15 @@ public static class ServeCommand
                 return ok;
             }, "a size such as 10GiB, or none");
 
+        public readonly Option<TimeSpan?> DedupWindow = Parsed<TimeSpan>("--dedup-window",
+            $"A record whose fb-dedup-id was stored in its partition this recently is not stored again, in topics without their own window (default {Cli.CliValues.FormatDedupWindow((long)Defaults.DedupWindow.TotalMilliseconds)}; off = 0)",
+            "DURATION|off", Cli.CliValues.TryParseDedupWindow, "a duration such as 2h or 10m, or off");
+
+        public readonly Option<int?> DedupMaxIds = Parsed<int>("--dedup-max-ids", $"Dedup ids each partition remembers at most; beyond it the oldest are forgotten early (default {Defaults.DedupMaxIds})", "N",
+            (string? text, out int value) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value is >= 1 and <= 16_000_000, "a number from 1 to 16000000");
+
         public IEnumerable<Option> All => [Listen, Data, Fsync, MaxFrameBytes, MaxMessageBytes, SegmentBytes, AutoCreate, AutoCreatePartitions, LogLevel,
-            MinFreeDisk, MaxConnections, MaxOutputBytes, HandshakeTimeout, FrameTimeout, Retention, RetentionBytes];
+            MinFreeDisk, MaxConnections, MaxOutputBytes, HandshakeTimeout, FrameTimeout, Retention, RetentionBytes, DedupWindow, DedupMaxIds];
 
         public (ServerOptions Server, LogLevel Level) Read(ParseResult result)
         {
@@ -115,6 +122,8 @@ public static class ServeCommand
             if (result.GetValue(Retention) is { } retention)
                 options = options with { Retention = retention.Value is { } ms ? TimeSpan.FromMilliseconds(ms) : null };
             if (result.GetValue(RetentionBytes) is { } retentionBytes) options = options with { RetentionBytes = retentionBytes.Value };
+            if (result.GetValue(DedupWindow) is { } window) options = options with { DedupWindow = window };
+            if (result.GetValue(DedupMaxIds) is { } maxIds) options = options with { DedupMaxIds = maxIds };
             return (options, result.GetValue(LogLevel) ?? DefaultLogLevel);
         }
 

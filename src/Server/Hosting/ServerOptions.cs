@@ -49,10 +49,21 @@ public sealed record ServerOptions
     /// <summary>Retention size per partition of topics without their own (<c>--retention-bytes</c>); null keeps everything.</summary>
     public long? RetentionBytes { get; init; }
 
+    /// <summary>Deduplication window of topics without their own (<c>--dedup-window</c>, PROTOCOL.md 6.8); zero is off.
+    /// Hours, not SQS's five minutes: an application that crashed may take that long to publish again.</summary>
+    public TimeSpan DedupWindow { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>Most dedup ids each partition remembers (<c>--dedup-max-ids</c>); beyond it the oldest are forgotten
+    /// early (DEFAULTS.md has the memory this takes).</summary>
+    public int DedupMaxIds { get; init; } = JournalOptions.DefaultDedupMaxIds;
+
     internal Topics.RetentionDefaults RetentionDefaults => new((long)(Retention?.TotalMilliseconds ?? 0), RetentionBytes ?? 0);
 
     internal Sessions.SessionLimits Sessions => new(MaxFrameBytes, MaxMessageBytes, AutoCreateTopics, AutoCreatePartitions, MaxConnections,
         MaxInFlightBytesPerConnection, MaxOutputBytesPerConnection, HandshakeTimeout, FrameTimeout);
 
-    public JournalOptions JournalOptions => new() { SegmentBytes = SegmentBytes, Fsync = Fsync, MinFreeDiskBytes = MinFreeDiskBytes };
+    public JournalOptions JournalOptions => new()
+    {
+        SegmentBytes = SegmentBytes, Fsync = Fsync, MinFreeDiskBytes = MinFreeDiskBytes, DedupWindow = DedupWindow, DedupMaxIds = DedupMaxIds,
+    };
 }

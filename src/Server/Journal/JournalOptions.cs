@@ -49,6 +49,24 @@ public sealed class JournalOptions
     /// </summary>
     public long ProducerStateScanBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// The deduplication window of topics without their own (PROTOCOL.md 6.8, <c>serve --dedup-window</c>): a record
+    /// whose <c>fb-dedup-id</c> was stored in its partition less than this long ago is not stored again. Zero (off) unless
+    /// the host sets it: the broker's default is <c>ServerOptions.DedupWindow</c>.
+    /// </summary>
+    public TimeSpan DedupWindow { get; init; }
+
+    /// <summary>Most dedup ids a partition remembers (<c>serve --dedup-max-ids</c>); beyond it the oldest are
+    /// forgotten before their window ends. See DEFAULTS.md for the memory this takes.</summary>
+    public int DedupMaxIds { get; init; } = DefaultDedupMaxIds;
+
+    /// <summary>The default of <see cref="DedupMaxIds"/>.</summary>
+    public const int DefaultDedupMaxIds = 200_000;
+
+    /// <summary>Most bytes of id a partition keeps (64 per id on average at the id cap, rounded down to a power of
+    /// two); beyond it the oldest ids are forgotten early.</summary>
+    public long DedupMaxIdBytes => DedupMaxIds * 64L;
+
     /// <summary>Where segment, index and checkpoint files are opened; tests substitute a fault-injecting factory.</summary>
     internal ISegmentFileFactory? FileFactory { get; init; }
 

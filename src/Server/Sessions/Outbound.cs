@@ -26,6 +26,7 @@ internal readonly record struct Outbound(
         OutboundKind.Error => Overhead + 2 * (((string?)Data)?.Length ?? 0),
         OutboundKind.OffsetOutOfRange => Overhead + 16 + 2 * ((OffsetOutOfRangeAnswer)Data!).Message.Length,
         OutboundKind.ResetSubscription => Overhead + 16 * ((Array)Data!).Length,
+        OutboundKind.PublishDeduplicated => Overhead + 12 * ((Array)Data!).Length,
         OutboundKind.ListOffsets or OutboundKind.ResetGroup => Overhead + 12 * ((Array)Data!).Length,
         OutboundKind.DescribeGroup => Overhead + 64 * ((Array)Data!).Length,
         OutboundKind.DescribeGroupMembers => Overhead + ((DescribeGroupAnswer)Data!).Cost,

@@ -43,6 +43,9 @@ internal enum OutboundKind : byte
     EmptyDelivery,
     /// <summary>A SubscriptionStats response (boxed stats in <see cref="Outbound.Data"/>).</summary>
     SubscriptionStats,
+    /// <summary>A Publish response reporting duplicates (base offset in <see cref="Outbound.Value"/>, a
+    /// <c>PublishDuplicate[]</c> in <see cref="Outbound.Data"/>).</summary>
+    PublishDeduplicated,
     /// <summary>Flush what came before, then close the connection.</summary>
     Close,
 }

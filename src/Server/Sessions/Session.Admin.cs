@@ -17,7 +17,8 @@ internal sealed partial class Session
         Enqueue(new Outbound(OutboundKind.Ping, Opcode.Ping, requestId, Length: (int)body.Length, Data: echo));
     }
 
-    private async ValueTask<bool> CreateTopicAsync(uint requestId, string? name, uint partitions, TopicFlags flags, long retentionMs, long retentionBytes)
+    private async ValueTask<bool> CreateTopicAsync(uint requestId, string? name, uint partitions, TopicFlags flags, long retentionMs, long retentionBytes,
+        long dedupWindowMs)
     {
         if (name is null)
         {
@@ -25,7 +26,7 @@ internal sealed partial class Session
             return true;
         }
         var (code, message, topic) = await CreateTopicGuardedAsync(name, (int)Math.Min(partitions, int.MaxValue), flags: flags,
-            retentionMs: retentionMs, retentionBytes: retentionBytes).ConfigureAwait(false);
+            retentionMs: retentionMs, retentionBytes: retentionBytes, dedupWindowMs: dedupWindowMs).ConfigureAwait(false);
         if (code == ErrorCode.None && topic!.Temporary) await OwnAsync(topic).ConfigureAwait(false);
         Answer(requestId, Opcode.CreateTopic, code, message);
         return true;
@@ -35,11 +36,11 @@ internal sealed partial class Session
     // a storage error is always an answer on this request and never reaches the transport as a "lost connection".
     private async ValueTask<(ErrorCode Code, string Message, Topics.Topic? Topic)> CreateTopicGuardedAsync(string name, int partitions,
         bool existingIsOk = false, TopicFlags flags = TopicFlags.None, long retentionMs = TopicRetention.BrokerDefault,
-        long retentionBytes = TopicRetention.BrokerDefault)
+        long retentionBytes = TopicRetention.BrokerDefault, long dedupWindowMs = TopicRetention.BrokerDefault)
     {
         try
         {
-            return await _broker.Topics.CreateAsync(name, partitions, flags, retentionMs, retentionBytes, existingIsOk).ConfigureAwait(false);
+            return await _broker.Topics.CreateAsync(name, partitions, flags, retentionMs, retentionBytes, dedupWindowMs, existingIsOk).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -49,8 +50,9 @@ internal sealed partial class Session
 
     private ValueTask<bool> CreateTopicAsync(uint requestId, ReadOnlySpan<byte> body)
         => CreateTopicRequest.TryParse(body, out var request)
-            ? CreateTopicAsync(requestId, DecodeName(request.Topic), request.Partitions, request.Flags, request.RetentionMs, request.RetentionBytes)
-            : CreateTopicAsync(requestId, null, 0, TopicFlags.None, 0, 0);
+            ? CreateTopicAsync(requestId, DecodeName(request.Topic), request.Partitions, request.Flags, request.RetentionMs, request.RetentionBytes,
+                request.DedupWindowMs)
+            : CreateTopicAsync(requestId, null, 0, TopicFlags.None, 0, 0, 0);
 
     // Checked in the order of PROTOCOL.md section 3.1: the name, the topic, then the values (in the registry).
     private ValueTask<bool> AlterTopicAsync(uint requestId, ReadOnlySpan<byte> body)
@@ -61,16 +63,16 @@ internal sealed partial class Session
             Fail(requestId, ErrorCode.InvalidTopicName, $"invalid topic name: use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-]");
             return new ValueTask<bool>(true);
         }
-        return AlterTopicAsync(requestId, DecodeName(request.Topic), request.RetentionMs, request.RetentionBytes);
+        return AlterTopicAsync(requestId, DecodeName(request.Topic), request.RetentionMs, request.RetentionBytes, request.DedupWindowMs);
     }
 
-    private async ValueTask<bool> AlterTopicAsync(uint requestId, string name, long retentionMs, long retentionBytes)
+    private async ValueTask<bool> AlterTopicAsync(uint requestId, string name, long retentionMs, long retentionBytes, long dedupWindowMs)
     {
         ErrorCode code;
         string message;
         try
         {
-            (code, message) = await _broker.Topics.AlterAsync(name, retentionMs, retentionBytes).ConfigureAwait(false);
+            (code, message) = await _broker.Topics.AlterAsync(name, retentionMs, retentionBytes, dedupWindowMs).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -131,14 +133,14 @@ internal sealed partial class Session
         return into[..(int)body.Length];
     }
 
-    private const TopicQueryFlags MetadataFlags = TopicQueryFlags.WithTopicIds | TopicQueryFlags.WithRetention;
+    private const TopicQueryFlags MetadataFlags = TopicQueryFlags.WithTopicIds | TopicQueryFlags.WithRetention | TopicQueryFlags.WithDedupWindow;
 
     private bool KnownQueryFlags(uint requestId, TopicQueryFlags flags, TopicQueryFlags defined)
     {
         if ((flags & ~defined) == 0) return true;
         Fail(requestId, ErrorCode.InvalidArgument, defined == TopicQueryFlags.WithTopicIds
             ? $"flags 0x{(byte)flags:X2} set reserved bits; only bit 0 (topic ids) is defined"
-            : $"flags 0x{(byte)flags:X2} set reserved bits; only bits 0 (topic id) and 1 (retention) are defined");
+            : $"flags 0x{(byte)flags:X2} set reserved bits; only bits 0 (topic id), 1 (retention) and 2 (dedup window) are defined");
         return false;
     }
 
@@ -175,12 +177,13 @@ internal sealed partial class Session
     {
         bool withId = (flags & TopicQueryFlags.WithTopicIds) != 0;
         (long, long, RetentionSource)? retention = (flags & TopicQueryFlags.WithRetention) != 0 ? _broker.Topics.EffectiveRetention(topic) : null;
+        (long, bool)? dedupWindow = (flags & TopicQueryFlags.WithDedupWindow) != 0 ? _broker.Topics.EffectiveDedupWindow(topic) : null;
         var ranges = new (long Start, long End)[topic.Partitions.Length];
         for (int i = 0; i < ranges.Length; i++)
             ranges[i] = topic.Partitions[i].TryGetJournal(out var journal, out _)
                 ? (journal.StartOffset, journal.CommittedEndOffset)
                 : (-1, -1);
-        Enqueue(new Outbound(OutboundKind.TopicMetadata, Opcode.TopicMetadata, requestId, Data: new MetadataAnswer(ranges, withId ? topic.Id : null, retention)));
+        Enqueue(new Outbound(OutboundKind.TopicMetadata, Opcode.TopicMetadata, requestId, Data: new MetadataAnswer(ranges, withId ? topic.Id : null, retention, dedupWindow)));
     }
 
     private void CommitPosition(uint requestId, ReadOnlySpan<byte> body)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using FastBroker.Server.Topics;
 using FastBroker.Wire;
+using FastBroker.Wire.Messages;
 using FastBroker.Wire.Records;
 
 namespace FastBroker.Server.Sessions;
@@ -95,6 +96,12 @@ internal sealed partial class Session
     void IPublishCompletion.PublishSucceeded(uint requestId, long baseOffset, int batchBytes)
     {
         Enqueue(new Outbound(OutboundKind.Int64, Opcode.Publish, requestId, Value: baseOffset));
+        ReleaseInFlight(batchBytes);
+    }
+
+    void IPublishCompletion.PublishDeduplicated(uint requestId, long baseOffset, PublishDuplicate[] duplicates, int batchBytes)
+    {
+        Enqueue(new Outbound(OutboundKind.PublishDeduplicated, Opcode.Publish, requestId, Value: baseOffset, Data: duplicates));
         ReleaseInFlight(batchBytes);
     }
 

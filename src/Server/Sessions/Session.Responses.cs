@@ -21,6 +21,9 @@ internal sealed partial class Session
             case OutboundKind.Int64 when item.Opcode == Opcode.Publish:
                 FrameWriter.WritePublishResponse(output, item.RequestId, item.Value);
                 break;
+            case OutboundKind.PublishDeduplicated:
+                FrameWriter.WritePublishResponse(output, item.RequestId, item.Value, (PublishDuplicate[])item.Data!);
+                break;
             case OutboundKind.Int64 when item.Opcode == Opcode.InitProducer:
                 FrameWriter.WriteInitProducerResponse(output, item.RequestId, item.Value, (short)item.Length);
                 break;
@@ -69,7 +72,7 @@ internal sealed partial class Session
                 break;
             case OutboundKind.TopicMetadata:
                 var metadata = (MetadataAnswer)item.Data!;
-                FrameWriter.WriteTopicMetadataResponse(output, item.RequestId, metadata.Ranges, metadata.TopicId, metadata.Retention);
+                FrameWriter.WriteTopicMetadataResponse(output, item.RequestId, metadata.Ranges, metadata.TopicId, metadata.Retention, metadata.DedupWindow);
                 break;
             case OutboundKind.FetchData:
                 WriteFetchData(item, output);

@@ -110,7 +110,7 @@ internal sealed partial class SharedSubscription : IPublishCompletion, IGroupCom
             id = ++_nextMove;
             _moving[id] = item;
         }
-        if (!target.TryEnqueue(new AppendRequest(this, id, buffer, batch.Length)))
+        if (!target.TryEnqueue(new AppendRequest(this, id, buffer, batch.Length, Deduplicate: false)))
         {
             BatchBuffers.Pool.Return(buffer);
             FinishMove(id);

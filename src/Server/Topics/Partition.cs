@@ -1,7 +1,9 @@
 using FastBroker.Server.Durability;
 using FastBroker.Server.Journal;
+using FastBroker.Server.Topics.Dedup;
 using FastBroker.Server.Topics.Producers;
 using FastBroker.Wire;
+using FastBroker.Wire.Messages;
 using FastBroker.Wire.Records;
 using Microsoft.Extensions.Logging;
 
@@ -40,8 +42,16 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     private readonly ProducerStateTable _producers;
     private ProducerVerdict[] _verdicts = [];
     private long _lastProducerSweepMs;
+    private readonly PartitionDedup _dedup;
+    // Per batch of the group being committed: a batch's duplicates (null when it had none), and the trimmed copy
+    // stored in its place (returned to the pool once the group is answered).
+    private PublishDuplicate[]?[] _duplicates = [];
+    private byte[]?[] _trimmed = [];
+    private long[] _storedAt = [];
+    private long _dedupEvictedLogged;
 
-    private Partition(string topic, int index, PartitionJournal? journal, string? failure, JournalOptions options, ILogger logger, TimeProvider time)
+    private Partition(string topic, int index, PartitionJournal? journal, string? failure, JournalOptions options, ILogger logger, TimeProvider time,
+        long dedupWindowMs)
     {
         var fsync = options.Fsync;
         _time = time;
@@ -52,6 +62,7 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
         _failure = failure;
         _logger = logger;
         _producers = new ProducerStateTable(options.ProducerStateExpiry);
+        _dedup = new PartitionDedup(options.DedupMaxIds, options.DedupMaxIdBytes) { WindowMs = dedupWindowMs };
         if (journal is not null) RebuildProducerState(journal, options.ProducerStateScanBytes);
         _lastProducerSweepMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         _loop = new GroupCommitLoop<AppendRequest>($"partition {topic}/{index} writer", this, MaxGroupBatches, MaxGroupBytes, logger);
@@ -84,20 +95,38 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
 
     public OneShotSignal Signal => Volatile.Read(ref _signal);
 
-    public static Partition Open(string topic, int index, string directory, JournalOptions options, ILogger logger, TimeProvider time)
+    /// <summary>Opens a partition; <paramref name="dedupWindowMs"/> is its deduplication window (PROTOCOL.md 6.8), the
+    /// broker's <see cref="JournalOptions.DedupWindow"/> when null.</summary>
+    public static Partition Open(string topic, int index, string directory, JournalOptions options, ILogger logger, TimeProvider time,
+        long? dedupWindowMs = null)
     {
+        long window = dedupWindowMs ?? (long)options.DedupWindow.TotalMilliseconds;
         try
         {
             var journal = PartitionJournal.Open(directory, options, logger, time);
-            return new Partition(topic, index, journal, null, options, logger, time);
+            return new Partition(topic, index, journal, null, options, logger, time, window);
         }
         catch (JournalCorruptedException ex)
         {
             string reason = $"partition {topic}/{index} refuses service: {ex.Message}";
             TopicsLog.PartitionRefused(logger, topic, index, ex.Message);
-            return new Partition(topic, index, null, reason, options, logger, time);
+            return new Partition(topic, index, null, reason, options, logger, time, window);
         }
     }
+
+    /// <summary>The deduplication window in ms (PROTOCOL.md 6.8), 0 = off. Set from any thread; it applies from the
+    /// next group on (ids stored while it was off are not remembered).</summary>
+    public long DedupWindowMs
+    {
+        get => _dedup.WindowMs;
+        set => _dedup.WindowMs = value;
+    }
+
+    /// <summary>Records dropped as duplicates since the partition opened. Any thread.</summary>
+    public long DuplicatesDropped => _dedup.Dropped;
+
+    /// <summary>The deduplication state; the writer loop's alone (tests read it when the loop is idle).</summary>
+    internal PartitionDedup Dedup => _dedup;
 
     /// <summary>
     /// The journal, for reading, whenever it could be opened: acknowledged data stays readable after a failed write or
@@ -211,22 +240,75 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
     {
         string? failure = _failure;
         var code = ErrorCode.PartitionUnavailable;
-        if (_verdicts.Length < count) _verdicts = new ProducerVerdict[MaxGroupBatches];
+        if (_verdicts.Length < count)
+        {
+            _verdicts = new ProducerVerdict[MaxGroupBatches];
+            _duplicates = new PublishDuplicate[]?[MaxGroupBatches];
+            _trimmed = new byte[]?[MaxGroupBatches];
+            _storedAt = new long[MaxGroupBatches];
+        }
         long nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        long dedupMark = _dedup.Index.Mark;
         if (failure is null)
         {
             _producers.BeginGroup(nowMs);
+            bool dedup = _dedup.WindowMs > 0;
+            if (dedup) _dedup.BeginGroup(nowMs);
             try
             {
-                // Checked in order, so a second batch of a producer in this group sees the first as stored.
+                // Checked in order, so a second batch of a producer in this group sees the first as stored, and a
+                // record's id is seen by every later record of the group.
                 for (int i = 0; i < count; i++)
                 {
                     var batch = group[i].Buffer.AsMemory(0, group[i].Length);
+                    var outcome = DedupOutcome.Unchanged;
+                    if (dedup && !group[i].Deduplicate)
+                    {
+                        // Not checked, not remembered; Stored below shifts nothing since nothing was added.
+                        _dedup.SkipBatch();
+                    }
+                    else if (dedup)
+                    {
+                        outcome = _dedup.Filter(batch.Span, nowMs, out string? refusal);
+                        if (outcome == DedupOutcome.Refused)
+                        {
+                            _verdicts[i] = ProducerVerdict.Refuse(ErrorCode.InvalidArgument, refusal!);
+                            continue;
+                        }
+                    }
                     var verdict = _producers.Check(batch.Span);
                     _verdicts[i] = verdict;
-                    if (!verdict.IsAppend) continue;
-                    _journal!.Append(batch);
-                    _producers.Appended(batch.Span, RecordBatch.ReadBaseOffset(batch.Span));
+                    if (!verdict.IsAppend)
+                    {
+                        if (dedup) _dedup.ForgetBatch();
+                        continue;
+                    }
+                    if (outcome == DedupOutcome.AllDuplicates)
+                    {
+                        _duplicates[i] = _dedup.TakeDuplicates(-1);
+                        TopicsLog.DuplicatesDropped(_logger, Topic, Index, _duplicates[i]!.Length, -1);
+                        _storedAt[i] = -1;
+                        // The producer's sequence moves on all the same, answered as its first duplicate's offset.
+                        _producers.Appended(batch.Span, _duplicates[i]![0].OriginalOffset);
+                        continue;
+                    }
+                    var stored = batch;
+                    if (outcome == DedupOutcome.Trimmed)
+                    {
+                        var copy = BatchBuffers.Pool.Rent(batch.Length);
+                        _trimmed[i] = copy;
+                        stored = copy.AsMemory(0, _dedup.WriteTrimmed(batch.Span, copy));
+                    }
+                    _journal!.Append(stored);
+                    long baseOffset = RecordBatch.ReadBaseOffset(stored.Span);
+                    _storedAt[i] = baseOffset;
+                    if (dedup) _dedup.Stored(baseOffset);
+                    if (outcome == DedupOutcome.Trimmed)
+                    {
+                        _duplicates[i] = _dedup.TakeDuplicates(baseOffset);
+                        TopicsLog.DuplicatesDropped(_logger, Topic, Index, _duplicates[i]!.Length, baseOffset);
+                    }
+                    _producers.Appended(batch.Span, baseOffset);
                 }
                 _journal!.Commit();
                 _producers.CommitGroup();
@@ -245,7 +327,11 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
                 code = ErrorCode.StorageError;
                 failure = StopWrites(ex);
             }
-            if (failure is not null) _producers.AbortGroup();
+            if (failure is not null)
+            {
+                _producers.AbortGroup();
+                _dedup.Index.RollbackTo(dedupMark);
+            }
         }
         // Before the publishers hear of it: whoever learns this group is written may count on the sync timer running.
         ArmSyncTimer();
@@ -260,14 +346,22 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
             else
             {
                 var verdict = _verdicts[i];
-                if (verdict.IsAppend)
-                    request.Origin!.PublishSucceeded(request.RequestId, RecordBatch.ReadBaseOffset(request.Buffer), request.Length);
+                if (verdict.IsAppend && _duplicates[i] is { } duplicates)
+                    request.Origin!.PublishDeduplicated(request.RequestId, _storedAt[i], duplicates, request.Length);
+                else if (verdict.IsAppend)
+                    request.Origin!.PublishSucceeded(request.RequestId, _storedAt[i], request.Length);
                 else if (verdict.IsDuplicate)
                     request.Origin!.PublishSucceeded(request.RequestId, verdict.DuplicateOf, request.Length);
                 else
                     request.Origin!.PublishFailed(request.RequestId, verdict.Code, verdict.Message!, request.Length);
             }
             _verdicts[i] = default;
+            _duplicates[i] = null;
+            if (_trimmed[i] is { } trimmed)
+            {
+                BatchBuffers.Pool.Return(trimmed);
+                _trimmed[i] = null;
+            }
             BatchBuffers.Pool.Return(request.Buffer!);
             request = default;
         }
@@ -279,17 +373,26 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
             {
                 _lastProducerSweepMs = nowMs;
                 _producers.Expire(nowMs);
+                long evicted = _dedup.Index.Evicted;
+                if (evicted > _dedupEvictedLogged)
+                {
+                    TopicsLog.DedupIdsEvicted(_logger, Topic, Index, evicted - _dedupEvictedLogged, evicted);
+                    _dedupEvictedLogged = evicted;
+                }
             }
         }
     }
 
-    // Idempotent producers' state comes back from the batch headers of the log's tail (PROTOCOL.md 5.7): a producer
+    // Idempotent producers' state comes back from the batch headers of the log's tail (PROTOCOL.md 5.7), and the
+    // deduplication ids of its batches whose max timestamp is within the window (6.8), from the same scan: a producer
     // whose last batches are older than the scanned segments starts afresh, as after expiry. A read failure leaves
     // the state as far as it got; the journal's own recovery has already checked these bytes.
     private void RebuildProducerState(PartitionJournal journal, long scanBytes)
     {
         long offset = journal.TailStartOffset(scanBytes);
         long end = journal.CommittedEndOffset;
+        long dedupWindow = _dedup.WindowMs;
+        long nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1024 * 1024);
         try
         {
@@ -307,7 +410,12 @@ internal sealed class Partition : IGroupCommitter<AppendRequest>, IAsyncDisposab
                 while (span.Length >= RecordBatchHeader.Size)
                 {
                     var header = RecordBatchHeader.Read(span);
-                    if (header.LastOffset >= offset) _producers.Observe(header);
+                    if (header.LastOffset >= offset)
+                    {
+                        _producers.Observe(header);
+                        if (dedupWindow > 0 && header.Length <= span.Length && nowMs - header.MaxTimestamp < dedupWindow)
+                            _dedup.Observe(span[..header.Length], header.MaxTimestamp);
+                    }
                     offset = Math.Max(offset, header.LastOffset + 1);
                     span = span[Math.Max(header.Length, RecordBatchHeader.Size)..];
                 }

@@ -23,6 +23,10 @@ internal sealed class Topic(string name, string directory, Partition[] partition
     /// <summary>The topic's own retention size in bytes per partition (0 = unlimited), or null to follow the broker's default.</summary>
     public long? OwnRetentionBytes { get; set; }
 
+    /// <summary>The topic's own deduplication window in ms (0 = off; PROTOCOL.md 6.8), or null to follow the broker's
+    /// default. Changed only under the registry's admin lock.</summary>
+    public long? OwnDedupWindowMs { get; set; }
+
     /// <summary>Set before the partitions stop, so requests that still hold the topic answer UnknownTopic.</summary>
     public bool Deleted { get; set; }
 }

@@ -22,6 +22,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
     private const string IdKey = "id=";
     private const string RetentionMsKey = "retention.ms=";
     private const string RetentionBytesKey = "retention.bytes=";
+    private const string DedupWindowKey = "dedup.window.ms=";
 
     private readonly ConcurrentDictionary<string, Topic> _topics = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Topic>.AlternateLookup<ReadOnlySpan<char>> _byChars;
@@ -86,7 +87,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
             return;
         }
         string meta = Path.Combine(directory, MetaFileName);
-        if (!TryReadMeta(meta, out int partitions, out bool temporary, out Guid id, out long? retentionMs, out long? retentionBytes))
+        if (!TryReadMeta(meta, out int partitions, out bool temporary, out Guid id, out long? retentionMs, out long? retentionBytes, out long? dedupWindowMs))
         {
             TopicsLog.TopicDirectoryIgnored(_logger, directory, $"missing or unreadable {MetaFileName}");
             return;
@@ -97,10 +98,10 @@ internal sealed class TopicRegistry : IAsyncDisposable
             DropLeftoverTemporary(name, directory);
             return;
         }
-        if (id == Guid.Empty) id = AssignId(name, meta, partitions, retentionMs, retentionBytes);
+        if (id == Guid.Empty) id = AssignId(name, meta, partitions, retentionMs, retentionBytes, dedupWindowMs);
         var opened = new Partition[partitions];
-        OpenPartitions(name, directory, opened);
-        var topic = new Topic(name, directory, opened, id) { OwnRetentionMs = retentionMs, OwnRetentionBytes = retentionBytes };
+        OpenPartitions(name, directory, opened, dedupWindowMs);
+        var topic = new Topic(name, directory, opened, id) { OwnRetentionMs = retentionMs, OwnRetentionBytes = retentionBytes, OwnDedupWindowMs = dedupWindowMs };
         ApplyRetention(topic);
         _topics[name] = topic;
         TopicsLog.TopicLoaded(_logger, name, partitions);
@@ -108,12 +109,12 @@ internal sealed class TopicRegistry : IAsyncDisposable
 
     // A topic created by a broker that predates ids gets one now, written to its meta before it is served, so that
     // clients see the same id after every later restart.
-    private Guid AssignId(string name, string meta, int partitions, long? retentionMs, long? retentionBytes)
+    private Guid AssignId(string name, string meta, int partitions, long? retentionMs, long? retentionBytes, long? dedupWindowMs)
     {
         var id = Guid.NewGuid();
         try
         {
-            WriteMeta(meta, partitions, temporary: false, id, retentionMs, retentionBytes);
+            WriteMeta(meta, partitions, temporary: false, id, retentionMs, retentionBytes, dedupWindowMs);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -124,10 +125,12 @@ internal sealed class TopicRegistry : IAsyncDisposable
     }
 
     // Fills the array in order, so that after a failure the partitions opened so far can be closed again.
-    private void OpenPartitions(string name, string directory, Partition[] partitions)
+    // The window is known before a partition opens, so that it reads back the ids within it (PROTOCOL.md 6.8).
+    private void OpenPartitions(string name, string directory, Partition[] partitions, long? ownDedupWindowMs)
     {
+        long window = ownDedupWindowMs ?? (long)_journalOptions.DedupWindow.TotalMilliseconds;
         for (int i = 0; i < partitions.Length; i++)
-            partitions[i] = Partition.Open(name, i, Path.Combine(directory, i.ToString(CultureInfo.InvariantCulture)), _journalOptions, _logger, _time);
+            partitions[i] = Partition.Open(name, i, Path.Combine(directory, i.ToString(CultureInfo.InvariantCulture)), _journalOptions, _logger, _time, window);
     }
 
     /// <summary>
@@ -190,8 +193,14 @@ internal sealed class TopicRegistry : IAsyncDisposable
     /// <see cref="TopicRetention.Unlimited"/> or <see cref="TopicRetention.BrokerDefault"/>; anything else, and
     /// reserved flag bits, get InvalidArgument.
     /// </summary>
-    public async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateAsync(string name, int partitions, TopicFlags flags,
+    public ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateAsync(string name, int partitions, TopicFlags flags,
         long retentionMs, long retentionBytes, bool existingIsOk = false, CancellationToken cancellationToken = default)
+        => CreateAsync(name, partitions, flags, retentionMs, retentionBytes, TopicRetention.BrokerDefault, existingIsOk, cancellationToken);
+
+    /// <summary>As the other overload, with a deduplication window (PROTOCOL.md 6.8): ms, 0 (off) or
+    /// <see cref="TopicRetention.BrokerDefault"/>; anything else gets InvalidArgument.</summary>
+    public async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateAsync(string name, int partitions, TopicFlags flags,
+        long retentionMs, long retentionBytes, long dedupWindowMs, bool existingIsOk = false, CancellationToken cancellationToken = default)
     {
         if (!TopicName.IsValid(name))
             return (ErrorCode.InvalidTopicName, $"invalid topic name '{name}': use 1-{Protocol.MaxTopicNameBytes} characters of [A-Za-z0-9._-]", null);
@@ -201,6 +210,8 @@ internal sealed class TopicRegistry : IAsyncDisposable
             return (ErrorCode.InvalidArgument, $"topic flags 0x{(byte)flags:X2} set reserved bits; only bit 0 (temporary) is defined", null);
         if (RetentionProblem(retentionMs, retentionBytes, TopicRetention.BrokerDefault) is { } problem)
             return (ErrorCode.InvalidArgument, problem, null);
+        if (DedupWindowProblem(dedupWindowMs, TopicRetention.BrokerDefault) is { } windowProblem)
+            return (ErrorCode.InvalidArgument, windowProblem, null);
 
         await _adminLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -208,7 +219,8 @@ internal sealed class TopicRegistry : IAsyncDisposable
             if (_topics.TryGetValue(name, out var existing))
                 return existingIsOk ? (ErrorCode.None, "", existing) : (ErrorCode.TopicExists, $"topic '{name}' already exists", null);
 
-            return await CreateLockedAsync(name, partitions, (flags & TopicFlags.Temporary) != 0, Own(retentionMs), Own(retentionBytes)).ConfigureAwait(false);
+            return await CreateLockedAsync(name, partitions, (flags & TopicFlags.Temporary) != 0, Own(retentionMs), Own(retentionBytes), Own(dedupWindowMs))
+                .ConfigureAwait(false);
         }
         finally
         {
@@ -248,7 +260,13 @@ internal sealed class TopicRegistry : IAsyncDisposable
     /// <see cref="TopicRetention.Unchanged"/>. Durable before it returns: the new topic.meta is synced in place of the
     /// old one; only then do the partitions enforce it.
     /// </summary>
-    public async ValueTask<(ErrorCode Code, string Message)> AlterAsync(string name, long retentionMs, long retentionBytes,
+    public ValueTask<(ErrorCode Code, string Message)> AlterAsync(string name, long retentionMs, long retentionBytes,
+        CancellationToken cancellationToken = default)
+        => AlterAsync(name, retentionMs, retentionBytes, TopicRetention.Unchanged, cancellationToken);
+
+    /// <summary>As the other overload, also changing the deduplication window (PROTOCOL.md 5.23, 6.8): ms, 0 (off),
+    /// <see cref="TopicRetention.BrokerDefault"/> or <see cref="TopicRetention.Unchanged"/>.</summary>
+    public async ValueTask<(ErrorCode Code, string Message)> AlterAsync(string name, long retentionMs, long retentionBytes, long dedupWindowMs,
         CancellationToken cancellationToken = default)
     {
         if (!TopicName.IsValid(name))
@@ -260,11 +278,14 @@ internal sealed class TopicRegistry : IAsyncDisposable
                 return (ErrorCode.UnknownTopic, $"unknown topic '{name}'");
             if (RetentionProblem(retentionMs, retentionBytes, TopicRetention.Unchanged) is { } problem)
                 return (ErrorCode.InvalidArgument, problem);
+            if (DedupWindowProblem(dedupWindowMs, TopicRetention.Unchanged) is { } windowProblem)
+                return (ErrorCode.InvalidArgument, windowProblem);
             long? ms = retentionMs == TopicRetention.Unchanged ? topic.OwnRetentionMs : Own(retentionMs);
             long? bytes = retentionBytes == TopicRetention.Unchanged ? topic.OwnRetentionBytes : Own(retentionBytes);
+            long? window = dedupWindowMs == TopicRetention.Unchanged ? topic.OwnDedupWindowMs : Own(dedupWindowMs);
             try
             {
-                WriteMeta(Path.Combine(topic.Directory, MetaFileName), topic.Partitions.Length, topic.Temporary, topic.Id, ms, bytes);
+                WriteMeta(Path.Combine(topic.Directory, MetaFileName), topic.Partitions.Length, topic.Temporary, topic.Id, ms, bytes, window);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -273,7 +294,9 @@ internal sealed class TopicRegistry : IAsyncDisposable
             }
             topic.OwnRetentionMs = ms;
             topic.OwnRetentionBytes = bytes;
+            topic.OwnDedupWindowMs = window;
             ApplyRetention(topic);
+            ApplyDedupWindow(topic);
             var (effectiveMs, effectiveBytes, _) = EffectiveRetention(topic);
             TopicsLog.RetentionChanged(_logger, name, effectiveMs, effectiveBytes);
             return (ErrorCode.None, "");
@@ -293,6 +316,24 @@ internal sealed class TopicRegistry : IAsyncDisposable
             | (bytes is null ? RetentionSource.BrokerDefaults : RetentionSource.TopicBytes);
         return (ms ?? _retentionDefaults.MaxAgeMs, bytes ?? _retentionDefaults.MaxBytes, source);
     }
+
+    /// <summary>The deduplication window <paramref name="topic"/> is under (PROTOCOL.md 6.8), in ms (0 = off), and
+    /// whether it is the topic's own rather than the broker's default.</summary>
+    public (long Ms, bool Own) EffectiveDedupWindow(Topic topic)
+        => (topic.OwnDedupWindowMs ?? (long)_journalOptions.DedupWindow.TotalMilliseconds, topic.OwnDedupWindowMs is not null);
+
+    private void ApplyDedupWindow(Topic topic)
+    {
+        long window = EffectiveDedupWindow(topic).Ms;
+        foreach (var partition in topic.Partitions)
+            partition.DedupWindowMs = window;
+    }
+
+    // A window is 0 (off) or positive; lowest is BrokerDefault for a create and Unchanged for an alter.
+    private static string? DedupWindowProblem(long dedupWindowMs, long lowest)
+        => dedupWindowMs < lowest
+            ? $"dedup window {dedupWindowMs} ms is not valid: use a positive window, 0 (off) or {RetentionWords(lowest)}"
+            : null;
 
     private void ApplyRetention(Topic topic)
     {
@@ -318,7 +359,7 @@ internal sealed class TopicRegistry : IAsyncDisposable
     // Storage errors are answered here, where they happen (a descriptor limit, a full disk), as StorageError with the
     // reason; a failed create leaves no partition open and no directory behind.
     private async ValueTask<(ErrorCode Code, string Message, Topic? Topic)> CreateLockedAsync(string name, int partitions, bool temporary,
-        long? retentionMs, long? retentionBytes)
+        long? retentionMs, long? retentionBytes, long? dedupWindowMs)
     {
         string directory = Path.Combine(_root, name);
         string meta = Path.Combine(directory, MetaFileName);
@@ -334,13 +375,13 @@ internal sealed class TopicRegistry : IAsyncDisposable
                 Directory.Delete(directory, recursive: true);
             }
             Directory.CreateDirectory(directory);
-            OpenPartitions(name, directory, opened);
+            OpenPartitions(name, directory, opened, dedupWindowMs);
             var topic = new Topic(name, directory, opened, Guid.NewGuid())
             {
-                Temporary = temporary, OwnRetentionMs = retentionMs, OwnRetentionBytes = retentionBytes,
+                Temporary = temporary, OwnRetentionMs = retentionMs, OwnRetentionBytes = retentionBytes, OwnDedupWindowMs = dedupWindowMs,
             };
             // The flag is durable with the topic, so a crash before its owner closes still ends in its deletion.
-            WriteMeta(meta, partitions, temporary, topic.Id, retentionMs, retentionBytes);
+            WriteMeta(meta, partitions, temporary, topic.Id, retentionMs, retentionBytes, dedupWindowMs);
             ApplyRetention(topic);
             // Answered means durable (PROTOCOL.md 5.3): WriteMeta synced the meta file's rename; now the topic's
             // entry in topics/.
@@ -400,14 +441,16 @@ internal sealed class TopicRegistry : IAsyncDisposable
     // Lines of key=value, replaced durably (the topic directory synced too). Readers skip keys they do not know, so
     // a broker that predates "temporary" loads such a topic as an ordinary one, one that predates "id" serves it
     // without an id, and one that predates retention keeps everything. A retention key is written only for a value
-    // of the topic's own; without it the topic follows the broker's default.
-    private static void WriteMeta(string path, int partitions, bool temporary, Guid id, long? retentionMs, long? retentionBytes)
+    // of the topic's own; without it the topic follows the broker's default. The same for the dedup window (a broker
+    // that predates it ignores the key: its topics have no deduplication).
+    private static void WriteMeta(string path, int partitions, bool temporary, Guid id, long? retentionMs, long? retentionBytes, long? dedupWindowMs)
     {
         var text = new System.Text.StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"partitions={partitions}\n{IdKey}{id:N}\n");
         if (temporary) text.Append(TemporaryLine).Append('\n');
         if (retentionMs is { } ms) text.Append(CultureInfo.InvariantCulture, $"{RetentionMsKey}{ms}\n");
         if (retentionBytes is { } bytes) text.Append(CultureInfo.InvariantCulture, $"{RetentionBytesKey}{bytes}\n");
+        if (dedupWindowMs is { } window) text.Append(CultureInfo.InvariantCulture, $"{DedupWindowKey}{window}\n");
         DurableFile.Replace(path, System.Text.Encoding.ASCII.GetBytes(text.ToString()));
     }
 
@@ -417,12 +460,13 @@ internal sealed class TopicRegistry : IAsyncDisposable
     }
 
     // An id line that does not parse counts as no id: the topic gets a new one rather than not loading.
-    private static bool TryReadMeta(string path, out int partitions, out bool temporary, out Guid id, out long? retentionMs, out long? retentionBytes)
+    private static bool TryReadMeta(string path, out int partitions, out bool temporary, out Guid id, out long? retentionMs, out long? retentionBytes,
+        out long? dedupWindowMs)
     {
         partitions = 0;
         temporary = false;
         id = Guid.Empty;
-        retentionMs = retentionBytes = null;
+        retentionMs = retentionBytes = dedupWindowMs = null;
         if (!File.Exists(path)) return false;
         bool found = false;
         foreach (string line in File.ReadAllLines(path))
@@ -435,6 +479,8 @@ internal sealed class TopicRegistry : IAsyncDisposable
                 retentionMs = ms;
             else if (TryReadRetention(line, RetentionBytesKey, out long bytes))
                 retentionBytes = bytes;
+            else if (TryReadRetention(line, DedupWindowKey, out long window))
+                dedupWindowMs = window;
             else if (!found && line.StartsWith("partitions=", StringComparison.Ordinal)
                      && int.TryParse(line.AsSpan("partitions=".Length), NumberStyles.None, CultureInfo.InvariantCulture, out partitions))
                 found = true;

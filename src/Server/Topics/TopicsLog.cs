@@ -60,4 +60,10 @@ internal static partial class TopicsLog
 
     [LoggerMessage(EventId = 130, Level = LogLevel.Warning, Message = "Partition {Topic}/{Partition}: reading the log tail to rebuild idempotent producer state failed; producers not yet seen lose duplicate detection for their in-flight batches")]
     public static partial void ProducerStateIncomplete(ILogger logger, string topic, int partition, Exception exception);
+
+    [LoggerMessage(EventId = 131, Level = LogLevel.Debug, Message = "Partition {Topic}/{Partition}: dropped {Count} records as duplicates by their dedup ids; the rest stored at {BaseOffset} (-1: none)")]
+    public static partial void DuplicatesDropped(ILogger logger, string topic, int partition, int count, long baseOffset);
+
+    [LoggerMessage(EventId = 132, Level = LogLevel.Warning, Message = "Partition {Topic}/{Partition}: {Count} dedup ids forgotten before their window ended (the id cap was reached; {Total} so far); raise --dedup-max-ids or shorten the window")]
+    public static partial void DedupIdsEvicted(ILogger logger, string topic, int partition, long count, long total);
 }

@@ -22,6 +22,40 @@ public static partial class FrameWriter
         output.Advance(FrameHeader.Size + bodyLength);
     }
 
+    // create topic = string name, u32 partitions, u8 flags, i64 retention ms, i64 retention bytes, i64 dedup window ms
+    /// <summary>
+    /// Writes a CreateTopic request with the retention fields and the deduplication window (PROTOCOL.md 6.8): a window
+    /// in ms, 0 (off) or <see cref="TopicRetention.BrokerDefault"/>.
+    /// </summary>
+    public static void WriteCreateTopic(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> topic, int partitions,
+        TopicFlags flags, long retentionMs, long retentionBytes, long dedupWindowMs)
+    {
+        int bodyLength = 2 + topic.Length + 4 + 1 + 8 + 8 + 8;
+        var w = Begin(output, Opcode.CreateTopic, FrameFlags.None, requestId, bodyLength);
+        w.WriteString(topic);
+        w.WriteUInt32((uint)partitions);
+        w.WriteByte((byte)flags);
+        w.WriteInt64(retentionMs);
+        w.WriteInt64(retentionBytes);
+        w.WriteInt64(dedupWindowMs);
+        output.Advance(FrameHeader.Size + bodyLength);
+    }
+
+    // alter topic = string name, i64 retention ms, i64 retention bytes, i64 dedup window ms
+    /// <summary>Writes an AlterTopic request that also sets the deduplication window: a window in ms, 0 (off),
+    /// <see cref="TopicRetention.BrokerDefault"/> or <see cref="TopicRetention.Unchanged"/>.</summary>
+    public static void WriteAlterTopic(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> topic, long retentionMs, long retentionBytes,
+        long dedupWindowMs)
+    {
+        int bodyLength = 2 + topic.Length + 8 + 8 + 8;
+        var w = Begin(output, Opcode.AlterTopic, FrameFlags.None, requestId, bodyLength);
+        w.WriteString(topic);
+        w.WriteInt64(retentionMs);
+        w.WriteInt64(retentionBytes);
+        w.WriteInt64(dedupWindowMs);
+        output.Advance(FrameHeader.Size + bodyLength);
+    }
+
     // alter topic = string name, i64 retention ms, i64 retention bytes
     /// <summary>Writes an AlterTopic request: each value a limit, <see cref="TopicRetention.Unlimited"/>,
     /// <see cref="TopicRetention.BrokerDefault"/> or <see cref="TopicRetention.Unchanged"/>.</summary>
@@ -35,14 +69,23 @@ public static partial class FrameWriter
         output.Advance(FrameHeader.Size + bodyLength);
     }
 
-    // topic metadata response = u32 partitions, (i64 start, i64 end) * partitions, [16 bytes id], [i64 ms, i64 bytes, u8 source]
     /// <summary>Writes a TopicMetadata response; the id follows the partitions when <paramref name="topicId"/> is given,
     /// then the effective retention when <paramref name="retention"/> is given.</summary>
     public static void WriteTopicMetadataResponse(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<(long Start, long End)> partitions,
         Guid? topicId, (long Ms, long Bytes, RetentionSource Source)? retention)
+        => WriteTopicMetadataResponse(output, requestId, partitions, topicId, retention, null);
+
+    // topic metadata response = u32 partitions, (i64 start, i64 end) * partitions, [16 bytes id], [i64 ms, i64 bytes, u8 source],
+    //                           [i64 dedup window ms, u8 own]
+    /// <summary>Writes a TopicMetadata response; the id follows the partitions when <paramref name="topicId"/> is given,
+    /// then the effective retention when <paramref name="retention"/> is given, then the effective deduplication window
+    /// and whether it is the topic's own when <paramref name="dedupWindow"/> is given.</summary>
+    public static void WriteTopicMetadataResponse(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<(long Start, long End)> partitions,
+        Guid? topicId, (long Ms, long Bytes, RetentionSource Source)? retention, (long Ms, bool Own)? dedupWindow)
     {
         int bodyLength = 4 + 16 * partitions.Length + (topicId is null ? 0 : TopicIds.Size)
-            + (retention is null ? 0 : TopicMetadataResponseReader.RetentionSize);
+            + (retention is null ? 0 : TopicMetadataResponseReader.RetentionSize)
+            + (dedupWindow is null ? 0 : TopicMetadataResponseReader.DedupWindowSize);
         var w = Begin(output, Opcode.TopicMetadata, FrameFlags.Response, requestId, bodyLength);
         w.WriteUInt32((uint)partitions.Length);
         foreach (var (start, end) in partitions)
@@ -56,6 +99,11 @@ public static partial class FrameWriter
             w.WriteInt64(r.Ms);
             w.WriteInt64(r.Bytes);
             w.WriteByte((byte)r.Source);
+        }
+        if (dedupWindow is { } d)
+        {
+            w.WriteInt64(d.Ms);
+            w.WriteByte(d.Own ? (byte)1 : (byte)0);
         }
         output.Advance(FrameHeader.Size + bodyLength);
     }

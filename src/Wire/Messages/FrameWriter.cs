@@ -178,6 +178,18 @@ public static partial class FrameWriter
         output.Advance(FrameHeader.Size + 8);
     }
 
+    // publish response with duplicates = i64 base offset, u32 count, count × (u32 record index, i64 original offset)
+    /// <summary>Writes a Publish response that reports records removed as duplicates (PROTOCOL.md sections 5.7, 6.8);
+    /// with no duplicates it is the plain 8-byte answer.</summary>
+    public static void WritePublishResponse(IBufferWriter<byte> output, uint requestId, long baseOffset, ReadOnlySpan<PublishDuplicate> duplicates)
+    {
+        int bodyLength = PublishResponse.BodyLength(duplicates.Length);
+        var span = output.GetSpan(FrameHeader.Size + bodyLength);
+        new FrameHeader(bodyLength, Opcode.Publish, FrameFlags.Response, requestId).Write(span);
+        PublishResponse.WriteBody(span.Slice(FrameHeader.Size, bodyLength), baseOffset, duplicates);
+        output.Advance(FrameHeader.Size + bodyLength);
+    }
+
     // fetch = string topic, u32 partition, u64 offset, u32 max bytes, u32 max wait ms
     /// <summary>Writes a Fetch request.</summary>
     public static void WriteFetch(IBufferWriter<byte> output, uint requestId, ReadOnlySpan<byte> topic, int partition, long offset, int maxBytes, uint maxWaitMs)

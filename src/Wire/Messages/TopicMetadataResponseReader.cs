@@ -9,6 +9,9 @@ public ref struct TopicMetadataResponseReader
     /// <summary>Bytes of the retention fields at the end of a response to <see cref="TopicQueryFlags.WithRetention"/>.</summary>
     public const int RetentionSize = 17;
 
+    /// <summary>Bytes of the dedup window fields at the end of a response to <see cref="TopicQueryFlags.WithDedupWindow"/>.</summary>
+    public const int DedupWindowSize = 9;
+
     private SpanReader _reader;
     private uint _left;
 
@@ -23,11 +26,16 @@ public ref struct TopicMetadataResponseReader
     /// <summary>Starts reading a response to a request with the given flags; false unless the body holds exactly the
     /// declared number of partitions and the fields asked for.</summary>
     public static bool TryCreate(ReadOnlySpan<byte> body, bool withId, bool withRetention, out TopicMetadataResponseReader reader)
+        => TryCreate(body, withId, withRetention, withDedupWindow: false, out reader);
+
+    /// <summary>Starts reading a response to a request with the given flags; false unless the body holds exactly the
+    /// declared number of partitions and the fields asked for.</summary>
+    public static bool TryCreate(ReadOnlySpan<byte> body, bool withId, bool withRetention, bool withDedupWindow, out TopicMetadataResponseReader reader)
     {
         reader = default;
         var r = new SpanReader(body);
         int idBytes = withId ? TopicIds.Size : 0;
-        int retentionBytes = withRetention ? RetentionSize : 0;
+        int retentionBytes = (withRetention ? RetentionSize : 0) + (withDedupWindow ? DedupWindowSize : 0);
         if (!r.TryReadUInt32(out uint count) || (ulong)count * 16 + (ulong)idBytes + (ulong)retentionBytes != (ulong)r.Remaining.Length) return false;
         var tail = new SpanReader(body[(body.Length - idBytes - retentionBytes)..]);
         var id = Guid.Empty;
@@ -40,8 +48,17 @@ public ref struct TopicMetadataResponseReader
             tail.TryReadInt64(out bytes);
             tail.TryReadByte(out source);
         }
+        long window = 0;
+        byte own = 0;
+        if (withDedupWindow)
+        {
+            tail.TryReadInt64(out window);
+            tail.TryReadByte(out own);
+        }
         reader = new TopicMetadataResponseReader
         {
+            DedupWindowMs = window,
+            DedupWindowIsOwn = own != 0,
             _reader = r,
             _left = count,
             TopicId = id,
@@ -66,6 +83,12 @@ public ref struct TopicMetadataResponseReader
 
     /// <summary>Which retention values are the topic's own rather than the broker's defaults.</summary>
     public RetentionSource RetentionSource { readonly get; private set; }
+
+    /// <summary>The effective deduplication window in ms (0 = off); 0 when the response carries none.</summary>
+    public long DedupWindowMs { readonly get; private set; }
+
+    /// <summary>True when the window is the topic's own rather than the broker's default.</summary>
+    public bool DedupWindowIsOwn { readonly get; private set; }
 
     /// <summary>Reads the next partition's range; false at the end.</summary>
     public bool TryReadNext(out long logStartOffset, out long logEndOffset)

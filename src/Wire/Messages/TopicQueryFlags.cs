@@ -19,5 +19,11 @@ public enum TopicQueryFlags : byte
     /// </summary>
     WithRetention = 2,
 
-    // Bits 2-7 are reserved (bit 1 too, in ListTopics): a broker answers a request that sets any of them InvalidArgument.
+    /// <summary>
+    /// TopicMetadata only: the answer ends (after the retention, when asked too) with the topic's effective
+    /// deduplication window (PROTOCOL.md 6.8) and whether it is the topic's own. Reserved in a ListTopics request.
+    /// </summary>
+    WithDedupWindow = 4,
+
+    // Bits 3-7 are reserved (bits 1 and 2 too, in ListTopics): a broker answers a request that sets any of them InvalidArgument.
 }

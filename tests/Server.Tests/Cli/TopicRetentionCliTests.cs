@@ -38,7 +38,7 @@ public sealed class TopicRetentionCliTests : IAsyncLifetime
         var lines = described.Out.TrimEnd('\n').Split('\n');
         Assert.Equal("topic\torders", lines[0]);
         Assert.Matches("^id\t[0-9a-f]{32}$", lines[1]);
-        Assert.Equal(["partitions\t2", "retention\t7d\tdefault", "retention-bytes\t10GiB\ttopic", "partition\t0\t0\t0", "partition\t1\t0\t0"], lines[2..]);
+        Assert.Equal(["partitions\t2", "retention\t7d\tdefault", "retention-bytes\t10GiB\ttopic", "dedup-window\t2h\tdefault", "partition\t0\t0\t0", "partition\t1\t0\t0"], lines[2..]);
         Assert.Equal((0, "altered orders: retention none (topic), retention-bytes none (default)\n", ""), altered);
         Assert.Equal(["retention\tnone\ttopic", "retention-bytes\tnone\tdefault"], RetentionLines(after.Out));
     }

@@ -37,6 +37,8 @@ public sealed partial class DefaultsDocTests
             ["--frame-timeout"] = Time(d.FrameTimeout),
             ["--retention"] = d.Retention is { } age ? CliValues.FormatRetention((long)age.TotalMilliseconds) : "none",
             ["--retention-bytes"] = d.RetentionBytes is { } bytes ? Size(bytes) : "none",
+            ["--dedup-window"] = CliValues.FormatDedupWindow((long)d.DedupWindow.TotalMilliseconds),
+            ["--dedup-max-ids"] = d.DedupMaxIds.ToString(CultureInfo.InvariantCulture),
         };
     }
 

@@ -48,7 +48,7 @@ public sealed class TopicIdSessionTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData((byte)0x04)]
+    [InlineData((byte)0x08)]
     [InlineData((byte)0x81)]
     public async Task Reserved_flag_bits_are_InvalidArgument(byte flags)
     {
@@ -65,6 +65,18 @@ public sealed class TopicIdSessionTests : IAsyncLifetime
         var list = await _session.RequestAsync(w => FrameWriter.WriteListTopics(w, 1, TopicQueryFlags.WithRetention));
 
         Assert.Equal(ErrorCode.InvalidArgument, list.ErrorCode);
+    }
+
+    [Fact]
+    public async Task The_dedup_window_bit_is_reserved_in_ListTopics_and_answered_in_TopicMetadata()
+    {
+        var list = await _session.RequestAsync(w => FrameWriter.WriteListTopics(w, 1, TopicQueryFlags.WithDedupWindow));
+        var meta = await _session.RequestAsync(w => FrameWriter.WriteTopicMetadata(w, 2, "orders"u8, TopicQueryFlags.WithDedupWindow));
+
+        Assert.Equal(ErrorCode.InvalidArgument, list.ErrorCode);
+        Assert.Equal(ErrorCode.None, meta.ErrorCode);
+        Assert.True(TopicMetadataResponseReader.TryCreate(meta.Body, withId: false, withRetention: false, withDedupWindow: true, out var reader));
+        Assert.False(reader.DedupWindowIsOwn);
     }
 
     [Fact]

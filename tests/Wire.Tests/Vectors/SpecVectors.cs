@@ -256,6 +256,7 @@ internal static partial class SpecVectors
         .. GroupVectors(),
         .. CoordinatorVectors(),
         .. ProducerVectors(),
+        .. DedupVectors(),
     ];
 
     private static readonly byte[] PingPayload = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08];
