@@ -193,6 +193,32 @@ public sealed class FastBrokerTarget : IBrokerTarget
         return new FastBrokerConsumer(reader, _options.CommitInterval, _options.TimeProvider);
     }
 
+    /// <inheritdoc/>
+    public async Task<IGroupMember> CreateGroupMemberAsync(string group, TimeSpan sessionTimeout, CancellationToken cancellationToken)
+    {
+        string topic = _topic ?? throw new InvalidOperationException("PrepareAsync first.");
+        if (_options.ConsumerMode != FastBrokerConsumerMode.Stream || _keys is not null)
+            throw new InvalidOperationException("Group members are stream readers of an unrouted topic.");
+        var reader = new TopicReader(_endpoint, topic, new TopicReaderOptions
+        {
+            Group = group,
+            SessionTimeout = sessionTimeout,
+            Start = StartPosition.Earliest,
+            Connection = ConnectionOptions(),
+        });
+        try
+        {
+            // Joins here: the broker assigns what it can at once, the rest comes with the member's heartbeats.
+            await reader.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new FastBrokerGroupMember(reader, _options.CommitInterval, _options.TimeProvider);
+    }
+
     /// <summary>The shared subscription of route <paramref name="route"/> on <paramref name="topic"/>: <c>{topic}-r{route}</c>.</summary>
     public static string RouteSubscription(string topic, int route) => string.Create(CultureInfo.InvariantCulture, $"{topic}-r{route}");
 

@@ -82,6 +82,7 @@ public enum ErrorCode : ushort
     /// not reached. Heartbeat to learn the current assignment (PROTOCOL.md 5.9).
     /// </summary>
     StaleGeneration = 28,
+    /// <summary>
     /// An idempotent batch's base sequence is not the next one the partition expects from its producer and is not a
     /// duplicate of a recent batch; nothing was stored.
     /// </summary>
