@@ -47,6 +47,17 @@ internal static class GroupsReport
             string settled = ownership.SettledAfter(change) is { } ticks ? $"settled after {Millis(plan, ticks)}" : "did not settle before the run ended";
             notes.Add($"Change {RebalancePlan.Name(change)}: the group {settled} (every partition owned by one live member, counts within one).");
         }
+        for (int m = 0; m < probes.Count; m++)
+        {
+            long delivered = 0;
+            var per = new List<string>();
+            foreach (var phase in RebalancePlan.Phases)
+            {
+                delivered += probes[m].Delivered(phase);
+                per.Add(Count(probes[m].Delivered(phase)));
+            }
+            notes.Add(string.Create(c, $"Member {m}: {Count(delivered)} delivered (by phase: {string.Join(" / ", per)})."));
+        }
         notes.Add(string.Create(c, $"Group total: {Count(published)} published, {Count(ledger.Distinct)} received, {Count(totalDuplicates)} duplicates, {Count(missing)} missing."));
         return notes;
     }

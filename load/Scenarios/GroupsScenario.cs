@@ -43,6 +43,8 @@ internal sealed class GroupsScenario : IScenario
         var plan = new RebalancePlan(settings.Duration, settings.SessionTimeout, time.TimestampFrequency);
         long planned = OpenLoopSchedule.MessagesWithin(settings.Duration, settings.Rate, settings.Count);
         var ledger = new GroupLedger(planned);
+        // The initial sharing-out is tracked apart, so its unowned partitions do not count in the steady phase.
+        var initial = new OwnershipTracker(settings.Partitions, plan);
         var ownership = new OwnershipTracker(settings.Partitions, plan);
         var members = new GroupMembers(context, plan, ledger, new PartitionGaps(settings.Partitions), settings.SessionTimeout);
         Targets.IPublisher[] publishers = [];
@@ -55,7 +57,7 @@ internal sealed class GroupsScenario : IScenario
                 await members.JoinAsync().ConfigureAwait(false);
             // The initial members share the partitions out before anything is measured (revocations wait for heartbeats).
             long joined = time.GetTimestamp();
-            error = await WaitSettledAsync(context, members, ownership, ScenarioTiming.After(time, joined, 3 * settings.SessionTimeout + TimeSpan.FromSeconds(5)))
+            error = await WaitSettledAsync(context, members, initial, ScenarioTiming.After(time, joined, 3 * settings.SessionTimeout + TimeSpan.FromSeconds(5)))
                 .ConfigureAwait(false);
             settle = time.GetElapsedTime(joined);
             if (error is null)
@@ -67,7 +69,7 @@ internal sealed class GroupsScenario : IScenario
                 context.Monitor.BeginPhase(Name, keepSamples: true, consumeSide: true);
                 start = time.GetTimestamp();
                 plan.Begin(start);
-                var publishing = OpenLoopPublishing.RunAsync(context, publishers, start, planned, abort);
+                var publishing = OpenLoopPublishing.RunAsync(context, publishers, start, planned, abort, sequenced: true);
                 error = await RunTimelineAsync(context, plan, members, ownership).ConfigureAwait(false);
                 if (error is not null)
                     await abort.CancelAsync().ConfigureAwait(false);
