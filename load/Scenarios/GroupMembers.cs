@@ -15,6 +15,7 @@ internal sealed class GroupMembers
     private readonly PartitionGaps _gaps;
     private readonly TimeSpan _sessionTimeout;
     private readonly List<Member> _all = [];
+    private bool _stopped;
 
     /// <summary>Members of the run's group for <paramref name="context"/>, counting along <paramref name="plan"/>.</summary>
     public GroupMembers(ScenarioContext context, RebalancePlan plan, GroupLedger ledger, PartitionGaps gaps, TimeSpan sessionTimeout)
@@ -85,9 +86,13 @@ internal sealed class GroupMembers
         return null;
     }
 
-    /// <summary>Stops every member still reading cleanly and disposes every member; returns the first failure.</summary>
+    /// <summary>Stops every member still reading cleanly and disposes every member; returns the first failure. Only the
+    /// first call does anything.</summary>
     public async Task<Exception?> StopAllAsync()
     {
+        if (_stopped)
+            return null;
+        _stopped = true;
         Exception? first = null;
         foreach (var m in _all)
         {

@@ -79,6 +79,10 @@ internal sealed class GroupsScenario : IScenario
                     error = $"a publisher failed: {Workers.Describe(outcome.Error)}";
                 if (error is null)
                     error = await DrainAsync(context, members, ownership, ledger, published).ConfigureAwait(false);
+                // Stopped inside the measured phase, so every delivery (a late duplicate too) is in its counts and latencies.
+                var stopped = await members.StopAllAsync().ConfigureAwait(false);
+                if (error is null && stopped is not null && !context.Cancellation.IsCancellationRequested)
+                    error = $"a member failed: {Workers.Describe(stopped)}";
                 end = Math.Max(context.Metrics.LastConsumedTimestamp, start);
                 await context.Monitor.EndPhaseAsync().ConfigureAwait(false);
             }
