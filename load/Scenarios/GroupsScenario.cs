@@ -148,12 +148,20 @@ internal sealed class GroupsScenario : IScenario
                 if (next <= RebalancePhase.Kill && now >= At(plan, next))
                 {
                     ownership.Changed(next, now);
-                    await (next switch
+                    try
                     {
-                        RebalancePhase.Join => members.JoinAsync(),
-                        RebalancePhase.Leave => members.LeaveAsync(),
-                        _ => members.KillAsync(),
-                    }).ConfigureAwait(false);
+                        await (next switch
+                        {
+                            RebalancePhase.Join => members.JoinAsync(),
+                            RebalancePhase.Leave => members.LeaveAsync(),
+                            _ => members.KillAsync(),
+                        }).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !context.Cancellation.IsCancellationRequested)
+                    {
+                        // Returned, not thrown: the caller still stops the publishers and writes the report.
+                        return $"the {RebalancePlan.Name(next)} failed: {Workers.Describe(e)}";
+                    }
                     next += 2;
                 }
                 ownership.Observe(time.GetTimestamp(), members.LiveAssignments());
