@@ -278,8 +278,11 @@ if want idempotent; then
     start_broker "$fsync"
     for r in $(seq "$repeat"); do
       for producers in "${idempotent_producers[@]}"; do
-        RUN_REPEATS=$r RUN_TAG="-p$producers-idem-off" idempotent_run fastbroker "$fsync" "$producers" --idempotent off
-        RUN_REPEATS=$r RUN_TAG="-p$producers-idem-on" idempotent_run fastbroker "$fsync" "$producers" --idempotent on
+        # Which goes first alternates by repeat, so neither always follows the peers' runs (RabbitMQ's quorum
+        # queues go on writing for a while after a run).
+        for mode in $( [ $((r % 2)) -eq 1 ] && echo off on || echo on off ); do
+          RUN_REPEATS=$r RUN_TAG="-p$producers-idem-$mode" idempotent_run fastbroker "$fsync" "$producers" --idempotent "$mode"
+        done
         if [ "$fsync" = always ]; then
           for target in "${targets[@]:1}"; do RUN_REPEATS=$r RUN_TAG="-p$producers" idempotent_run "$target" always "$producers"; done
         fi
@@ -517,25 +520,35 @@ fanout_section() {
   echo "<!-- fanout:end -->"
 }
 
-# One row per variant of the idempotent part: median msg/s of its runs, and FastBroker's on/off ratio.
+# "median (min-max)" of the msg/s of the successful runs named NAME (all repeats) in DIR, in thousands; "-" when none.
+rate_range() { # dir name
+  local files=("$1/$2".json "$1/$2"-r[0-9].json) present=() file
+  for file in "${files[@]}"; do [ -f "$file" ] && present+=("$file"); done
+  [ "${#present[@]}" -gt 0 ] || { echo "- (failed)"; return; }
+  jq -rs 'map(select(.error == null) | .result.messagesPerSecond) | sort
+          | if length == 0 then "- (failed)" else
+              (if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end) as $m
+              | if length == 1 then "\($m / 1000 | round)k" else "\($m / 1000 | round)k (\(.[0] / 1000 | round)k-\(.[-1] / 1000 | round)k)" end
+            end' "${present[@]}"
+}
+
+# One row per variant of the idempotent part: median msg/s of its runs (and their range), and FastBroker's on/off ratio
+# of the medians.
 idempotent_rows() {
   local fsync producers target off on
   for fsync in always never; do
     for producers in "${idempotent_producers[@]}"; do
       off=$(median_rate "$idempotent_dir" "fastbroker-p$producers-idem-off-$fsync-publish-100b")
       on=$(median_rate "$idempotent_dir" "fastbroker-p$producers-idem-on-$fsync-publish-100b")
-      awk -v label="fastbroker (fsync $fsync)" -v p="$producers" -v off="$off" -v on="$on" '
-        function thousands(n,  s) { s = sprintf("%d", n + 0.5); while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s); return s }
-        BEGIN { printf "| %s | %s | %s | %s | %s |\n", label, p, off == "" ? "- (failed)" : thousands(off), on == "" ? "- (failed)" : thousands(on),
-                (off == "" || on == "") ? "-" : sprintf("%.0f%%", 100 * on / off) }'
+      awk -v label="fastbroker (fsync $fsync)" -v p="$producers" -v off="$off" -v on="$on" \
+          -v offr="$(rate_range "$idempotent_dir" "fastbroker-p$producers-idem-off-$fsync-publish-100b")" \
+          -v onr="$(rate_range "$idempotent_dir" "fastbroker-p$producers-idem-on-$fsync-publish-100b")" '
+        BEGIN { printf "| %s | %s | %s | %s | %s |\n", label, p, offr, onr, (off == "" || on == "") ? "-" : sprintf("%.0f%%", 100 * on / off) }'
     done
   done
   for target in "${targets[@]:1}"; do
     for producers in "${idempotent_producers[@]}"; do
-      off=$(median_rate "$idempotent_dir" "$target-p$producers-always-publish-100b")
-      awk -v label="$target (plain publish)" -v p="$producers" -v off="$off" '
-        function thousands(n,  s) { s = sprintf("%d", n + 0.5); while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s); return s }
-        BEGIN { printf "| %s | %s | %s | - | - |\n", label, p, off == "" ? "- (failed)" : thousands(off) }'
+      echo "| $target (plain publish) | $producers | $(rate_range "$idempotent_dir" "$target-p$producers-always-publish-100b") | - | - |"
     done
   done
 }
@@ -551,7 +564,7 @@ idempotent_section() {
   echo "answered with the original offset by the broker), under \`fsync always\` and \`never\`. The peers publish plainly: none of"
   echo "their harness targets deduplicates (NATS JetStream's equivalent, a \`Nats-Msg-Id\` header per message checked against the"
   echo "stream's duplicate window, needs a header per publish that the harness's NATS publisher does not set), so their rows"
-  echo "are the baseline of the machine, not an idempotent equivalent. msg/s is the median of the runs.$([ "$repeat" -eq 1 ] || echo " Every run ${repeat} times.")"
+  echo "are the baseline of the machine, not an idempotent equivalent. msg/s in thousands$([ "$repeat" -eq 1 ] || echo ": the median of ${repeat} runs and their range; off and on take turns, the first of the two alternating by repeat; on / off compares the medians")."
   echo "Full per-run reports are written to \`artifacts/compare/\`."
   echo
   limits_and_servers
