@@ -13,16 +13,20 @@
 #   fanout   one producer stream delivered to 4 subscriptions that each get every message (FastBroker: shared
 #            subscriptions, and stream groups; Redis: consumer groups; NATS: durable consumers; RabbitMQ: a fanout
 #            exchange bound to quorum queues); delivery checked per subscription     (<!-- fanout:begin ... -->)
+#   idempotent  publish (100 B, fsync always and never, 1 and 2 producers) with FastBroker's idempotent producers
+#            off and on, taking turns, next to the peers' plain publish              (<!-- idempotent:begin ... -->)
+#   groups   consumer-group rebalance under load (FastBroker only: no peer assigns partitions to group members):
+#            3 members, 12 partitions, open loop; a member joins, one leaves, one is killed (<!-- groups:begin ... -->)
 # Everything listens on and talks to 127.0.0.1 only; temp data directories are removed at the end.
 #
-# usage: load/compare.sh [--quick] [--only streams|queues|routing|fanout] [--repeat N]
+# usage: load/compare.sh [--quick] [--only streams|queues|routing|fanout|idempotent|groups] [--repeat N]
 #   --quick: 2-second runs, to check the script itself; --only: run one part (default: both);
 #   --repeat N: every run N times (the tables then show medians and the msg/s range; the time grows N-fold)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-usage() { echo "usage: load/compare.sh [--quick] [--only streams|queues|routing|fanout] [--repeat N]" >&2; exit 2; }
+usage() { echo "usage: load/compare.sh [--quick] [--only streams|queues|routing|fanout|idempotent|groups] [--repeat N]" >&2; exit 2; }
 quick=0
 only=all
 repeat=1
@@ -35,7 +39,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-case "$only" in all|streams|queues|routing|fanout) ;; *) usage ;; esac
+case "$only" in all|streams|queues|routing|fanout|idempotent|groups) ;; *) usage ;; esac
 want() { [ "$only" = all ] || [ "$only" = "$1" ]; }
 if [ "$quick" -eq 1 ]; then seconds=2; else seconds=15; fi
 latency_seconds=$((seconds * 2 / 3 > 1 ? seconds * 2 / 3 : 2))
@@ -51,9 +55,11 @@ routing_dir="$run_dir/routing"
 # The run with ten times the messages goes apart: it is there for the broker's memory, not for the table.
 routing_memory_dir="$run_dir/routing-memory"
 fanout_dir="$run_dir/fanout"
+idempotent_dir="$run_dir/idempotent"
+groups_dir="$run_dir/groups"
 work=$(mktemp -d /tmp/fastbroker-compare.XXXXXX)
 export FASTBROKER_PEERS_DIR="$work/peers"
-mkdir -p "$streams_dir" "$queues_dir" "$routing_dir" "$routing_memory_dir" "$fanout_dir"
+mkdir -p "$streams_dir" "$queues_dir" "$routing_dir" "$routing_memory_dir" "$fanout_dir" "$idempotent_dir" "$groups_dir"
 # The queue comparison's FastBroker consumers: pull (receive up to 1000, ack the batch in one frame) measured
 # faster than push on this machine; see load/README.md.
 queue_args=(--fastbroker-consumers queue --queue-receive pull)
@@ -89,9 +95,13 @@ fi
 echo "disk: $disk_mbs; loopback: $loopback" >&2
 
 say "peers"
-# The routing part alone needs only RabbitMQ.
+# The routing part alone needs only RabbitMQ; the groups part none (an empty list would start them all).
 if [ "$only" = routing ]; then peers=(rabbitmq); else peers=(); fi
-load/peers/start.sh "${peers[@]}" > "$work/peers.txt"
+if [ "$only" = groups ]; then
+  echo "(no peers: the groups part runs FastBroker only)" > "$work/peers.txt"
+else
+  load/peers/start.sh "${peers[@]}" > "$work/peers.txt"
+fi
 cat "$work/peers.txt" >&2
 
 start_broker() {
@@ -176,6 +186,7 @@ queue_step() { # step target fsync [extra...]
 }
 if [ "$quick" -eq 1 ]; then consume_count=200k; else consume_count=2M; fi
 
+if want streams || want queues; then
 say "fastbroker, fsync always"
 start_broker always
 if want streams; then suite fastbroker always; fi
@@ -198,6 +209,7 @@ start_broker never
 if want streams; then suite fastbroker never; fi
 if want queues; then for step in "${queue_steps[@]}"; do RUN_TAG=-queue queue_step "$step" fastbroker never "${queue_args[@]}"; done; fi
 stop_broker
+fi
 
 # Filtered fan-out. Each FastBroker run (each repeat) gets a fresh broker, so its resident memory (sampled by the harness at
 # the start, after the fill and at the end, --rss-pid) belongs to that run alone.
@@ -249,6 +261,51 @@ if want fanout; then
     for target in "${targets[@]:1}"; do RUN_REPEATS=$r fanout_run "$target"; done
   done
   stop_broker
+fi
+
+# Idempotent publish: the streams part's publish (100 B, closed loop, about 8 MiB in flight per producer) with 1 and 2
+# producers, FastBroker's idempotent producers off and on taking turns step by step under one broker per fsync policy,
+# so both meet the same state of the shared machine; the peers' plain publish next to it, under the same broker.
+idempotent_producers=(1 2)
+idempotent_run() { # target fsync producers [extra...]
+  local target=$1 fsync=$2 producers=$3; shift 3
+  run "$idempotent_dir" "$target" "$fsync" publish 100 --count 50M --duration "${seconds}s" --window "$(window_for 100)" \
+    --producers "$producers" "$@"
+}
+if want idempotent; then
+  say "idempotent publish"
+  for fsync in always never; do
+    start_broker "$fsync"
+    for r in $(seq "$repeat"); do
+      for producers in "${idempotent_producers[@]}"; do
+        # Which goes first alternates by repeat, so neither always follows the peers' runs (RabbitMQ's quorum
+        # queues go on writing for a while after a run).
+        for mode in $( [ $((r % 2)) -eq 1 ] && echo off on || echo on off ); do
+          RUN_REPEATS=$r RUN_TAG="-p$producers-idem-$mode" idempotent_run fastbroker "$fsync" "$producers" --idempotent "$mode"
+        done
+        if [ "$fsync" = always ]; then
+          for target in "${targets[@]:1}"; do RUN_REPEATS=$r RUN_TAG="-p$producers" idempotent_run "$target" always "$producers"; done
+        fi
+      done
+    done
+    stop_broker
+  done
+fi
+
+# Consumer-group rebalance under load, FastBroker only (see the groups section for why no peer runs it): 3 members of
+# one group on 12 partitions at a fixed rate; a 4th joins at a quarter of the run, the oldest leaves cleanly at half,
+# the next is killed at three quarters (session timeout 3 s). Each repeat has a broker of its own.
+groups_rate=20000
+groups_session=3s
+if [ "$quick" -eq 1 ]; then groups_seconds=28; else groups_seconds=60; fi
+if want groups; then
+  say "groups"
+  for r in $(seq "$repeat"); do
+    start_broker always
+    RUN_REPEATS=$r run "$groups_dir" fastbroker always groups 100 --partitions 12 --consumers 3 --rate "$groups_rate" \
+      --count 50M --duration "${groups_seconds}s" --session-timeout "$groups_session" --linger 0
+    stop_broker
+  done
 fi
 
 say "combine"
@@ -463,6 +520,117 @@ fanout_section() {
   echo "<!-- fanout:end -->"
 }
 
+# "median (min-max)" of the msg/s of the successful runs named NAME (all repeats) in DIR, in thousands; "-" when none.
+rate_range() { # dir name
+  local files=("$1/$2".json "$1/$2"-r[0-9].json) present=() file
+  for file in "${files[@]}"; do [ -f "$file" ] && present+=("$file"); done
+  [ "${#present[@]}" -gt 0 ] || { echo "- (failed)"; return; }
+  jq -rs 'map(select(.error == null) | .result.messagesPerSecond) | sort
+          | if length == 0 then "- (failed)" else
+              (if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end) as $m
+              | if length == 1 then "\($m / 1000 | round)k" else "\($m / 1000 | round)k (\(.[0] / 1000 | round)k-\(.[-1] / 1000 | round)k)" end
+            end' "${present[@]}"
+}
+
+# One row per variant of the idempotent part: median msg/s of its runs (and their range), and FastBroker's on/off ratio
+# of the medians.
+idempotent_rows() {
+  local fsync producers target off on
+  for fsync in always never; do
+    for producers in "${idempotent_producers[@]}"; do
+      off=$(median_rate "$idempotent_dir" "fastbroker-p$producers-idem-off-$fsync-publish-100b")
+      on=$(median_rate "$idempotent_dir" "fastbroker-p$producers-idem-on-$fsync-publish-100b")
+      awk -v label="fastbroker (fsync $fsync)" -v p="$producers" -v off="$off" -v on="$on" \
+          -v offr="$(rate_range "$idempotent_dir" "fastbroker-p$producers-idem-off-$fsync-publish-100b")" \
+          -v onr="$(rate_range "$idempotent_dir" "fastbroker-p$producers-idem-on-$fsync-publish-100b")" '
+        BEGIN { printf "| %s | %s | %s | %s | %s |\n", label, p, offr, onr, (off == "" || on == "") ? "-" : sprintf("%.0f%%", 100 * on / off) }'
+    done
+  done
+  for target in "${targets[@]:1}"; do
+    for producers in "${idempotent_producers[@]}"; do
+      echo "| $target (plain publish) | $producers | $(rate_range "$idempotent_dir" "$target-p$producers-always-publish-100b") | - | - |"
+    done
+  done
+}
+
+idempotent_section() {
+  echo "<!-- idempotent:begin (written by load/compare.sh; edits here are overwritten) -->"
+  echo "## Idempotent publish: what FastBroker's producer ids and sequence numbers cost"
+  echo
+  machine_and_limits
+  echo "\`publish\` of 100 B messages (closed loop, ${seconds} s or 50M messages, about 8 MiB in flight per producer: window 65,536;"
+  echo "FastBroker producers with the default batch 256 KiB and linger 1 ms) with 1 and 2 producers. FastBroker runs every step"
+  echo "with \`--idempotent off\` and then \`on\` (a producer id from InitProducer, sequence-numbered batches, duplicates"
+  echo "answered with the original offset by the broker), under \`fsync always\` and \`never\`. The peers publish plainly: none of"
+  echo "their harness targets deduplicates (NATS JetStream's equivalent, a \`Nats-Msg-Id\` header per message checked against the"
+  echo "stream's duplicate window, needs a header per publish that the harness's NATS publisher does not set), so their rows"
+  echo "are the baseline of the machine, not an idempotent equivalent. msg/s in thousands$([ "$repeat" -eq 1 ] || echo ": the median of ${repeat} runs and their range; off and on take turns, the first of the two alternating by repeat; on / off compares the medians")."
+  echo "Full per-run reports are written to \`artifacts/compare/\`."
+  echo
+  limits_and_servers
+  echo "### Results"
+  echo
+  echo "| target | producers | msg/s, idempotent off | msg/s, idempotent on | on / off |"
+  echo "|---|---:|---:|---:|---:|"
+  idempotent_rows
+  echo
+  failed_note idempotent
+  echo "<!-- idempotent:end -->"
+}
+
+# The phase table of one groups run from its JSON report's notes ("Phase NAME (FROM-TO s): F1; F2; ...").
+groups_table() { # json
+  echo "| phase | delivered msg/s | p50 | p99 | p99.9 | max | longest partition gap | longest unowned | delivered | duplicates |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  jq -r '.notes[] | select(startswith("Phase "))' "$1" | sed -E 's/^Phase ([^:]+): /\1; /; s/ msg\/s;/;/; s/ (p50|p99|p99\.9|max|longest partition gap|longest unowned) / /g; s/^(.*)\.$/\1/' |
+    awk -F'; ' '{ row = "|"; for (i = 1; i <= NF; i++) { v = $i; sub(/^(p50|p99|p99\.9|max|longest partition gap|longest unowned) /, "", v); sub(/ (delivered|duplicates)$/, "", v); row = row " " v " |" } print row }'
+}
+
+groups_section() {
+  local file
+  echo "<!-- groups:begin (written by load/compare.sh; edits here are overwritten) -->"
+  echo "## Consumer-group rebalance under load"
+  echo
+  machine_and_limits
+  echo "\`groups\`: 3 members of one consumer group (ClientLite \`TopicReader\` with a group and no partitions: the broker assigns"
+  echo "them, sticky and cooperative, PROTOCOL.md 5.29-5.31) read a topic of 12 partitions that 2 producers feed open loop at"
+  echo "${groups_rate} msg/s of 100 B (\`--linger 0\`, fsync always) for ${groups_seconds} s. At a quarter of the run a 4th member joins; at half the"
+  echo "oldest leaves cleanly (commits, then LeaveGroup); at three quarters the next is killed: it stops reading, committing"
+  echo "and heartbeating at once, so its partitions move only when its session timeout (${groups_session}) has passed. Members heartbeat every"
+  echo "third of the session timeout and commit every second; ClientLite commits a revoked partition before it gives it back."
+  echo "Latency is measured from each message's intended send time; each delivery counts in the phase it was received in. A"
+  echo "phase \`join\`/\`leave\` is the session timeout after the change, \`kill\` twice that. *Longest partition gap*: the longest time"
+  echo "between two deliveries of one partition (to any member); *longest unowned*: the longest a partition had no live owner"
+  echo "as the members last learnt their assignments (sampled every 10 ms); *duplicates*: deliveries of a message the group had"
+  echo "received before (sequence numbers checked across members). A message never received fails the run."
+  echo
+  echo "No peer runs this. Redis Streams consumer groups, NATS JetStream pull consumers and RabbitMQ queues hand out"
+  echo "individual messages to competing consumers and own no partitions, so there is nothing to rebalance (a dead"
+  echo "consumer's unacked messages come back after a timeout: Redis XAUTOCLAIM, NATS AckWait, RabbitMQ on channel close)."
+  echo "RabbitMQ's single-active-consumer is failover per queue (the first consumer of each queue gets it all; another takes"
+  echo "over when it goes), not a balanced assignment, and Kafka, whose consumer groups are the model here, is not installed."
+  echo "So FastBroker is compared with its own steady phase in the same run."
+  echo
+  limits_and_servers
+  echo "### Results"
+  echo
+  for file in "$groups_dir"/*.json; do
+    [ -f "$file" ] || continue
+    echo "#### $(basename "$file" .json)"
+    echo
+    if [ "$(jq -r '.error // empty' "$file")" != "" ]; then
+      echo "The run failed: $(jq -r '.error' "$file")"
+      echo
+    fi
+    groups_table "$file"
+    echo
+    jq -r '.notes[] | select(startswith("Change ") or startswith("Group total") or startswith("The publishers")) | "- " + .' "$file"
+    echo
+  done
+  failed_note groups
+  echo "<!-- groups:end -->"
+}
+
 # Replaces the section between <!-- NAME:begin and <!-- NAME:end --> in the doc, or appends it.
 replace_section() { # marker file
   local marker=$1 section=$2 doc=docs/PERFORMANCE.md
@@ -482,5 +650,7 @@ if want streams; then streams_section > "$work/streams.md"; replace_section comp
 if want queues; then queues_section > "$work/queues.md"; replace_section queues "$work/queues.md"; fi
 if want routing; then routing_section > "$work/routing.md"; replace_section routing "$work/routing.md"; fi
 if want fanout; then fanout_section > "$work/fanout.md"; replace_section fanout "$work/fanout.md"; fi
+if want idempotent; then idempotent_section > "$work/idempotent.md"; replace_section idempotent "$work/idempotent.md"; fi
+if want groups; then groups_section > "$work/groups.md"; replace_section groups "$work/groups.md"; fi
 echo "compare: $failures failed run(s); results in $run_dir and docs/PERFORMANCE.md" >&2
 [ "$failures" -eq 0 ]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of the load harness against a broker it starts itself: every scenario for a few thousand messages,
 # each bounded to 5 s, on 127.0.0.1 with a throwaway data directory; then the consuming scenarios again with
-# FastBroker queue consumers (pulling, and e2e pushed too). Exits non-zero when any run fails.
+# FastBroker queue consumers (pulling, and e2e pushed too), and a consumer-group rebalance (groups: 12 s, the shortest
+# a 1 s session timeout allows). Exits non-zero when any run fails.
 # usage: load/smoke.sh [BROKER_BINARY]   (default artifacts/aot/fastbroker, else the framework-dependent build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,5 +31,7 @@ load consume --count 5000 "${queue[@]}" --name smoke-queue-consume
 load e2e --count 5000 "${queue[@]}" --name smoke-queue-e2e
 load e2e --count 5000 "${queue[@]}" --queue-receive push --name smoke-queue-e2e-push
 load latency --count 5000 --rate 5000 "${queue[@]}" --name smoke-queue-latency
+dotnet load/bin/Release/net10.0/FastBroker.Load.dll groups --fastbroker "$address" --topic load-groups --partitions 6 --consumers 2 \
+  --rate 2000 --duration 12s --session-timeout 1s --report-dir "$work/reports" --name smoke-groups
 dotnet load/bin/Release/net10.0/FastBroker.Load.dll report --combine "$work/reports" > /dev/null
-echo "load smoke: 4 scenarios with stream consumers and 3 with queue consumers (e2e pulled and pushed) passed against $address"
+echo "load smoke: 4 scenarios with stream consumers, 3 with queue consumers (e2e pulled and pushed) and groups passed against $address"

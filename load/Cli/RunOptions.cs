@@ -44,6 +44,8 @@ internal sealed class RunOptions
     private readonly Option<string?> _window = Text("--window", "N", $"Publishes in flight per producer (default {Defaults.Window})");
     private readonly Option<string?> _consumers = Text("--consumers", "N", $"Consumers, each on its own connection (default {Defaults.Consumers}, for fastbroker at most --partitions)");
     private readonly Option<string?> _idleTimeout = Text("--idle-timeout", "DURATION", "Fail when consumers receive nothing for this long (default 10s)");
+    private readonly Option<string?> _sessionTimeout = Text("--session-timeout", "DURATION",
+        "groups: how long the broker keeps a member that stopped heartbeating, 1s-5m (default 3s)");
     private readonly Option<string?> _rate = Text("--rate", "MSG/S", $"Open-loop send rate, e.g. 10k, 50k, 100k (default {Defaults.Rate:N0})");
     private readonly Option<string?> _fastBrokerConsumers = Text("--fastbroker-consumers", "stream|queue",
         "FastBroker consumers: stream cursors splitting the partitions, or competing consumers of a queue that ack every message (default stream)");
@@ -87,6 +89,12 @@ internal sealed class RunOptions
             command.Options.Add(_idleTimeout);
             command.Options.Add(_queueReceive);
             command.Options.Add(_queueBatch);
+        }
+        if ((features & ScenarioFeatures.Groups) != 0)
+        {
+            command.Options.Add(_consumers);
+            command.Options.Add(_idleTimeout);
+            command.Options.Add(_sessionTimeout);
         }
         if ((features & ScenarioFeatures.Rate) != 0)
             command.Options.Add(_rate);
@@ -135,13 +143,14 @@ internal sealed class RunOptions
         int partitions = Whole(Get(_partitions), "--partitions", 1, Protocol.MaxPartitions, s.Partitions, errors);
         bool stamped = (scenario.Features & (ScenarioFeatures.Latency | ScenarioFeatures.Rate)) != 0;
         bool isFanout = (scenario.Features & ScenarioFeatures.Fanout) != 0;
+        bool isGroups = (scenario.Features & ScenarioFeatures.Groups) != 0;
         int minSize = stamped ? PayloadStamp.Bytes : 1;
         int size = Bytes(Get(_size), "--size", 1, Protocol.DefaultMaxMessageBytes, s.Size, errors);
-        if (isFanout && size < PayloadStamp.SequencedBytes)
+        if ((isFanout || isGroups) && size < PayloadStamp.SequencedBytes)
             Fail($"--size: {scenario.Name} carries a send time and a sequence number in every payload, so it needs at least {PayloadStamp.SequencedBytes} bytes");
         else if (stamped && size < minSize)
             Fail($"--size: {scenario.Name} carries an {PayloadStamp.Bytes}-byte send time in every payload, so it needs at least {PayloadStamp.Bytes} bytes");
-        long count = Quantity(Get(_count), "--count", 1, isFanout ? MaxFanoutCount : long.MaxValue / 2, s.Count, errors);
+        long count = Quantity(Get(_count), "--count", 1, isFanout || isGroups ? MaxFanoutCount : long.MaxValue / 2, s.Count, errors);
         int fanout = Whole(parsed.GetValue(_fanout), "--fanout", 1, MaxFanout, s.Fanout, errors);
         var duration = Duration(Get(_duration), "--duration", TimeSpan.FromMilliseconds(1), RunSettings.MaxDuration, s.Duration, errors);
         int producers = Whole(Get(_producers), "--producers", 1, 256, s.Producers, errors);
@@ -208,11 +217,27 @@ internal sealed class RunOptions
             ? Duration(p99Text, "--max-p99", TimeSpan.FromTicks(1), TimeSpan.FromHours(1), TimeSpan.Zero, errors)
             : null;
 
+        var sessionTimeout = Duration(parsed.GetValue(_sessionTimeout), "--session-timeout", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), s.SessionTimeout, errors);
+        if (isGroups)
+        {
+            // Broker-assigned partitions are FastBroker's coordinator; the peers assign nothing to group members this way.
+            if (target != TargetFactory.FastBrokerName)
+                Fail($"--target: {scenario.Name} needs a broker that assigns partitions to group members: fastbroker only");
+            if (Get(_fastBrokerConsumers) is "queue")
+                Fail($"--fastbroker-consumers: {scenario.Name} members are stream readers of a group");
+            if (consumersText is null)
+                consumers = 3;
+            else if (consumers < 2)
+                Fail($"--consumers: {scenario.Name} needs at least 2 members at the start (one leaves, one is killed)");
+            if (duration < RebalancePlan.MinimumDuration(sessionTimeout))
+                Fail($"--duration: {scenario.Name} needs at least {RebalancePlan.MinimumDuration(sessionTimeout).TotalSeconds:0.#} s with this session timeout (4 x (2 x session timeout + 1 s))");
+        }
+
         bool usesConsumers = (scenario.Features & ScenarioFeatures.Consumers) != 0;
         // FastBroker stream consumers each need a partition of their own: the default shrinks to fit, a given number
         // must. Queue consumers compete for every partition's messages, as the peers' consumers do.
         bool streamCursors = target == TargetFactory.FastBrokerName && consumerMode == FastBrokerConsumerMode.Stream;
-        if (streamCursors && consumersText is null)
+        if (streamCursors && consumersText is null && !isGroups)
             consumers = Math.Min(consumers, partitions);
         if (usesConsumers && streamCursors && consumers > partitions)
             Fail($"--consumers {consumers} is more than --partitions {partitions}: FastBroker stream consumers each read their own partitions (p % consumers == i); --fastbroker-consumers queue lifts the limit");
@@ -223,7 +248,7 @@ internal sealed class RunOptions
         {
             Target = target, Endpoints = endpoints, Topic = topic, Partitions = partitions, Size = size, Count = count,
             Duration = duration, Producers = producers, Consumers = consumers, Window = window, BatchBytes = batchBytes,
-            Linger = linger, Idempotent = idempotent, Fsync = fsync, FastBrokerConsumers = consumerMode, QueueReceive = queueReceive, QueueBatch = queueBatch, Routes = routes, Fanout = fanout, RssPid = rssPid, Rate = rate, IdleTimeout = idleTimeout, ReportDirectory = reportDirectory,
+            Linger = linger, Idempotent = idempotent, Fsync = fsync, FastBrokerConsumers = consumerMode, QueueReceive = queueReceive, QueueBatch = queueBatch, Routes = routes, Fanout = fanout, RssPid = rssPid, Rate = rate, IdleTimeout = idleTimeout, SessionTimeout = sessionTimeout, ReportDirectory = reportDirectory,
             Name = name, MaxP99 = maxP99, MinThroughput = minThroughput,
         };
     }

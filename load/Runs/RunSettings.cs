@@ -79,6 +79,9 @@ internal sealed record RunSettings
     /// <summary>How long consumers may receive nothing, while messages are still expected, before the run fails.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>groups: the members' session timeout (how long the broker keeps a member that stopped heartbeating).</summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Where NAME.md, NAME.json and NAME.html go.</summary>
     public string ReportDirectory { get; init; } = Path.Combine("load", "reports");
 

@@ -27,6 +27,8 @@ internal static class TargetFactory
                 QueueBatch = settings.QueueBatch,
                 Routes = settings.Routes,
                 FsyncLabel = settings.Fsync,
+                GroupSessionTimeout = (Scenarios.ScenarioCatalog.Find(settings.Scenario)?.Features & Scenarios.ScenarioFeatures.Groups) != 0
+                    ? settings.SessionTimeout : null,
                 TimeProvider = time,
             });
         }

@@ -17,11 +17,15 @@ internal sealed class OpenLoopSender
     private readonly AckWindow[] _acks;
     private readonly IPacer _pacer;
     private readonly TimeProvider _time;
+    private readonly bool _sequenced;
 
     /// <summary>A sender over <paramref name="publishers"/>, each with its own payload buffer and counter, at most
-    /// <paramref name="window"/> publishes unacknowledged per publisher.</summary>
-    public OpenLoopSender(IReadOnlyList<IPublisher> publishers, byte[][] payloads, WorkerStats[] stats, int window, IPacer pacer, TimeProvider time)
+    /// <paramref name="window"/> publishes unacknowledged per publisher; with <paramref name="sequenced"/> message i also
+    /// carries the sequence number i (<see cref="PayloadStamp.WriteSequence"/>).</summary>
+    public OpenLoopSender(IReadOnlyList<IPublisher> publishers, byte[][] payloads, WorkerStats[] stats, int window, IPacer pacer, TimeProvider time,
+        bool sequenced = false)
     {
+        _sequenced = sequenced;
         _publishers = publishers;
         _payloads = payloads;
         _acks = new AckWindow[publishers.Count];
@@ -59,6 +63,8 @@ internal sealed class OpenLoopSender
                 acks.RetireOldest();
             }
             PayloadStamp.Write(_payloads[p], intended);
+            if (_sequenced)
+                PayloadStamp.WriteSequence(_payloads[p], sent);
             maxLag = Math.Max(maxLag, _time.GetTimestamp() - intended);
             acks.Add(_publishers[p].PublishAsync(_payloads[p], abort));
         }

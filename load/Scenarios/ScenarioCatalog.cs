@@ -11,6 +11,7 @@ internal static class ScenarioCatalog
         new EndToEndScenario(),
         new LatencyScenario(),
         new FanoutScenario(),
+        new GroupsScenario(),
     ];
 
     /// <summary>The scenario called <paramref name="name"/>, or null.</summary>

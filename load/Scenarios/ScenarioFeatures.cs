@@ -23,4 +23,8 @@ internal enum ScenarioFeatures
     /// <summary>Every message goes to N independent subscriptions, one consumer each (--fanout, --idle-timeout,
     /// --queue-receive, --queue-batch); the target is prepared with <see cref="Targets.IBrokerTarget.PrepareFanoutAsync"/>.</summary>
     Fanout = 16,
+
+    /// <summary>Consumer-group members whose partitions the broker assigns (--consumers at the start, --session-timeout,
+    /// --idle-timeout); FastBroker stream readers only; payloads carry a send time and a sequence number.</summary>
+    Groups = 32,
 }

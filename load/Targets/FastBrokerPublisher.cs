@@ -27,8 +27,9 @@ internal sealed class FastBrokerPublisher : IPublisher
     /// <inheritdoc/>
     public ValueTask PublishAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        // Spelled out: a null byte[] would convert to an empty key, not to no key.
-        ReadOnlyMemory<byte>? key = _keys is null ? null : _keys.Utf8(Interlocked.Increment(ref _sent) - 1);
+        // The null must be typed: `_keys is null ? null : ...` takes ReadOnlyMemory<byte> as its type, so its null
+        // becomes an empty key (byte[] null converted), which hashes every message to one partition.
+        ReadOnlyMemory<byte>? key = _keys is null ? default(ReadOnlyMemory<byte>?) : _keys.Utf8(Interlocked.Increment(ref _sent) - 1);
         var ack = _producer.SendAsync(payload, key, cancellationToken: cancellationToken);
         if (ack.IsCompletedSuccessfully)
         {

@@ -45,7 +45,8 @@ public sealed class FastBrokerTarget : IBrokerTarget
         $"fsync {_options.FsyncLabel} (the policy the server was started with, as labelled by --fsync); a publish is acknowledged after its group commit; "
         + (_fanout > 0 ? FanoutConsumersText()
             : _keys is not null ? RoutedConsumersText(_keys.Routes)
-            : _options.ConsumerMode == FastBrokerConsumerMode.Queue ? QueueConsumersText() : StreamConsumersText());
+            : _options.ConsumerMode == FastBrokerConsumerMode.Queue ? QueueConsumersText()
+            : _options.GroupSessionTimeout is { } session ? GroupMembersText(session) : StreamConsumersText());
 
     /// <summary>How the run's consumers read, for reports: "stream", "queue/pull" or "queue/push".</summary>
     public string ConsumerModeLabel => _options.ConsumerMode == FastBrokerConsumerMode.Queue
@@ -193,6 +194,32 @@ public sealed class FastBrokerTarget : IBrokerTarget
         return new FastBrokerConsumer(reader, _options.CommitInterval, _options.TimeProvider);
     }
 
+    /// <inheritdoc/>
+    public async Task<IGroupMember> CreateGroupMemberAsync(string group, TimeSpan sessionTimeout, CancellationToken cancellationToken)
+    {
+        string topic = _topic ?? throw new InvalidOperationException("PrepareAsync first.");
+        if (_options.ConsumerMode != FastBrokerConsumerMode.Stream || _keys is not null)
+            throw new InvalidOperationException("Group members are stream readers of an unrouted topic.");
+        var reader = new TopicReader(_endpoint, topic, new TopicReaderOptions
+        {
+            Group = group,
+            SessionTimeout = sessionTimeout,
+            Start = StartPosition.Earliest,
+            Connection = ConnectionOptions(),
+        });
+        try
+        {
+            // Joins here: the broker assigns what it can at once, the rest comes with the member's heartbeats.
+            await reader.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new FastBrokerGroupMember(reader, _options.CommitInterval, _options.TimeProvider);
+    }
+
     /// <summary>The shared subscription of route <paramref name="route"/> on <paramref name="topic"/>: <c>{topic}-r{route}</c>.</summary>
     public static string RouteSubscription(string topic, int route) => string.Create(CultureInfo.InvariantCulture, $"{topic}-r{route}");
 
@@ -254,6 +281,10 @@ public sealed class FastBrokerTarget : IBrokerTarget
     private string StreamConsumersText() =>
         $"consumers are stream cursors (no per-message acks): consumer i of {_options.ConsumersPerGroup} reads partitions p % {_options.ConsumersPerGroup} == i "
         + $"and commits its position every {_options.CommitInterval.TotalSeconds:0.###} s";
+
+    private string GroupMembersText(TimeSpan session) =>
+        $"consumers are members of one group whose partitions the broker assigns (TopicReader with a group and no partitions; session timeout {session.TotalSeconds:0.###} s, "
+        + $"heartbeat every third of it), each committing its positions every {_options.CommitInterval.TotalSeconds:0.###} s and before it gives a revoked partition back";
 
     private string QueueConsumersText()
     {

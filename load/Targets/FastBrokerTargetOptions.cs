@@ -51,4 +51,8 @@ public sealed record FastBrokerTargetOptions
 
     /// <summary>Clock for linger, timeouts and commits. Default the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Set for a groups run: consumers are group members whose partitions the broker assigns, with this session
+    /// timeout (<see cref="FastBrokerTarget.CreateGroupMemberAsync"/>); null otherwise. Only the durability text uses it.</summary>
+    public TimeSpan? GroupSessionTimeout { get; init; }
 }

@@ -38,4 +38,10 @@ public interface IBrokerTarget : IAsyncDisposable
     /// <paramref name="group"/> is unique to the run, for targets whose subscriptions are consumer groups.</summary>
     Task<IConsumer> CreateFanoutConsumerAsync(string group, int subscription, CancellationToken cancellationToken)
         => throw new NotSupportedException($"{Name} has no fan-out mode");
+
+    /// <summary>Consumer groups: a member of <paramref name="group"/> on the topic prepared with <see cref="PrepareAsync"/>,
+    /// on its own connection, already joined, whose partitions the broker assigns; it loses them when it leaves or
+    /// sends no heartbeat for <paramref name="sessionTimeout"/>.</summary>
+    Task<IGroupMember> CreateGroupMemberAsync(string group, TimeSpan sessionTimeout, CancellationToken cancellationToken)
+        => throw new NotSupportedException($"{Name} does not assign partitions to group members");
 }
