@@ -7,6 +7,11 @@ namespace FastBroker.Load.Tests.Scenarios;
 /// <summary>The fanout scenario through the runner, against a fan-out broker in memory.</summary>
 public sealed class FanoutScenarioTests
 {
+    // A run that lost a message ends when its consumers see nothing for this long. Short enough to keep the tests
+    // quick, long enough that a busy machine (other test assemblies run alongside) does not stall a healthy run
+    // past it before the loss: that would end the run as idle before the lost message was even published.
+    private const string IdleTimeout = "2s";
+
     [Fact]
     public async Task Every_subscription_gets_every_message_and_throughput_counts_all_deliveries()
     {
@@ -34,7 +39,7 @@ public sealed class FanoutScenarioTests
         using var reports = new TempDirectory("fanout-loss");
         var target = new FanoutMemoryTarget { Drop = (1, 500) };
         var (exit, runner, _) = await RunAsync(target,
-            ["fanout", "--fanout", "2", "--count", "1000", "--duration", "5s", "--idle-timeout", "500ms", "--report-dir", reports.Path]);
+            ["fanout", "--fanout", "2", "--count", "1000", "--duration", "30s", "--idle-timeout", IdleTimeout, "--report-dir", reports.Path]);
 
         Assert.Equal(ExitCodes.Failed, exit);
         Assert.Contains("subscription 1 is missing 1 of 1,000", runner.LastReport!.Error);
@@ -48,7 +53,7 @@ public sealed class FanoutScenarioTests
         // Subscription 0 gets message 10 twice and message 900 never: the total alone would look complete.
         var target = new FanoutMemoryTarget { Drop = (0, 900), Duplicate = (0, 10) };
         var (exit, runner, _) = await RunAsync(target,
-            ["fanout", "--fanout", "2", "--count", "1000", "--duration", "5s", "--idle-timeout", "500ms", "--report-dir", reports.Path]);
+            ["fanout", "--fanout", "2", "--count", "1000", "--duration", "30s", "--idle-timeout", IdleTimeout, "--report-dir", reports.Path]);
 
         Assert.Equal(ExitCodes.Failed, exit);
         Assert.Contains("subscription 0 is missing 1 of 1,000", runner.LastReport!.Error);
