@@ -9,7 +9,7 @@ namespace FastBroker.Load.Tests.Smoke;
 public sealed class GroupsSmokeTests(BrokerFixture fixture) : IClassFixture<BrokerFixture>
 {
     [Fact]
-    public async Task A_rebalance_run_delivers_every_message_and_a_clean_join_or_leave_delivers_none_twice()
+    public async Task A_rebalance_run_delivers_every_message()
     {
         using var reports = new TempDirectory("smoke-groups");
         var stderr = new StringWriter();
@@ -24,10 +24,12 @@ public sealed class GroupsSmokeTests(BrokerFixture fixture) : IClassFixture<Brok
         Assert.Equal("groups 2+1-1-1 @ 1,000 msg/s", report.ScenarioLabel);
         Assert.Contains("members of one group whose partitions the broker assigns", report.Durability);
         Assert.Equal(20_000, report.Result.Published);
-        Assert.Contains(report.Notes, n => n == "Group total: 20,000 published, 20,000 received, "
-            + $"{Duplicates(report.Notes, "kill") + Duplicates(report.Notes, "after kill")} duplicates, 0 missing.");
-        foreach (string phase in new[] { "steady", "join", "after join", "leave", "after leave" })
-            Assert.Equal(0, Duplicates(report.Notes, phase));
+        // Every message arrives. Duplicates are not judged here: with other test assemblies running alongside, a member
+        // starved past its 2 s session loses its partitions in any phase, and the reads since its last commit come
+        // again, as they must. That a clean join or leave delivers nothing twice is tested without load
+        // (Integration.Tests ConsumerGroupTests).
+        Assert.Contains(report.Notes, n => n.StartsWith("Group total: 20,000 published, 20,000 received, ", StringComparison.Ordinal)
+            && n.EndsWith(" duplicates, 0 missing.", StringComparison.Ordinal));
         Assert.Equal(7, report.Notes.Count(n => n.StartsWith("Phase ", StringComparison.Ordinal)));
         Assert.Equal(3, report.Notes.Count(n => n.StartsWith("Change ", StringComparison.Ordinal) && n.Contains("settled after", StringComparison.Ordinal)));
         Assert.Equal(3, report.Notes.Count(n => n.StartsWith("Member ", StringComparison.Ordinal)));
@@ -50,12 +52,5 @@ public sealed class GroupsSmokeTests(BrokerFixture fixture) : IClassFixture<Brok
         Assert.Equal(2_000, metadata.Partitions.Sum(p => p.EndOffset - p.StartOffset));
         Assert.True(metadata.Partitions.Count(p => p.EndOffset > p.StartOffset) >= 2,
             $"messages per partition: {string.Join(", ", metadata.Partitions.Select(p => p.EndOffset - p.StartOffset))}");
-    }
-
-    private static long Duplicates(IEnumerable<string> notes, string phase)
-    {
-        string note = notes.Single(n => n.StartsWith($"Phase {phase} (", StringComparison.Ordinal));
-        string tail = note[(note.LastIndexOf("; ", StringComparison.Ordinal) + 2)..];
-        return long.Parse(tail[..tail.IndexOf(' ', StringComparison.Ordinal)], System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
     }
 }
