@@ -181,16 +181,8 @@ public sealed class FastBrokerTarget : IBrokerTarget
             Start = StartPosition.Earliest,
             Connection = ConnectionOptions(),
         });
-        try
-        {
-            // Connecting and reading the group's positions here keeps them out of the measured time.
-            await reader.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await reader.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        // Connecting and reading the group's positions here keeps them out of the measured time.
+        await StartOrDisposeAsync(reader, cancellationToken).ConfigureAwait(false);
         return new FastBrokerConsumer(reader, _options.CommitInterval, _options.TimeProvider);
     }
 
@@ -207,16 +199,8 @@ public sealed class FastBrokerTarget : IBrokerTarget
             Start = StartPosition.Earliest,
             Connection = ConnectionOptions(),
         });
-        try
-        {
-            // Joins here: the broker assigns what it can at once, the rest comes with the member's heartbeats.
-            await reader.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await reader.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        // Joins here: the broker assigns what it can at once, the rest comes with the member's heartbeats.
+        await StartOrDisposeAsync(reader, cancellationToken).ConfigureAwait(false);
         return new FastBrokerGroupMember(reader, _options.CommitInterval, _options.TimeProvider);
     }
 
@@ -321,4 +305,17 @@ public sealed class FastBrokerTarget : IBrokerTarget
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private BrokerConnectionOptions ConnectionOptions() => new() { ClientName = "fastbroker-load", TimeProvider = _options.TimeProvider };
+
+    private static async Task StartOrDisposeAsync(TopicReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await reader.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 }
